@@ -1,0 +1,3 @@
+from slactl.cli import main
+
+raise SystemExit(main())

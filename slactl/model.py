@@ -1,0 +1,150 @@
+"""Typed model of a workspace: what the loader produces and every command consumes.
+
+All objects are immutable. Durations are whole seconds; open hours are seconds
+from local midnight (0..86400); dates are ``datetime.date``. Every object keeps
+the ``Loc`` of the document it came from so findings can point at it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+BUILTIN_24X7 = "24x7"
+KINDS = ("Agreement", "Policy", "Calendar", "Service")
+STATUSES = ("auto", "planned", "active", "suspended", "terminated")
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """A position in a file; line and column are 1-based."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+Span = tuple[int, int]
+"""Open interval of a day in local wall time: (start, end) seconds from midnight, end <= 86400."""
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    name: str
+    timezone: str
+    # index 0 = Monday ... 6 = Sunday; each a sorted tuple of non-overlapping spans
+    hours: tuple[tuple[Span, ...], ...] = ((),) * 7
+    holiday_country: str | None = None
+    holiday_subdivision: str | None = None
+    holiday_dates: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()
+    workday_hours: tuple[Span, ...] | None = None  # None: the Monday hours
+    loc: Loc | None = None
+
+    @property
+    def is_24x7(self) -> bool:
+        return self.name == BUILTIN_24X7
+
+
+CALENDAR_24X7 = Calendar(name=BUILTIN_24X7, timezone="UTC", hours=(((0, 86400),),) * 7)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    priority: str
+    aliases: tuple[str, ...] = ()
+    first_response: int | None = None  # seconds of open time on the rule's clock
+    resolution: int | None = None
+    calendar: str | None = None
+    loc: Loc | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """Every spelling that selects this rule, case-folded and trimmed."""
+        return tuple(dict.fromkeys(n.strip().casefold() for n in (self.priority, *self.aliases)))
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str
+    rules: tuple[Rule, ...] = ()
+    calendar: str | None = None
+    compliance_target: float | None = None
+    loc: Loc | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    name: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    loc: Loc | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: str
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+
+    @property
+    def is_wildcard(self) -> bool:
+        return self.id == "*"
+
+    def names(self) -> tuple[str, ...]:
+        """id, name and aliases, case-folded and trimmed (how the export is matched)."""
+        raw = (self.id, self.name or "", *self.aliases)
+        return tuple(dict.fromkeys(n.strip().casefold() for n in raw if n and n.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class Manager:
+    name: str | None = None
+    email: str | None = None
+
+
+DEFAULT_COMPLIANCE_TARGET = 95.0
+DEFAULT_NOTICE_DAYS = (30,)
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    name: str
+    customer: Customer
+    start: date
+    end: date
+    manager: Manager = field(default_factory=Manager)
+    status: str = "auto"
+    services: tuple[str, ...] | None = None  # None: every service
+    policy: str | None = None
+    rules: tuple[Rule, ...] = ()
+    calendar: str | None = None
+    compliance_target: float | None = None
+    notice_days: tuple[int, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+    loc: Loc | None = None
+
+    @property
+    def effective_notice_days(self) -> tuple[int, ...]:
+        return self.notice_days or DEFAULT_NOTICE_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """Everything that loaded cleanly enough to be used, by kind and name."""
+
+    root: str
+    calendars: dict[str, Calendar]
+    policies: dict[str, Policy]
+    services: dict[str, Service]
+    agreements: dict[str, Agreement]
+    files: tuple[str, ...] = ()
+
+    def calendar(self, name: str | None) -> Calendar:
+        """The named calendar, the built-in 24x7 for None or '24x7'."""
+        if name is None or name == BUILTIN_24X7:
+            return CALENDAR_24X7
+        return self.calendars[name]
