@@ -185,6 +185,8 @@ class BusinessClock:
         """
         if seconds <= 0:
             return start
+        if seconds != seconds:
+            raise ValueError("seconds is NaN")
         if self._closed_forever:
             return None
         target = self.cumulative(start) + seconds
