@@ -24,7 +24,7 @@ REQUIRED = ("id", "priority", "created_at")
 class Preset:
     name: str
     title: str
-    columns: dict[str, tuple[str, ...]]  # field -> header names (lower case), preferred first
+    columns: dict[str, tuple[str, ...]]  # field -> header names, preferred first
     signature: tuple[str, ...] = ()  # all present: auto picks this preset
     any_of: tuple[str, ...] = ()  # ... and at least one of these
     # mapping files only
@@ -35,7 +35,8 @@ class Preset:
     labels: dict[str, str] = field(default_factory=dict)  # field -> header as the user wrote it
 
     def names(self) -> set[str]:
-        return {n for names in self.columns.values() for n in names}
+        """Every header name the preset knows, normalised."""
+        return {norm(n) for names in self.columns.values() for n in names}
 
 
 GENERIC = Preset(
@@ -58,50 +59,50 @@ ZENDESK = Preset(
     "zendesk",
     "Zendesk (Admin CSV export)",
     {
-        "id": ("id",),
-        "customer": ("organization",),
+        "id": ("Id",),
+        "customer": ("Organization",),
         # a custom Service/Category field says more than the agent group
-        "service": ("service", "category", "group"),
-        "priority": ("priority",),
-        "status": ("status",),
-        "created_at": ("created at",),
-        "resolved_at": ("solved at",),
-        "first_response_minutes": ("first reply time in minutes",),
+        "service": ("Service", "Category", "Group"),
+        "priority": ("Priority",),
+        "status": ("Status",),
+        "created_at": ("Created at",),
+        "resolved_at": ("Solved at",),
+        "first_response_minutes": ("First reply time in minutes",),
     },
-    signature=("id", "created at"),
-    any_of=("solved at", "first reply time in minutes", "requester", "organization"),
+    signature=("Id", "Created at"),
+    any_of=("Solved at", "First reply time in minutes", "Requester", "Organization"),
 )
 
 JIRA = Preset(
     "jira",
     "Jira (Export CSV, all fields)",
     {
-        "id": ("issue key",),
-        "customer": ("custom field (organizations)",),
-        "service": ("component/s", "custom field (request type)"),
-        "priority": ("priority",),
-        "status": ("status",),
-        "created_at": ("created",),
-        "first_response_at": ("custom field ([chart] date of first response)",),
-        "resolved_at": ("resolved",),
+        "id": ("Issue key",),
+        "customer": ("Custom field (Organizations)",),
+        "service": ("Component/s", "Custom field (Request Type)"),
+        "priority": ("Priority",),
+        "status": ("Status",),
+        "created_at": ("Created",),
+        "first_response_at": ("Custom field ([CHART] Date of First Response)",),
+        "resolved_at": ("Resolved",),
     },
-    signature=("issue key", "created"),
+    signature=("Issue key", "Created"),
 )
 
 FRESHDESK = Preset(
     "freshdesk",
     "Freshdesk (ticket export)",
     {
-        "id": ("ticket id",),
-        "customer": ("company name", "company"),
-        "service": ("type", "group"),
-        "priority": ("priority",),
-        "status": ("status",),
-        "created_at": ("created time",),
-        "first_response_at": ("initial response time",),
-        "resolved_at": ("resolved time",),
+        "id": ("Ticket ID",),
+        "customer": ("Company Name", "Company"),
+        "service": ("Type", "Group"),
+        "priority": ("Priority",),
+        "status": ("Status",),
+        "created_at": ("Created time",),
+        "first_response_at": ("Initial response time",),
+        "resolved_at": ("Resolved time",),
     },
-    signature=("ticket id", "created time"),
+    signature=("Ticket ID", "Created time"),
 )
 
 SERVICENOW = Preset(
@@ -136,9 +137,9 @@ def score(preset: Preset, header: set[str]) -> int:
 
 
 def matches(preset: Preset, header: set[str]) -> bool:
-    if not all(n in header for n in preset.signature):
+    if not all(norm(n) in header for n in preset.signature):
         return False
-    return not preset.any_of or any(n in header for n in preset.any_of)
+    return not preset.any_of or any(norm(n) in header for n in preset.any_of)
 
 
 def detect(header: set[str]) -> Preset | None:
@@ -212,7 +213,7 @@ def load_mapping(path: str) -> Preset:
         names = value if isinstance(value, list) else [value]
         if not names or not all(isinstance(n, (str, int)) and str(n).strip() for n in names):
             raise InputError(f"{where}: columns.{key} must be a header name or a list of them")
-        columns[key] = tuple(norm(str(n)) for n in names)
+        columns[key] = tuple(str(n).strip() for n in names)
         labels[key] = ", ".join(str(n) for n in names)
     missing = [f for f in REQUIRED if f not in columns]
     if missing:

@@ -444,7 +444,7 @@ def _resolve_columns(pre: P.Preset, header: list[str], path: str) -> dict[str, t
     normed = [P.norm(h) for h in header]
     indices: dict[str, tuple[int, ...]] = {}
     for f, names in pre.columns.items():
-        ix = tuple(i for name in names for i, h in enumerate(normed) if h == name)
+        ix = tuple(i for name in names for i, h in enumerate(normed) if h == P.norm(name))
         if ix:
             indices[f] = ix
     seen = _seen(header)
