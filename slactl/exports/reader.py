@@ -17,6 +17,7 @@ import codecs
 import csv
 import io
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -79,8 +80,11 @@ def _mark(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_ERRORS, _mark)
 
 
+_find_mark = re.compile("[\udc00-\udcff]").search
+
+
 def _has_marks(rec: list[str]) -> bool:
-    return any(0xDC00 <= ord(ch) <= 0xDCFF for cell in rec for ch in cell if ch >= "\ud800")
+    return _find_mark("\x00".join(rec)) is not None
 
 
 def detect_encoding(sample: bytes, path: str) -> str:
@@ -273,11 +277,22 @@ class Export:
     def _rows(self, records: Iterator[list[str]], reader: Iterator[list[str]]) -> Iterator[TicketRow | Rejected]:
         get = self._get
         ncols = self._ncols
-        pc = self._fmt["created_at"].parse
-        pf = self._fmt["first_response_at"].parse if "first_response_at" in self._fmt else pc
-        pr = self._fmt["resolved_at"].parse if "resolved_at" in self._fmt else pc
+        fmt = self._fmt
+        pc = fmt["created_at"].parse
+        pf = fmt["first_response_at"].parse if "first_response_at" in fmt else pc
+        pr = fmt["resolved_at"].parse if "resolved_at" in fmt else pc
+        # ISO columns: the parser's cache lookups are inlined below (a call costs as
+        # much as the lookups); any miss goes to the parser, which fills the caches.
+        no = ({}, {}, {}, {}, 0)
+        fc, ff, fr_ = (getattr(p, "fast", None) for p in (pc, pf, pr))
+        iso_c, iso_f, iso_r = fc is not None, ff is not None, fr_ is not None
+        L, N, S, _, _ = fc or ff or fr_ or no  # shared by every ISO column of one zone
+        Mc, cut_c = (fc or no)[3:]
+        Mf, cut_f = (ff or no)[3:]
+        Mr, cut_r = (fr_ or no)[3:]
         derr = _DECODE_ERRORS
         base = self._err_base
+        has_marks = _has_marks
         explain = self._explain
         Row = TicketRow
         n = 0
@@ -288,16 +303,31 @@ class Export:
                     if not rec:
                         continue  # a truly blank line
                     n += 1
-                    if len(rec) == ncols and derr[0] == base:
+                    if len(rec) == ncols and (derr[0] == base or not has_marks(rec)):
                         rec.append("")
                         try:
                             i, cu, sv, pp, st, c, fr, rs, frm, rsm = get(rec)
                             i = i.strip()
                             if not i:
                                 raise ValueError
-                            c = pc(c)
+                            if iso_c:
+                                try:
+                                    x = c[cut_c:]
+                                    c = L[c[:13]] + Mc[c[13:cut_c]] - S[x] if x else N[c[:13]] + Mc[c[13:cut_c]]
+                                except KeyError:
+                                    c = pc(c)
+                            else:
+                                c = pc(c)
                             if fr:
-                                fr = pf(fr)
+                                if iso_f:
+                                    try:
+                                        x = fr[cut_f:]
+                                        fr = (L[fr[:13]] + Mf[fr[13:cut_f]] - S[x] if x
+                                              else N[fr[:13]] + Mf[fr[13:cut_f]])
+                                    except KeyError:
+                                        fr = pf(fr)
+                                else:
+                                    fr = pf(fr)
                                 if fr < c:
                                     raise ValueError
                             elif frm:
@@ -308,7 +338,15 @@ class Export:
                             else:
                                 fr = None
                             if rs:
-                                rs = pr(rs)
+                                if iso_r:
+                                    try:
+                                        x = rs[cut_r:]
+                                        rs = (L[rs[:13]] + Mr[rs[13:cut_r]] - S[x] if x
+                                              else N[rs[:13]] + Mr[rs[13:cut_r]])
+                                    except KeyError:
+                                        rs = pr(rs)
+                                else:
+                                    rs = pr(rs)
                                 if rs < c:
                                     raise ValueError
                             elif rsm:

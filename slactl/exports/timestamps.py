@@ -157,17 +157,20 @@ def make_iso(tz: tzinfo, seconds: bool = True) -> Parser:
         """Parse through datetime; remember the hour and suffix for next time."""
         t = general(s)  # raises for anything invalid
         key = s[:13]
-        if key not in local and len(key) == 13 and key[10] in "T " and key[11:].isdigit():
-            dt = fromiso(key[:10] + "T" + key[11:] + ":00")
-            if len(local) > _CACHE_MAX:
-                local.clear()
-                naive.clear()
-            here = (dt.toordinal() - _EPOCH_ORD) * 86400 + dt.hour * 3600
-            local[key] = float(here)
-            off = z.offset(here // 3600)
-            if off is not None:
-                naive[key] = here - off
         rest = s[cut:]
+        if len(key) == 13 and key[10] in "T " and key[11:].isdigit():
+            need_naive = not rest and key not in naive
+            if key not in local or need_naive:
+                if len(local) > _CACHE_MAX:
+                    local.clear()
+                    naive.clear()
+                dt = fromiso(key[:10] + "T" + key[11:] + ":00")
+                here = (dt.toordinal() - _EPOCH_ORD) * 86400 + dt.hour * 3600
+                local[key] = float(here)
+                if need_naive:  # only naive values need the zone's offset
+                    off = z.offset(here // 3600)
+                    if off is not None:
+                        naive[key] = here - off
         if rest and rest not in suffixes and "." not in rest and len(suffixes) < 1000 and s[cut - 3] == ":":
             off = fromiso("2000-01-01T00:00:00" + rest).utcoffset()
             if off is not None:
@@ -183,6 +186,8 @@ def make_iso(tz: tzinfo, seconds: bool = True) -> Parser:
         except KeyError:
             return learn(s)
 
+    # the caches, for a caller that inlines the lookups in its own loop (see reader)
+    parse_iso.fast = (local, naive, suffixes, mmss, cut)  # type: ignore[attr-defined]
     return parse_iso
 
 
