@@ -109,7 +109,7 @@ def detect_encoding(sample: bytes, path: str) -> str:
     if controls > max(8, n // 10):
         raise InputError(f"cannot determine the text encoding of {path}: it looks like a binary "
                          "file, not a CSV export; if it is text, name its encoding with --encoding")
-    if all(b < 0x80 for b in sample[:4096]) and sample.isascii():
+    if sample.isascii():
         return "utf-8"
     # mostly valid UTF-8: UTF-8 (rows with stray bytes are rejected one by one)
     text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(sample, final=False)
@@ -303,6 +303,8 @@ class Export:
                     if not rec:
                         continue  # a truly blank line
                     n += 1
+                    if len(rec) > ncols and not "".join(rec[ncols:]).strip():
+                        del rec[ncols:]  # trailing delimiters (some spreadsheets write them)
                     if len(rec) == ncols and (derr[0] == base or not has_marks(rec)):
                         rec.append("")
                         try:

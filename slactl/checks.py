@@ -1,0 +1,190 @@
+"""Cross-reference and semantic checks over a loaded workspace (pure: ``as_of`` is given)."""
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from typing import Iterator
+
+from slactl.durations import uses_days
+from slactl.findings import ERROR, WARNING, Finding
+from slactl.model import BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Policy, Rule
+from slactl.workspace import Entry, Loaded, locate
+
+
+def check_workspace(loaded: Loaded, as_of: date) -> list[Finding]:
+    """Findings beyond structure: names, references and meaning."""
+    out: list[Finding] = []
+    out += _duplicate_names(loaded)
+    for entry in loaded.entries:
+        if entry.obj is None:
+            continue
+        if entry.kind == "Calendar":
+            out += _calendar(entry, entry.obj)  # type: ignore[arg-type]
+        elif entry.kind == "Policy":
+            out += _policy(loaded, entry, entry.obj)  # type: ignore[arg-type]
+        elif entry.kind == "Agreement":
+            out += _agreement(loaded, entry, entry.obj, as_of)  # type: ignore[arg-type]
+    out += _overlapping_agreements(loaded)
+    return out
+
+
+def _at(entry: Entry, severity: str, code: str, message: str, *path: str | int) -> Finding:
+    line, col = locate(entry.doc.root, *path)
+    return Finding(entry.doc.file, line, col, severity, code, message)
+
+
+def _duplicate_names(loaded: Loaded) -> Iterator[Finding]:
+    first: dict[tuple[str, str], Entry] = {}
+    for entry in loaded.entries:
+        if entry.kind == "Calendar" and entry.name == BUILTIN_24X7:
+            yield _at(entry, ERROR, "duplicate-name", "calendar name '24x7' is reserved for the built-in "
+                      "always-open calendar", "metadata", "name")
+            continue
+        key = (entry.kind, entry.name)
+        if key not in first:
+            first[key] = entry
+            continue
+        # Both places are reported: which of the two is the mistake is for a person to say.
+        other = first[key]
+        for here, there in ((entry, other), (other, entry)):
+            line, _ = locate(there.doc.root, "metadata", "name")
+            yield _at(here, ERROR, "duplicate-name",
+                      f"{here.kind} '{here.name}' is also defined in {there.doc.file}:{line}; names must be "
+                      "unique per kind", "metadata", "name")
+
+
+def _unknown(loaded: Loaded, entry: Entry, kind: str, name: str | None, *path: str | int) -> Iterator[Finding]:
+    if name is None:
+        return
+    pool = {"Calendar": loaded.workspace.calendars, "Policy": loaded.workspace.policies,
+            "Service": loaded.workspace.services}[kind]
+    known = {e.name for e in loaded.entries if e.kind == kind}  # broken documents still count as defined
+    if kind == "Calendar":
+        known.add(BUILTIN_24X7)
+    if name in known or name in pool:
+        return
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    yield _at(entry, ERROR, "unknown-reference", f"{kind.lower()} '{name}' is not defined{hint}", *path)
+
+
+def _calendar(entry: Entry, cal: Calendar) -> Iterator[Finding]:
+    days = [(day, cal.hours[i]) for i, day in enumerate(WEEKDAYS)]
+    if cal.workday_hours is not None:
+        days.append(("workday_hours", cal.workday_hours))
+    for day, spans in days:
+        for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
+            if s2 < e1:
+                path = ("spec", "workday_hours") if day == "workday_hours" else ("spec", "hours", day)
+                yield _at(entry, ERROR, "hours-overlap",
+                          f"{day}: spans {_hhmm(s1)}-{_hhmm(e1)} and {_hhmm(s2)}-{_hhmm(e2)} overlap", *path)
+    if not any(cal.hours) and not (cal.workdays and (cal.workday_hours or cal.hours[0])):
+        yield _at(entry, ERROR, "calendar-closed",
+                  f"calendar '{cal.name}' has no open hours: no target could ever fall due", "spec", "hours")
+    if cal.holiday_country:
+        yield from _holiday_country(entry, cal)
+
+
+def _holiday_country(entry: Entry, cal: Calendar) -> Iterator[Finding]:
+    import holidays
+
+    supported = holidays.list_supported_countries()
+    country = cal.holiday_country or ""
+    if country not in supported:
+        close = difflib.get_close_matches(country, sorted(supported), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        yield _at(entry, ERROR, "invalid-value",
+                  f"holidays.country '{country}' is not a country the holidays library knows{hint}",
+                  "spec", "holidays", "country")
+    elif cal.holiday_subdivision and cal.holiday_subdivision not in supported[country]:
+        yield _at(entry, ERROR, "invalid-value",
+                  f"holidays.subdivision '{cal.holiday_subdivision}' is not a subdivision of {country} "
+                  f"(known: {', '.join(supported[country][:12])}...)", "spec", "holidays", "subdivision")
+
+
+def _hhmm(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def _rules(loaded: Loaded, entry: Entry, rules: tuple[Rule, ...], default_calendar: str | None) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(rules):
+        where = ("spec", "rules", i)
+        for spelling in rule.names():
+            if spelling in seen and seen[spelling] != i:
+                yield _at(entry, ERROR, "duplicate-priority",
+                          f"priority '{spelling}' is matched by rules {seen[spelling] + 1} and {i + 1}",
+                          *where, "priority")
+            seen.setdefault(spelling, i)
+        yield from _unknown(loaded, entry, "Calendar", rule.calendar, *where, "calendar")
+        if rule.first_response and rule.resolution and rule.first_response > rule.resolution:
+            yield _at(entry, ERROR, "response-exceeds-resolution",
+                      f"rule {rule.priority}: first_response is longer than resolution", *where, "first_response")
+        clock = rule.calendar or default_calendar
+        if clock and clock != BUILTIN_24X7:
+            raw = entry.data["spec"]["rules"][i] if entry.data else {}
+            for metric in ("first_response", "resolution"):
+                if metric in raw and uses_days(raw[metric]):
+                    yield _at(entry, WARNING, "days-on-business-clock",
+                              f"rule {rule.priority}: {metric} '{raw[metric]}' counts days of 24 open hours on "
+                              f"calendar '{clock}', not business days; write hours (e.g. 9h per business day)",
+                              *where, metric)
+
+
+def _policy(loaded: Loaded, entry: Entry, policy: Policy) -> Iterator[Finding]:
+    yield from _unknown(loaded, entry, "Calendar", policy.calendar, "spec", "calendar")
+    yield from _rules(loaded, entry, policy.rules, policy.calendar)
+
+
+def _agreement(loaded: Loaded, entry: Entry, ag: Agreement, as_of: date) -> Iterator[Finding]:
+    yield from _unknown(loaded, entry, "Policy", ag.policy, "spec", "policy")
+    yield from _unknown(loaded, entry, "Calendar", ag.calendar, "spec", "calendar")
+    for i, service in enumerate(ag.services or ()):
+        yield from _unknown(loaded, entry, "Service", service, "spec", "services", i)
+    policy = loaded.workspace.policies.get(ag.policy or "")
+    default_calendar = ag.calendar or (policy.calendar if policy else None)
+    yield from _rules(loaded, entry, ag.rules, default_calendar)
+    if ag.end < ag.start:
+        yield _at(entry, ERROR, "period-inverted",
+                  f"period ends ({ag.end}) before it starts ({ag.start})", "spec", "period", "end")
+    if ag.policy is None and not ag.rules:
+        yield _at(entry, WARNING, "no-rules", "agreement has neither a policy nor rules: every ticket would be "
+                  "'no_rule'", "spec")
+    if ag.status == "active" and ag.end < as_of:
+        yield _at(entry, WARNING, "active-past-end",
+                  f"status is 'active' but the period ended on {ag.end}; set 'auto' or renew it",
+                  "spec", "status")
+
+
+def _covers(ag: Agreement) -> tuple[date, date] | None:
+    if ag.status == "auto":
+        return ag.start, ag.end
+    if ag.status == "active":
+        return ag.start, date.max
+    return None
+
+
+def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
+    built = [e for e in loaded.entries if e.kind == "Agreement" and e.obj is not None]
+    for i, a_entry in enumerate(built):
+        a: Agreement = a_entry.obj  # type: ignore[assignment]
+        a_span = _covers(a)
+        if a_span is None or a.end < a.start:
+            continue
+        for b_entry in built[:i]:
+            b: Agreement = b_entry.obj  # type: ignore[assignment]
+            b_span = _covers(b)
+            if b_span is None or b.end < b.start or a.customer.id.casefold() != b.customer.id.casefold():
+                continue
+            if (a.services is None) != (b.services is None):
+                continue  # different specificity: the one with services wins, no ambiguity
+            shared = set(a.services or ()) & set(b.services or ())
+            if a.services is not None and not shared:
+                continue
+            if a_span[0] <= b_span[1] and b_span[0] <= a_span[1]:
+                scope = f" for services {', '.join(sorted(shared))}" if shared else ""
+                line, _ = locate(b_entry.doc.root, "spec", "period")
+                yield _at(a_entry, ERROR, "agreement-overlap",
+                          f"agreement '{a.name}' overlaps '{b.name}' ({b_entry.doc.file}:{line}) for customer "
+                          f"'{a.customer.id}'{scope}: tickets in the overlap would be ambiguous",
+                          "spec", "period")

@@ -1,0 +1,238 @@
+"""The command line: a table of contents. Each command parses options, calls the
+core, picks a reporter; exceptions become exit codes in ``SlactlGroup.invoke``."""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from datetime import date, datetime
+from typing import IO, Annotated, Any, Iterator, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from slactl import __version__
+from slactl.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, InputError, SlactlError
+
+
+class SlactlGroup(TyperGroup):
+    """The one error boundary: user errors print one line, bugs one line (+ --debug)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SlactlError as exc:
+            _err(f"slactl: {exc.message}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            _err("slactl: interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            _quiet_pipe()
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the boundary is the point
+            if type(exc).__module__.startswith(("click", "typer")):
+                raise
+            if _debug(ctx):
+                import traceback
+
+                traceback.print_exc()
+            else:
+                _err(f"slactl: internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _debug(ctx: Any) -> bool:
+    return bool((ctx.obj or {}).get("debug")) or os.environ.get("SLACTL_DEBUG") == "1"
+
+
+def _err(message: str) -> None:
+    from slactl.console import inert
+
+    sys.stderr.write(inert(message) + "\n")
+    sys.stderr.flush()
+
+
+def _quiet_pipe() -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's final flush stays silent."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+app = typer.Typer(
+    cls=SlactlGroup,
+    name="slactl",
+    help="Service Level Agreements kept as YAML in git: validate, clone, lifecycle and scoring.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+WorkspaceOpt = Annotated[Optional[str], typer.Option(
+    "--workspace", "-w", help="Workspace folder (default: $SLACTL_WORKSPACE or ./agreements).",
+    envvar="SLACTL_WORKSPACE", show_default=False)]
+OutputOpt = Annotated[Optional[str], typer.Option(
+    "--output", "-o", help="Write the report to FILE (atomically; never overwrites without --force).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Allow --output to replace an existing file.")]
+AsOfDateOpt = Annotated[Optional[str], typer.Option(
+    "--as-of", help="Evaluate as of this date (YYYY-MM-DD); default today.", show_default=False)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"slactl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    workspace: WorkspaceOpt = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """slactl keeps a support organisation's SLAs honest.
+
+    Example:  slactl -w agreements score examples/generic.csv
+    """
+    ctx.obj = {"workspace": workspace, "debug": debug}
+
+
+def _workspace(ctx: typer.Context, local: str | None) -> str:
+    root = local or (ctx.obj or {}).get("workspace") or os.environ.get("SLACTL_WORKSPACE") or "agreements"
+    if not os.path.exists(root):
+        raise InputError(f"workspace {root} does not exist (use -w DIR or set SLACTL_WORKSPACE)")
+    if not os.path.isdir(root):
+        raise InputError(f"workspace {root} is not a folder")
+    return root
+
+
+def _as_of_date(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip()[:10]) if len(text.strip()) >= 10 else date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--as-of '{text}' is not a date (YYYY-MM-DD)") from None
+
+
+@contextlib.contextmanager
+def _output(path: str | None, force: bool, newline: str | None = None) -> Iterator[IO[str]]:
+    """stdout, or an atomic write to ``path``."""
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    from slactl.atomic import atomic_writer
+
+    with atomic_writer(path, overwrite=force, newline=newline) as fh:
+        yield fh
+
+
+def _choose(fmt: str | None, output: str | None, allowed: tuple[str, ...]) -> str:
+    from slactl.console import default_format
+
+    if fmt is None:
+        if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in allowed and output is None:
+            return "github"
+        fmt = default_format(output)
+    fmt = fmt.lower()
+    if fmt not in allowed:
+        raise InputError(f"--format {fmt} is not available here; choose one of: {', '.join(allowed)}")
+    return fmt
+
+
+def _load(ctx: typer.Context, workspace: str | None, extra: list[str] = ()):  # type: ignore[no-untyped-def,assignment]
+    from slactl.workspace import load_workspace
+
+    return load_workspace(_workspace(ctx, workspace), list(extra))
+
+
+def _require_clean(loaded: Any) -> None:
+    """Commands other than validate refuse a workspace with errors: a typo would skew every figure."""
+    errors = loaded.errors
+    if errors:
+        shown = "\n".join(f"  {f}" for f in errors[:10])
+        more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
+        raise InputError(f"the workspace has {len(errors)} error(s); run 'slactl validate':\n{shown}{more}")
+
+
+# ---------------------------------------------------------------- validate
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files to report on (default: the whole workspace).",
+                                                         show_default=False)] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f",
+                                               help="table, text, json, github or markdown.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    as_of: AsOfDateOpt = None,
+    workspace: WorkspaceOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Check agreement files: structure, references and meaning.
+
+    The whole workspace is always loaded so references resolve; findings are
+    reported for PATHS only when given (what pre-commit passes).
+
+    Example:  slactl -w agreements validate --format json
+    """
+    from slactl.checks import check_workspace
+    from slactl.findings import ERROR, sort_key
+    from slactl.reporters.validate import REPORTERS
+
+    chosen = _choose(fmt, output, tuple(REPORTERS))
+    for p in paths or ():
+        if not os.path.isfile(p):
+            raise InputError(f"{p}: no such file")
+    loaded = _load(ctx, workspace, list(paths or ()))
+    findings = loaded.findings + check_workspace(loaded, _as_of_date(as_of))
+    files = loaded.files
+    if paths:
+        wanted = {os.path.realpath(p) for p in paths}
+        findings = [f for f in findings if os.path.realpath(f.file) in wanted]
+        files = [f for f in files if os.path.realpath(f) in wanted]
+    findings.sort(key=sort_key)
+    with _output(output, force) as out:
+        REPORTERS[chosen](out, len(files), findings)
+    failed = any(f.severity == ERROR for f in findings) or (strict and bool(findings))
+    raise typer.Exit(1 if failed else 0)
+
+
+# ---------------------------------------------------------------- schema
+
+@app.command()
+def schema(
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Print the JSON Schema of the file format (for editors and other tools).
+
+    Example:  slactl schema -o slactl.schema.json
+    """
+    import json
+
+    from slactl.schema import SCHEMA
+
+    with _output(output, force) as out:
+        json.dump(SCHEMA, out, indent=2)
+        out.write("\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point."""
+    try:
+        app(args=argv, prog_name="slactl")
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
+    return 0

@@ -1,0 +1,224 @@
+"""Finding, loading and building a workspace: YAML files in, typed model out.
+
+``load_workspace`` never raises for bad content: every problem is a finding.
+Documents with structural errors are left out of the model, but their kind
+and name are still registered so one typo does not cascade into a page of
+"unknown reference" findings.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from slactl.findings import ERROR, Finding
+from slactl.model import (
+    WEEKDAYS, Agreement, Calendar, Customer, Loc, Manager, Policy, Rule, Service, Span, Workspace,
+)
+from slactl.durations import parse_duration
+from slactl.structure import check_document
+from slactl.yamlsafe import SCALAR, Document, YNode, load_file
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(slots=True)
+class Entry:
+    """One named document: where it is, and its model object when it built."""
+
+    kind: str
+    name: str
+    doc: Document
+    data: dict[str, Any] | None
+    obj: object | None = None
+
+
+@dataclass(slots=True)
+class Loaded:
+    workspace: Workspace
+    findings: list[Finding]
+    entries: list[Entry] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    def entry(self, kind: str, name: str) -> Entry | None:
+        for e in self.entries:
+            if e.kind == kind and e.name == name:
+                return e
+        return None
+
+
+def discover(root: str) -> list[str]:
+    """Every YAML file under ``root`` (hidden files and folders skipped), sorted."""
+    if os.path.isfile(root):
+        return [root]
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                found.append(os.path.join(dirpath, name))
+    return found
+
+
+def display_path(path: str) -> str:
+    """Paths in findings: relative to the current directory when below it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def locate(node: YNode | None, *path: str | int) -> tuple[int, int]:
+    """Line and column of the node at ``path`` (the deepest one that exists)."""
+    if node is None:
+        return 1, 1
+    best = node
+    for step in path:
+        nxt = None
+        if isinstance(step, int) and best.kind == "seq" and step < len(best.value):  # type: ignore[arg-type]
+            nxt = best.value[step]  # type: ignore[index]
+        elif isinstance(step, str):
+            nxt = best.get(step)
+        if nxt is None:
+            break
+        best = nxt
+    return best.line, best.column
+
+
+def load_workspace(root: str, extra_files: list[str] = ()) -> Loaded:  # type: ignore[assignment]
+    """Load every file of the workspace (plus ``extra_files``) into a model and findings."""
+    files = discover(root)
+    seen = {os.path.realpath(f) for f in files}
+    for extra in extra_files:
+        if os.path.realpath(extra) not in seen:
+            files.append(extra)
+            seen.add(os.path.realpath(extra))
+    findings: list[Finding] = []
+    entries: list[Entry] = []
+    for path in files:
+        shown = display_path(path)
+        result = load_file(path, shown)
+        findings.extend(result.findings)
+        for doc in result.documents:
+            entry = _entry(doc, findings)
+            if entry is not None:
+                entries.append(entry)
+    calendars: dict[str, Calendar] = {}
+    policies: dict[str, Policy] = {}
+    services: dict[str, Service] = {}
+    agreements: dict[str, Agreement] = {}
+    by_kind = {"Calendar": calendars, "Policy": policies, "Service": services, "Agreement": agreements}
+    builders = {"Calendar": _calendar, "Policy": _policy, "Service": _service, "Agreement": _agreement}
+    for entry in entries:
+        if entry.data is None:
+            continue
+        loc = Loc(entry.doc.file, entry.doc.root.line, entry.doc.root.column)
+        try:
+            entry.obj = builders[entry.kind](entry.name, entry.data["spec"], entry.data, loc)
+        except ValueError as exc:  # a value the schema could not rule out
+            line, col = entry.doc.root.line, entry.doc.root.column
+            findings.append(Finding(entry.doc.file, line, col, ERROR, "invalid-value", str(exc)))
+            continue
+        by_kind[entry.kind].setdefault(entry.name, entry.obj)  # type: ignore[arg-type]
+    workspace = Workspace(root=root, calendars=calendars, policies=policies, services=services,
+                          agreements=agreements, files=tuple(display_path(f) for f in files))
+    return Loaded(workspace, findings, entries, [display_path(f) for f in files])
+
+
+def _entry(doc: Document, findings: list[Finding]) -> Entry | None:
+    root = doc.root
+    if root.kind != "map":
+        findings.append(Finding(doc.file, root.line, root.column, ERROR, "wrong-type",
+                                "a document must be a mapping with apiVersion, kind, metadata and spec"))
+        return None
+    data, problems = check_document(root, doc.file)
+    findings.extend(problems)
+    kind_node, meta = root.get("kind"), root.get("metadata")
+    name_node = meta.get("name") if meta is not None else None
+    kind = kind_node.value if kind_node is not None and kind_node.kind == SCALAR else None
+    name = name_node.value if name_node is not None and name_node.kind == SCALAR else None
+    if not isinstance(kind, str) or not isinstance(name, str):
+        return None
+    return Entry(kind, name, doc, data)
+
+
+def _spans(values: list[str] | None) -> tuple[Span, ...]:
+    out = []
+    for text in values or ():
+        start, end = text.split("-")
+        out.append((_seconds(start), _seconds(end)))
+    return tuple(sorted(out))
+
+
+def _seconds(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 3600 + int(m) * 60
+
+
+def _calendar(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -> Calendar:
+    hours = spec.get("hours", {})
+    holidays = spec.get("holidays", {})
+    country = holidays.get("country")
+    return Calendar(
+        name=name,
+        timezone=spec["timezone"],
+        hours=tuple(_spans(hours.get(day)) for day in WEEKDAYS),
+        holiday_country=country.upper() if country else None,
+        holiday_subdivision=holidays.get("subdivision") or None,
+        holiday_dates=frozenset(holidays.get("dates", ())),
+        workdays=frozenset(spec.get("workdays", ())),
+        workday_hours=_spans(spec["workday_hours"]) if "workday_hours" in spec else None,
+        loc=loc,
+    )
+
+
+def _rule(data: dict[str, Any], loc: Loc) -> Rule:
+    fr, res = data.get("first_response"), data.get("resolution")
+    return Rule(
+        priority=data["priority"].strip(),
+        aliases=tuple(data.get("aliases", ())),
+        first_response=parse_duration(fr) if fr else None,
+        resolution=parse_duration(res) if res else None,
+        calendar=data.get("calendar"),
+        loc=loc,
+    )
+
+
+def _policy(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -> Policy:
+    return Policy(
+        name=name,
+        rules=tuple(_rule(r, loc) for r in spec.get("rules", ())),
+        calendar=spec.get("calendar"),
+        compliance_target=spec.get("compliance_target"),
+        loc=loc,
+    )
+
+
+def _service(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -> Service:
+    return Service(name=name, description=spec.get("description", ""),
+                   aliases=tuple(spec.get("aliases", ())), loc=loc)
+
+
+def _agreement(name: str, spec: dict[str, Any], doc: dict[str, Any], loc: Loc) -> Agreement:
+    c = spec["customer"]
+    m = spec.get("manager", {})
+    services = spec.get("services")
+    return Agreement(
+        name=name,
+        customer=Customer(id=c["id"].strip(), name=c.get("name"), aliases=tuple(c.get("aliases", ())),
+                          contacts=tuple(c.get("contacts", ()))),
+        manager=Manager(name=m.get("name"), email=m.get("email")),
+        start=spec["period"]["start"],
+        end=spec["period"]["end"],
+        status=spec.get("status", "auto"),
+        services=tuple(services) if services is not None else None,
+        policy=spec.get("policy"),
+        rules=tuple(_rule(r, loc) for r in spec.get("rules", ())),
+        calendar=spec.get("calendar"),
+        compliance_target=spec.get("compliance_target"),
+        notice_days=tuple(sorted(set(spec.get("notice_days", ())), reverse=True)),
+        labels=tuple(sorted(doc["metadata"].get("labels", {}).items())),
+        loc=loc,
+    )
