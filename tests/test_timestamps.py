@@ -140,3 +140,18 @@ def test_strptime_format_from_mapping():
     assert f.parse("20261001 0900") == datetime(2026, 10, 1, 9, tzinfo=ZoneInfo("Europe/Moscow")).timestamp()
     with pytest.raises(TimestampError, match="mapping"):
         parse_slow("2026-10-01 09:00", f, zone("Europe/Moscow"))
+
+
+def test_a_whole_column_in_another_layout_gets_a_strptime_format():
+    f = detect_format(["Oct 5, 2026 10:30", "Nov 12, 2026 9:05"], timezone.utc)
+    assert f.description == "strptime '%b %d, %Y %H:%M'"
+    assert f.parse("Oct 5, 2026 10:30") == datetime(2026, 10, 5, 10, 30, tzinfo=timezone.utc).timestamp()
+    # other layouts in that column still fall back
+    assert parse_slow("2026-10-05T10:30:00Z", f, timezone.utc) == datetime(
+        2026, 10, 5, 10, 30, tzinfo=timezone.utc).timestamp()
+
+
+def test_mapping_dayfirst_overrides_detection():
+    f = detect_format(["01/02/2026 10:00"], timezone.utc, dayfirst=True)
+    assert f.dayfirst and not f.ambiguous
+    assert f.parse("01/02/2026 10:00") == datetime(2026, 2, 1, 10, tzinfo=timezone.utc).timestamp()
