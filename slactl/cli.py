@@ -228,6 +228,93 @@ def schema(
         out.write("\n")
 
 
+# ---------------------------------------------------------------- score
+
+def _as_of_instant(text: str | None, tz: str) -> float:
+    """--as-of for score: an ISO instant; naive values are in --tz; a date is its midnight."""
+    if not text:
+        return datetime.now().timestamp()
+    from zoneinfo import ZoneInfo
+
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--as-of '{text}' is not an ISO 8601 date or timestamp (e.g. 2026-11-22T12:00:00Z)") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(tz))
+    return value.timestamp()
+
+
+def _fail_under(text: str | None) -> float | str | None:
+    if text is None:
+        return None
+    if text.strip().lower() == "target":
+        return "target"
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise InputError(f"--fail-under '{text}' must be a percentage (e.g. 95) or 'target'") from None
+    if not 0 <= value <= 100:
+        raise InputError(f"--fail-under {value} must be between 0 and 100")
+    return value
+
+
+@app.command()
+def score(
+    ctx: typer.Context,
+    export: Annotated[str, typer.Argument(help="Ticket export (CSV).", show_default=False)],
+    preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow.")] = "auto",
+    mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping your export's columns.")] = None,
+    tz: Annotated[str, typer.Option("--tz", help="Time zone of timestamps without an offset.")] = "UTC",
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force the export's encoding (e.g. cp1251).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Measure open tickets up to this instant (default now).", show_default=False)] = None,
+    fail_under: Annotated[Optional[str], typer.Option("--fail-under", help="Exit 1 when a group's compliance is below PCT, or 'target' for each agreement's own target.", show_default=False)] = None,
+    group_by: Annotated[str, typer.Option("--group-by", help="agreement, customer, priority, service or month.")] = "agreement",
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, text, json, csv, markdown or html.")] = None,
+    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal).", show_default=False)] = None,
+    workspace: WorkspaceOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Score a ticket export against the agreements: per ticket and per agreement x priority.
+
+    Example:  slactl score examples/generic.csv --as-of 2026-11-22T12:00:00Z --fail-under target
+    """
+    from slactl.reporters.score import REPORTERS
+    from slactl.scoring import GROUP_BYS
+    from slactl.scorerun import run_score
+
+    chosen = _choose(fmt, output, tuple(REPORTERS))
+    if group_by not in GROUP_BYS:
+        raise InputError(f"--group-by {group_by}: choose one of {', '.join(GROUP_BYS)}")
+    threshold = _fail_under(fail_under)
+    loaded = _load(ctx, workspace)
+    _require_clean(loaded)
+    from slactl.exports import open_export
+
+    with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
+        as_of_t = _as_of_instant(as_of, source.timezone)
+        with _output(output, force, newline="" if chosen == "csv" else None) as out:
+            rows = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out, group_by=group_by,
+                             progress=progress)
+    raise typer.Exit(_score_exit(rows, threshold))
+
+
+def _score_exit(rows: list[dict[str, Any]], threshold: float | str | None) -> int:
+    if threshold is None:
+        return 0
+    for row in rows:
+        pct = row.get("compliance_pct")
+        if pct is None:
+            continue
+        if threshold == "target":
+            if row.get("ok") is False:
+                return 1
+        elif pct < threshold:  # type: ignore[operator]
+            return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
     try:

@@ -1,0 +1,164 @@
+"""Which agreement and rule govern a ticket (contract §2). Pure; instants are UTC epoch seconds."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from slactl.clock import BusinessClock, clock_for
+from slactl.model import DEFAULT_COMPLIANCE_TARGET, Agreement, Calendar, Rule, Workspace
+
+MATCHED, UNCOVERED, AMBIGUOUS, NO_RULE = "matched", "uncovered", "ambiguous", "no_rule"
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What one agreement promises for one priority: the rule, its clock and the target."""
+
+    agreement: Agreement
+    rule: Rule
+    clock: BusinessClock
+    target_pct: float
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    kind: str  # matched | uncovered | ambiguous | no_rule
+    priority: str  # canonical when a rule matched, else the export's value (trimmed)
+    agreement: Agreement | None = None
+    terms: Terms | None = None
+    candidates: tuple[str, ...] = ()  # the tied agreements when ambiguous
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    agreement: Agreement
+    rank: int  # 4 customer+services, 3 customer, 2 *+services, 1 *
+    begin: float  # coverage [begin, end) in epoch seconds
+    end: float
+
+
+def agreement_zone(ws: Workspace, ag: Agreement) -> str:
+    """The agreement's time zone: its calendar's, else its policy's, UTC for 24x7 (contract §2.5)."""
+    name = ag.calendar
+    if name is None and ag.policy in ws.policies:
+        name = ws.policies[ag.policy].calendar  # type: ignore[index]
+    return ws.calendar(name).timezone if name is None or name in ws.calendars or name == "24x7" else "UTC"
+
+
+def _midnight(day: date, tz: ZoneInfo) -> float:
+    return datetime.combine(day, time(0), tzinfo=tz).timestamp()
+
+
+def coverage(ws: Workspace, ag: Agreement) -> tuple[float, float] | None:
+    """The instants an agreement covers: auto from start 00:00 to the end of ``end`` in its
+    zone; a manual ``active`` from start on; planned, suspended, terminated nothing."""
+    if ag.status not in ("auto", "active"):
+        return None
+    tz = ZoneInfo(agreement_zone(ws, ag))
+    begin = _midnight(ag.start, tz)
+    if ag.status == "active":
+        return begin, float("inf")
+    return begin, _midnight(ag.end + timedelta(days=1), tz)
+
+
+class Matcher:
+    """Resolves (customer, service, priority, created) to a :class:`Match`, with caches so a
+    million-row export costs a dictionary lookup and a few comparisons per ticket."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._service_names: dict[str, str] = {}
+        for svc in ws.services.values():
+            for spelling in (svc.name, *svc.aliases):
+                self._service_names.setdefault(spelling.strip().casefold(), svc.name)
+        self._by_customer: dict[str, list[Agreement]] = {}
+        self._wildcard: list[Agreement] = []
+        self._windows: dict[str, tuple[float, float]] = {}
+        for ag in ws.agreements.values():
+            window = coverage(ws, ag)
+            if window is None:
+                continue
+            self._windows[ag.name] = window
+            if ag.customer.is_wildcard:
+                self._wildcard.append(ag)
+            else:
+                for key in ag.customer.names():
+                    self._by_customer.setdefault(key, []).append(ag)
+        self._candidates: dict[tuple[str, str], tuple[_Candidate, ...]] = {}
+        self._terms: dict[tuple[str, str], Terms | None] = {}
+
+    def service_name(self, value: str) -> str | None:
+        return self._service_names.get(value.strip().casefold())
+
+    def _candidates_for(self, customer: str, service: str) -> tuple[_Candidate, ...]:
+        key = (customer, service)
+        found = self._candidates.get(key)
+        if found is not None:
+            return found
+        svc = self.service_name(service) if service else None
+        out = []
+        for ag, base in [(a, 3) for a in self._by_customer.get(customer.strip().casefold(), ())] + \
+                        [(a, 1) for a in self._wildcard]:
+            if ag.services is not None:
+                if svc is None or svc not in ag.services:
+                    continue
+                rank = base + 1
+            else:
+                rank = base
+            begin, end = self._windows[ag.name]
+            out.append(_Candidate(ag, rank, begin, end))
+        out.sort(key=lambda c: -c.rank)
+        found = self._candidates[key] = tuple(out)
+        return found
+
+    def terms(self, ag: Agreement, priority: str) -> Terms | None:
+        """The rule for ``priority`` (name or alias): the agreement's own, else its policy's.
+        An agreement rule overrides the policy rule of the same canonical priority, whichever
+        spelling the export used."""
+        key = (ag.name, priority)
+        if key in self._terms:
+            return self._terms[key]
+        wanted = priority.strip().casefold()
+        policy = self.ws.policies.get(ag.policy or "")
+        rule = _find(ag.rules, wanted)
+        if rule is None and policy is not None:
+            rule = _find(policy.rules, wanted)
+            if rule is not None:  # same canonical priority overridden by the agreement?
+                rule = _find(ag.rules, rule.priority.strip().casefold()) or rule
+        terms = None
+        if rule is not None:
+            name = rule.calendar or ag.calendar or (policy.calendar if policy else None)
+            calendar: Calendar = self.ws.calendar(name)
+            target = ag.compliance_target
+            if target is None and policy is not None:
+                target = policy.compliance_target
+            terms = Terms(ag, rule, clock_for(calendar), DEFAULT_COMPLIANCE_TARGET if target is None else target)
+        self._terms[key] = terms
+        return terms
+
+    def match(self, customer: str, service: str, priority: str, created: float) -> Match:
+        best_rank, best = 0, []
+        for cand in self._candidates_for(customer, service):
+            if cand.rank < best_rank:
+                break
+            if cand.begin <= created < cand.end:
+                best_rank = cand.rank
+                best.append(cand.agreement)
+        raw = priority.strip()
+        if not best:
+            return Match(UNCOVERED, raw)
+        if len(best) > 1:
+            return Match(AMBIGUOUS, raw, candidates=tuple(sorted(a.name for a in best)))
+        ag = best[0]
+        terms = self.terms(ag, raw)
+        if terms is None:
+            return Match(NO_RULE, raw, ag)
+        return Match(MATCHED, terms.rule.priority, ag, terms)
+
+
+def _find(rules: tuple[Rule, ...], wanted: str) -> Rule | None:
+    for rule in rules:
+        if wanted in rule.names():
+            return rule
+    return None

@@ -1,0 +1,311 @@
+"""Reporters for ``slactl score``.
+
+Each reporter gets the tickets one by one (``ticket``) and the totals at the
+end (``finish``). JSON and CSV stream every ticket straight to the output, so
+memory stays flat whatever the size of the export; the human formats show
+the summary only.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import json
+from dataclasses import dataclass
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from slactl.console import inert
+from slactl.exports.reader import Rejected
+from slactl.scoring import METRICS, Scorer, TicketResult, iso
+
+
+@dataclass(slots=True)
+class Meta:
+    """What the report is about."""
+
+    as_of: float
+    timezone: str
+    preset: str
+    path: str
+    rows: int = 0
+    scored: int = 0
+    rejected: list[Rejected] | None = None
+
+
+_zones: dict[str, ZoneInfo] = {}
+
+
+def _zone(result: TicketResult) -> ZoneInfo:
+    name = result.match.terms.clock.calendar.timezone  # type: ignore[union-attr]
+    z = _zones.get(name)
+    if z is None:
+        z = _zones[name] = ZoneInfo(name)
+    return z
+
+
+def ticket_dict(r: TicketResult) -> dict[str, object]:
+    row, m = r.row, r.match
+    out: dict[str, object] = {
+        "row": row.row, "id": row.id, "agreement": r.agreement, "priority": m.priority, "match": m.kind,
+        "customer": row.customer, "service": row.service, "status": row.status,
+    }
+    if m.candidates:
+        out["candidates"] = list(m.candidates)
+    zone = _zone(r) if m.terms is not None else None
+    out["first_response"] = r.first_response.as_dict(zone) if r.first_response else None
+    out["resolution"] = r.resolution.as_dict(zone) if r.resolution else None
+    return out
+
+
+def _rejected_dicts(meta: Meta) -> list[dict[str, object]]:
+    return [{"row": x.row, "id": x.id, "reason": x.reason} for x in meta.rejected or ()]
+
+
+class JsonReporter:
+    """Contract §5 JSON, written as it goes: tickets stream, totals come last."""
+
+    def __init__(self, out: IO[str], meta: Meta) -> None:
+        self.out, self.first = out, True
+        head = {"as_of": iso(meta.as_of), "timezone": meta.timezone, "preset": meta.preset, "file": meta.path}
+        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tickets": [')
+
+    def ticket(self, r: TicketResult) -> None:
+        self.out.write(("\n  " if self.first else ",\n  ") + json.dumps(ticket_dict(r), ensure_ascii=False))
+        self.first = False
+
+    def finish(self, meta: Meta, scorer: Scorer) -> None:
+        tail = {
+            "rows": meta.rows, "scored": meta.scored, "rejected": _rejected_dicts(meta),
+            "matches": scorer.match_counts, "summary": scorer.summary(),
+            "worst_breaches": [_breach_dict(b) for b in scorer.worst_breaches()],
+        }
+        if scorer.group_by != "agreement":
+            tail["groups"] = scorer.grouped()
+        self.out.write("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
+
+
+def _breach_dict(b) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {"id": b.ticket_id, "agreement": b.agreement, "priority": b.priority, "metric": b.metric,
+            "target_minutes": round(b.target / 60, 2), "elapsed_minutes": round(b.elapsed / 60, 2),
+            "overrun_minutes": round(b.overrun / 60, 2)}
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """Neutralise spreadsheet formulas (OWASP CSV injection); numbers pass as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+CSV_COLUMNS = ["row", "id", "customer", "service", "priority", "status", "match", "agreement", "reason"] + [
+    f"{m}_{k}" for m in METRICS for k in ("target_minutes", "elapsed_minutes", "status", "due_at")]
+
+
+class CsvReporter:
+    """One line per ticket (rejected rows included, with their reason) for spreadsheets."""
+
+    def __init__(self, out: IO[str], meta: Meta) -> None:
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer.writerow(CSV_COLUMNS)
+
+    def ticket(self, r: TicketResult) -> None:
+        row = r.row
+        cells: list[object] = [row.row, row.id, row.customer, row.service, r.match.priority, row.status,
+                               r.match.kind, r.agreement or "", ""]
+        zone = _zone(r) if r.match.terms is not None else None
+        for res in (r.first_response, r.resolution):
+            if res is None:
+                cells += ["", "", "", ""]
+            else:
+                d = res.as_dict(zone)
+                cells += [d["target_minutes"], d["elapsed_minutes"], d["status"], d.get("due_at")]
+        self.writer.writerow([csv_cell(c if c is not None else "") for c in cells])
+
+    def rejected(self, x: Rejected) -> None:
+        cells = [x.row, x.id, "", "", "", "", "rejected", "", x.reason] + [""] * 8
+        self.writer.writerow([csv_cell(c) for c in cells])
+
+    def finish(self, meta: Meta, scorer: Scorer) -> None:
+        pass
+
+
+def _fmt(v: object) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.1f}"
+    return str(v)
+
+
+def _verdict(row: dict[str, object]) -> str:
+    ok = row.get("ok")
+    return "n/a" if ok is None else ("OK" if ok else "BELOW")
+
+
+def _headline(meta: Meta, scorer: Scorer) -> list[str]:
+    mc = scorer.match_counts
+    return [
+        f"{meta.path}: {meta.rows} rows, {meta.scored} scored, {len(meta.rejected or ())} rejected "
+        f"(preset {meta.preset}, naive times read as {meta.timezone}, as of {iso(meta.as_of)})",
+        f"matched {mc['matched']}, uncovered {mc['uncovered']}, ambiguous {mc['ambiguous']}, "
+        f"no_rule {mc['no_rule']}",
+    ]
+
+
+def _summary_rows(scorer: Scorer) -> tuple[list[str], list[list[object]], list[dict[str, object]]]:
+    rows = scorer.grouped()
+    key = ["agreement", "priority"] if scorer.group_by == "agreement" else [scorer.group_by]
+    headers = key + ["metric", "tickets", "met", "breached", "pending", "at risk", "compliance %",
+                     "target %", "median min", "verdict"]
+    body = [[r[k] for k in key] + [r["metric"], r["tickets"], r["met"], r["breached"], r["pending"],
+                                   r["at_risk"], r["compliance_pct"], r["target_pct"], r["median_minutes"],
+                                   _verdict(r)] for r in rows]
+    return headers, body, rows
+
+
+_BREACH_HEADERS = ["ticket", "agreement", "priority", "metric", "target min", "elapsed min", "over by min"]
+
+
+def _breach_rows(scorer: Scorer) -> list[list[object]]:
+    return [[b.ticket_id, b.agreement, b.priority, b.metric, round(b.target / 60, 1), round(b.elapsed / 60, 1),
+             round(b.overrun / 60, 1)] for b in scorer.worst_breaches()]
+
+
+def _rejected_rows(meta: Meta, limit: int = 20) -> list[list[object]]:
+    return [[x.row, x.id, x.reason] for x in (meta.rejected or ())[:limit]]
+
+
+class _Buffered:
+    """Human formats ignore tickets and render totals at the end."""
+
+    def __init__(self, out: IO[str], meta: Meta) -> None:
+        self.out = out
+
+    def ticket(self, r: TicketResult) -> None:
+        pass
+
+    def finish(self, meta: Meta, scorer: Scorer) -> None:
+        raise NotImplementedError
+
+
+class TextReporter(_Buffered):
+    def finish(self, meta: Meta, scorer: Scorer) -> None:
+        from tabulate import tabulate
+
+        w = self.out.write
+        for line in _headline(meta, scorer):
+            w(inert(line) + "\n")
+        headers, body, _ = _summary_rows(scorer)
+        w("\n" + tabulate([[inert(_fmt(c)) for c in row] for row in body], headers=headers) + "\n")
+        if scorer.worst:
+            w("\nWorst breaches\n" + tabulate([[inert(_fmt(c)) for c in row] for row in _breach_rows(scorer)],
+                                               headers=_BREACH_HEADERS) + "\n")
+        _write_rejected_text(w, meta)
+
+
+def _write_rejected_text(w, meta: Meta) -> None:  # type: ignore[no-untyped-def]
+    rejected = meta.rejected or []
+    if rejected:
+        w(f"\nRejected rows ({len(rejected)}; --format json or csv lists them all)\n")
+        for row, tid, reason in _rejected_rows(meta):
+            w(inert(f"  row {row} {tid!s}: {reason}") + "\n")
+
+
+class TableReporter(_Buffered):
+    def finish(self, meta: Meta, scorer: Scorer) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        from slactl.console import make_console
+
+        console = make_console(self.out)
+        for line in _headline(meta, scorer):
+            console.print(Text(inert(line)))
+        headers, body, rows = _summary_rows(scorer)
+        table = Table(title="SLA compliance", header_style="bold")
+        for h in headers:
+            table.add_column(h, justify="right" if h not in ("agreement", "priority", "metric", scorer.group_by)
+                             else "left")
+        for cells, raw in zip(body, rows):
+            style = {True: "green", False: "red bold"}.get(raw.get("ok"), "dim")  # type: ignore[arg-type]
+            rendered = [Text(inert(_fmt(c))) for c in cells[:-1]] + [Text(str(cells[-1]), style=style)]
+            table.add_row(*rendered)
+        console.print(table)
+        if scorer.worst:
+            bt = Table(title="Worst breaches", header_style="bold")
+            for h in _BREACH_HEADERS:
+                bt.add_column(h)
+            for cells in _breach_rows(scorer):
+                bt.add_row(*[Text(inert(_fmt(c))) for c in cells])
+            console.print(bt)
+        rejected = meta.rejected or []
+        if rejected:
+            console.print(Text(f"Rejected rows: {len(rejected)} (--format json or csv lists them all)",
+                               style="yellow"))
+            for row, tid, reason in _rejected_rows(meta, 10):
+                console.print(Text(inert(f"  row {row} {tid}: {reason}")))
+
+
+class MarkdownReporter(_Buffered):
+    def finish(self, meta: Meta, scorer: Scorer) -> None:
+        from slactl.reporters.markdown import md_cell, md_table
+
+        w = self.out.write
+        w("### SLA report\n\n" + "  \n".join(md_cell(line) for line in _headline(meta, scorer)) + "\n\n")
+        headers, body, _ = _summary_rows(scorer)
+        w(md_table(headers, [[_fmt(c) for c in row] for row in body]))
+        if scorer.worst:
+            w("\n#### Worst breaches\n\n" + md_table(_BREACH_HEADERS, _breach_rows(scorer)))
+        if meta.rejected:
+            w(f"\n#### Rejected rows ({len(meta.rejected)})\n\n" + md_table(["row", "id", "reason"],
+                                                                         _rejected_rows(meta)))
+
+
+_CSS = """body{font-family:system-ui,Segoe UI,Arial,sans-serif;color:#222;margin:1.5em}
+table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
+th{background:#f3f3f3}td.l,th.l{text-align:left}.ok{color:#176317;font-weight:bold}
+.below{color:#b00020;font-weight:bold}.na{color:#777}"""
+
+
+class HtmlReporter(_Buffered):
+    """One self-contained page (inline CSS, no scripts) that mail clients render."""
+
+    def finish(self, meta: Meta, scorer: Scorer) -> None:
+        e = html.escape
+        parts = ["<!doctype html><html><head><meta charset=\"utf-8\"><title>SLA report</title>",
+                 f"<style>{_CSS}</style></head><body><h1>SLA report</h1>"]
+        parts += [f"<p>{e(line)}</p>" for line in _headline(meta, scorer)]
+        headers, body, rows = _summary_rows(scorer)
+        parts.append(self._table(headers, body, verdicts=[_verdict(r) for r in rows]))
+        if scorer.worst:
+            parts.append("<h2>Worst breaches</h2>" + self._table(_BREACH_HEADERS, _breach_rows(scorer)))
+        if meta.rejected:
+            parts.append(f"<h2>Rejected rows ({len(meta.rejected)})</h2>"
+                         + self._table(["row", "id", "reason"], _rejected_rows(meta)))
+        parts.append("</body></html>\n")
+        self.out.write("\n".join(parts))
+
+    @staticmethod
+    def _table(headers: list[str], body: list[list[object]], verdicts: list[str] | None = None) -> str:
+        e = html.escape
+        out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>"]
+        for i, row in enumerate(body):
+            cells = []
+            for j, c in enumerate(row):
+                cls = ""
+                if verdicts is not None and j == len(row) - 1:
+                    cls = {"OK": "ok", "BELOW": "below"}.get(verdicts[i], "na")
+                elif isinstance(c, str):
+                    cls = "l"
+                cells.append(f"<td class=\"{cls}\">{e(_fmt(c))}</td>" if cls else f"<td>{e(_fmt(c))}</td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        return "".join(out) + "</table>"
+
+
+REPORTERS = {
+    "table": TableReporter, "text": TextReporter, "json": JsonReporter, "csv": CsvReporter,
+    "markdown": MarkdownReporter, "html": HtmlReporter,
+}
