@@ -128,9 +128,14 @@ def load_text(text: str, file: str) -> LoadResult:
     except _Stop:
         pass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote is noticed lines later: point at where it opened.
+        opened = exc.context_mark is not None and exc.context and (
+            "flow" in exc.context or "quoted" in exc.context)
+        mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if opened:
+            problem = f"{exc.context} that is never closed ({problem})"
         result.findings.append(Finding(file, line, col, ERROR, "yaml-syntax", f"YAML syntax error: {problem}"))
     except yaml.YAMLError as exc:  # ReaderError: control characters and the like
         line, col = 1, 1
