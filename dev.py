@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Developer tasks that need nothing but Python: ``python3 dev.py demo`` and ``python3 dev.py test``.
+
+Creates ``.venv`` on first use and installs slactl into it (editable, with the
+test extra), so a fresh clone works on a machine that has only python3.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".slactl-installed"
+
+
+def ensure_env() -> None:
+    if not PY.exists():
+        print("dev.py: creating .venv", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    pyproject = ROOT / "pyproject.toml"
+    if not STAMP.exists() or STAMP.stat().st_mtime < pyproject.stat().st_mtime:
+        print("dev.py: installing slactl and its test tools into .venv", flush=True)
+        run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]"])
+        STAMP.touch()
+
+
+def run(cmd: list[str]) -> None:
+    code = subprocess.call(cmd, cwd=ROOT)
+    if code:
+        sys.exit(code)
+
+
+def demo() -> None:
+    slactl = str(BIN / "slactl")
+    steps = [
+        [slactl, "-w", "agreements", "validate"],
+        [slactl, "-w", "agreements", "list", "--as-of", "2026-11-22"],
+        [slactl, "-w", "agreements", "expiring", "--as-of", "2026-11-22", "--within", "30d"],
+        [slactl, "-w", "agreements", "score", "examples/generic.csv", "--as-of", "2026-11-22T12:00:00Z"],
+    ]
+    for step in steps:
+        print("\n$ " + " ".join(["slactl", *step[1:]]), flush=True)
+        code = subprocess.call(step, cwd=ROOT)
+        if code not in (0, 1):
+            sys.exit(code)
+
+
+def test(args: list[str]) -> None:
+    run([str(PY), "-m", "pytest", *args])
+
+
+def main() -> None:
+    task = sys.argv[1] if len(sys.argv) > 1 else "help"
+    if task not in ("demo", "test"):
+        print("usage: python3 dev.py demo | test [pytest args]")
+        sys.exit(2)
+    ensure_env()
+    demo() if task == "demo" else test(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
