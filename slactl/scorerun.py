@@ -24,7 +24,9 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     reporter = reporter_cls(out, meta)
     on_rejected = getattr(reporter, "rejected", None)
     rejected = meta.rejected
+    summary_only = getattr(reporter, "summary_only", False)
     score, emit = scorer.score, reporter.ticket
+    tally = scorer.tally
     rows = _with_progress(source, progress)
     n = 0
     for item in rows:
@@ -34,7 +36,10 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
             if on_rejected is not None:
                 on_rejected(item)
             continue
-        emit(score(item))  # type: ignore[arg-type]
+        if summary_only:
+            tally(item)  # type: ignore[arg-type]
+        else:
+            emit(score(item))  # type: ignore[arg-type]
     meta.rows = n
     meta.scored = n - len(rejected)  # type: ignore[arg-type]
     reporter.finish(meta, scorer)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from slactl.exports.reader import TicketRow
-from slactl.matching import MATCHED, Match, Matcher
+from slactl.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher
 from slactl.model import Workspace
 
 MET, BREACHED, PENDING, MISSING, UNMEASURED = "met", "breached", "pending", "missing", "unmeasured"
@@ -100,8 +100,23 @@ class Breach:
     elapsed: float
 
 
+class _Slot:
+    """One (agreement, priority) a ticket can land on: its terms and its two counters."""
+
+    __slots__ = ("rank", "begin", "end", "agreement", "terms", "clock", "fr", "res", "as_of_cum")
+
+    def __init__(self, rank: int, begin: float, end: float, agreement, terms, fr, res, as_of_cum):  # type: ignore[no-untyped-def]
+        self.rank, self.begin, self.end, self.agreement = rank, begin, end, agreement
+        self.terms, self.fr, self.res, self.as_of_cum = terms, fr, res, as_of_cum
+        self.clock = terms.clock if terms is not None else None
+
+
 class Scorer:
-    """Scores tickets one at a time and keeps the report's totals."""
+    """Scores tickets one at a time and keeps the report's totals.
+
+    ``tally`` is the hot path (summary only: no objects, no due times);
+    ``score`` adds the per-ticket result the JSON and CSV reporters print.
+    """
 
     def __init__(self, ws: Workspace, as_of: float, *, has_first_response: bool = True,
                  has_resolution: bool = True, group_by: str = "agreement", report_zone: object = None,
@@ -109,6 +124,7 @@ class Scorer:
         self.matcher = Matcher(ws)
         self.as_of = as_of
         self.measured = {"first_response": has_first_response, "resolution": has_resolution}
+        self._fr_measured, self._res_measured = has_first_response, has_resolution
         self.group_by = group_by
         self.report_zone = report_zone or timezone.utc
         self.groups: dict[tuple[str, str, str], Group] = {}  # (agreement, priority, metric)
@@ -117,29 +133,136 @@ class Scorer:
         self.match_counts = {"matched": 0, "uncovered": 0, "ambiguous": 0, "no_rule": 0}
         self.worst: list[tuple[float, int, Breach]] = []
         self._worst_n = worst
+        self._worst_floor = float("-inf")
         self._seq = 0
-        self._as_of_cum: dict[int, float] = {}
+        self._slots: dict[tuple[str, str, str], tuple[_Slot, ...]] = {}
+        self._matches: dict[tuple[str, str, str], Match] = {}
+
+    # -------------------------------------------------------------- matching
+
+    def _slots_for(self, customer: str, service: str, priority: str) -> tuple[_Slot, ...]:
+        key = (customer, service, priority)
+        slots = self._slots.get(key)
+        if slots is None:
+            out = []
+            for cand in self.matcher._candidates_for(customer, service):
+                terms = self.matcher.terms(cand.agreement, priority)
+                fr = res = None
+                as_of_cum = 0.0
+                if terms is not None:
+                    name, prio = cand.agreement.name, terms.rule.priority
+                    fr = self.groups.setdefault((name, prio, "first_response"), Group())
+                    res = self.groups.setdefault((name, prio, "resolution"), Group())
+                    self.targets[(name, prio)] = terms.target_pct
+                    fr.targets.add(terms.target_pct)
+                    res.targets.add(terms.target_pct)
+                    as_of_cum = terms.clock.cumulative(self.as_of)
+                out.append(_Slot(cand.rank, cand.begin, cand.end, cand.agreement, terms, fr, res, as_of_cum))
+            slots = self._slots[key] = tuple(out)
+        return slots
+
+    # -------------------------------------------------------------- scoring
+
+    def tally(self, row: TicketRow) -> _Slot | str:
+        """Count ``row`` into the summary; returns its slot (or match kind)."""
+        slots = self._slots.get((row.customer, row.service, row.priority))
+        if slots is None:
+            slots = self._slots_for(row.customer, row.service, row.priority)
+        created = row.created
+        pick = None
+        for slot in slots:  # inlined _pick: this loop runs once per ticket
+            if pick is not None and slot.rank < pick.rank:
+                break
+            if slot.begin <= created < slot.end:
+                if pick is not None:
+                    pick = AMBIGUOUS
+                    break
+                pick = slot
+        if pick is None:
+            pick = UNCOVERED
+        elif type(pick) is not str and pick.terms is None:
+            pick = NO_RULE
+        if type(pick) is str:
+            self.match_counts[pick] += 1
+            return pick
+        self.match_counts["matched"] += 1
+        clock, rule = pick.clock, pick.terms.rule
+        start = clock.cumulative(row.created)
+        fr_status = self._tally(pick.fr, clock, start, pick.as_of_cum, row.first_response, rule.first_response,
+                                self._fr_measured, row, pick, "first_response")
+        res_status = self._tally(pick.res, clock, start, pick.as_of_cum, row.resolved, rule.resolution,
+                                 self._res_measured, row, pick, "resolution")
+        if self.by is not None and self.group_by != "agreement":
+            self._tally_by(row, pick, fr_status, res_status, start)
+        return pick
+
+    def _tally(self, g: Group, clock, start: float, as_of_cum: float, event: float | None,  # type: ignore[no-untyped-def]
+               target: int | None, measured: bool, row: TicketRow, slot: _Slot, metric: str) -> str:
+        g.tickets += 1
+        if not measured:
+            g.unmeasured += 1
+            return UNMEASURED
+        if target is None:
+            g.missing += 1
+            return MISSING
+        if event is not None:
+            elapsed = clock.cumulative(event) - start
+            g.elapsed.append(elapsed)
+            if elapsed <= target:
+                g.met += 1
+                return MET
+        else:
+            elapsed = as_of_cum - start
+            if elapsed <= target:
+                g.pending += 1
+                if elapsed >= AT_RISK_SHARE * target:
+                    g.at_risk += 1
+                return PENDING
+        g.breached += 1
+        if elapsed - target > self._worst_floor:
+            self._breach(row, slot, metric, target, elapsed)
+        return BREACHED
+
+    def _tally_by(self, row: TicketRow, slot: _Slot, fr_status: str, res_status: str, start: float) -> None:
+        value = self._group_value(row, slot)
+        rule, clock = slot.terms.rule, slot.clock
+        for metric, status, event, target in (("first_response", fr_status, row.first_response, rule.first_response),
+                                             ("resolution", res_status, row.resolved, rule.resolution)):
+            g = self.by.setdefault((value, metric), Group())
+            g.targets.add(slot.terms.target_pct)
+            g.tickets += 1
+            if status == MET:
+                g.met += 1
+            elif status == BREACHED:
+                g.breached += 1
+            elif status == PENDING:
+                g.pending += 1
+                if (slot.as_of_cum - start) >= AT_RISK_SHARE * target:  # type: ignore[operator]
+                    g.at_risk += 1
+            elif status == MISSING:
+                g.missing += 1
+            else:
+                g.unmeasured += 1
+            if event is not None and status in (MET, BREACHED):
+                g.elapsed.append(clock.cumulative(event) - start)
 
     def score(self, row: TicketRow) -> TicketResult:
-        m = self.matcher.match(row.customer, row.service, row.priority, row.created)
-        self.match_counts[m.kind] += 1
-        if m.kind != MATCHED:
-            return TicketResult(row, m, None, None)
-        terms = m.terms
-        clock = terms.clock  # type: ignore[union-attr]
-        key = id(clock)
-        as_of_cum = self._as_of_cum.get(key)
-        if as_of_cum is None:
-            as_of_cum = self._as_of_cum[key] = clock.cumulative(self.as_of)
+        """Tally ``row`` and return its full result (statuses, elapsed and due times)."""
+        pick = self.tally(row)
+        if type(pick) is str:
+            return TicketResult(row, self._match(row, pick), None, None)
+        clock, rule = pick.clock, pick.terms.rule
         start = clock.cumulative(row.created)
-        rule = terms.rule  # type: ignore[union-attr]
-        fr = self._metric(clock, start, as_of_cum, row.created, row.first_response, rule.first_response,
-                          self.measured["first_response"])
-        res = self._metric(clock, start, as_of_cum, row.created, row.resolved, rule.resolution,
-                           self.measured["resolution"])
-        result = TicketResult(row, m, fr, res)
-        self._count(result)
-        return result
+        fr = self._metric(clock, start, pick.as_of_cum, row.created, row.first_response, rule.first_response,
+                          self._fr_measured)
+        res = self._metric(clock, start, pick.as_of_cum, row.created, row.resolved, rule.resolution,
+                           self._res_measured)
+        return TicketResult(row, Match(MATCHED, rule.priority, pick.agreement, pick.terms), fr, res)
+
+    def _match(self, row: TicketRow, kind: str) -> Match:
+        if kind == NO_RULE or kind == AMBIGUOUS:
+            return self.matcher.match(row.customer, row.service, row.priority, row.created)
+        return Match(kind, row.priority.strip())
 
     @staticmethod
     def _metric(clock, start: float, as_of_cum: float, created: float, event: float | None,  # type: ignore[no-untyped-def]
@@ -149,8 +272,6 @@ class Scorer:
             return MetricResult(UNMEASURED, target, None, due)
         if event is not None:
             elapsed = clock.cumulative(event) - start
-            if elapsed < 0:
-                elapsed = 0.0
         else:
             elapsed = as_of_cum - start if as_of_cum > start else 0.0
         if target is None:
@@ -161,70 +282,40 @@ class Scorer:
             status = BREACHED if elapsed > target else PENDING
         return MetricResult(status, target, elapsed, clock.due(created, target))
 
-    def _group_value(self, r: TicketResult) -> str:
+    def _group_value(self, row: TicketRow, slot: _Slot) -> str:
         by = self.group_by
         if by == "customer":
-            ag = r.match.agreement
-            return r.row.customer.strip() or (ag.customer.id if ag else "")
+            return row.customer.strip() or slot.agreement.customer.id
         if by == "priority":
-            return r.match.priority
+            return slot.terms.rule.priority
         if by == "service":
-            return self.matcher.service_name(r.row.service) or r.row.service.strip() or "(none)"
+            return self.matcher.service_name(row.service) or row.service.strip() or "(none)"
         if by == "month":
-            return datetime.fromtimestamp(r.row.created, self.report_zone).strftime("%Y-%m")  # type: ignore[arg-type]
-        return f"{r.agreement} / {r.match.priority}"
+            return datetime.fromtimestamp(row.created, self.report_zone).strftime("%Y-%m")  # type: ignore[arg-type]
+        return f"{slot.agreement.name} / {slot.terms.rule.priority}"
 
-    def _count(self, r: TicketResult) -> None:
-        name, prio = r.agreement or "", r.match.priority
-        self.targets[(name, prio)] = r.match.terms.target_pct  # type: ignore[union-attr]
-        by_value = self._group_value(r) if self.group_by != "agreement" else None
-        for metric, res in (("first_response", r.first_response), ("resolution", r.resolution)):
-            assert res is not None
-            groups = [self.groups.setdefault((name, prio, metric), Group())]
-            if by_value is not None:
-                groups.append(self.by.setdefault((by_value, metric), Group()))
-            for g in groups:
-                g.tickets += 1
-                status = res.status
-                if status == MET:
-                    g.met += 1
-                elif status == BREACHED:
-                    g.breached += 1
-                elif status == PENDING:
-                    g.pending += 1
-                    if res.elapsed >= AT_RISK_SHARE * res.target:  # type: ignore[operator]
-                        g.at_risk += 1
-                elif status == MISSING:
-                    g.missing += 1
-                else:
-                    g.unmeasured += 1
-                if res.elapsed is not None and status in (MET, BREACHED) and (
-                        metric == "first_response" and r.row.first_response is not None
-                        or metric == "resolution" and r.row.resolved is not None):
-                    g.elapsed.append(res.elapsed)
-                g.targets.add(r.match.terms.target_pct)  # type: ignore[union-attr]
-            if res.status == BREACHED:
-                self._breach(r, metric, res)
-
-    def _breach(self, r: TicketResult, metric: str, res: MetricResult) -> None:
-        overrun = res.elapsed - res.target  # type: ignore[operator]
+    def _breach(self, row: TicketRow, slot: _Slot, metric: str, target: float, elapsed: float) -> None:
+        overrun = elapsed - target
         self._seq += 1
-        item = (overrun, -self._seq, Breach(overrun, r.row.id, r.agreement or "", r.match.priority, metric,
-                                            res.target, res.elapsed))  # type: ignore[arg-type]
+        item = (overrun, -self._seq, Breach(overrun, row.id, slot.agreement.name, slot.terms.rule.priority,
+                                            metric, target, elapsed))
         if len(self.worst) < self._worst_n:
             heapq.heappush(self.worst, item)
-        elif overrun > self.worst[0][0]:
+        else:
             heapq.heapreplace(self.worst, item)
+        if len(self.worst) == self._worst_n:
+            self._worst_floor = self.worst[0][0]
 
     def worst_breaches(self) -> list[Breach]:
         return [b for _, _, b in sorted(self.worst, key=lambda t: (-t[0], -t[1]))]
 
     def summary(self) -> list[dict[str, object]]:
-        """Contract §5 summary rows: agreement x priority x metric."""
+        """Contract §5 summary rows: agreement x priority x metric (those with tickets)."""
         rows = []
         for (name, prio, metric), g in sorted(self.groups.items()):
-            rows.append(_row({"agreement": name, "priority": prio, "metric": metric}, g,
-                             self.targets[(name, prio)]))
+            if g.tickets:
+                rows.append(_row({"agreement": name, "priority": prio, "metric": metric}, g,
+                                 self.targets[(name, prio)]))
         return rows
 
     def grouped(self) -> list[dict[str, object]]:

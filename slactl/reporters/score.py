@@ -181,6 +181,8 @@ def _rejected_rows(meta: Meta, limit: int = 20) -> list[list[object]]:
 class _Buffered:
     """Human formats ignore tickets and render totals at the end."""
 
+    summary_only = True
+
     def __init__(self, out: IO[str], meta: Meta) -> None:
         self.out = out
 
