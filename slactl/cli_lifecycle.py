@@ -1,0 +1,414 @@
+"""Lifecycle commands: ``list``, ``clone``, ``renew``, ``expiring`` and ``notify``.
+
+Registered on the main app by :func:`register`; each command is glue over
+:mod:`slactl.lifecycle`, :mod:`slactl.clone` and :mod:`slactl.notify`.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from datetime import date
+from typing import IO, Annotated, Any, Optional
+
+import typer
+
+from slactl.cli import (
+    AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, _as_of_date, _choose, _err, _load, _output, _require_clean,
+    _workspace,
+)
+from slactl.errors import InputError, Refused
+
+FormatOpt = Annotated[Optional[str], typer.Option(
+    "--format", "-f", help="table, text, json, csv, markdown or html.", show_default=False)]
+StateOpt = Annotated[Optional[str], typer.Option(
+    "--state", help="State file recording the notices sent (default: WORKSPACE/.slactl-state.json).",
+    show_default=False)]
+DryRunOpt = Annotated[bool, typer.Option(
+    "--dry-run", help="Print the messages instead of sending them; nothing is recorded.")]
+
+_REGISTERED: set[int] = set()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the lifecycle commands to ``app`` (a second call is harmless)."""
+    if id(app) in _REGISTERED:
+        return
+    _REGISTERED.add(id(app))
+    app.command("list")(list_agreements)
+    app.command("clone")(clone)
+    app.command("renew")(renew)
+    app.command("expiring")(expiring)
+    app.command("notify")(notify)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _date(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    s = text.strip()
+    try:
+        if len(s) != 10:
+            raise ValueError
+        return date.fromisoformat(s)
+    except ValueError:
+        raise InputError(f"{option} '{text}' is not a valid date (YYYY-MM-DD)") from None
+
+
+def _within(text: str | None) -> int | None:
+    if text is None:
+        return None
+    from slactl.lifecycle import parse_within
+
+    try:
+        return parse_within(text)
+    except ValueError as exc:
+        raise InputError(f"--within: {exc}") from None
+
+
+def _name(option: str, name: str) -> str:
+    from slactl.schema import NAME_PATTERN
+
+    if not re.fullmatch(NAME_PATTERN, name):
+        raise InputError(f"{option} '{name}' is not a valid agreement name "
+                         "(lower-case letters, digits and '-', starting with a letter or digit, max 63)")
+    return name
+
+
+def _quiet(chosen: str, output: str | None) -> bool:
+    """Text output with nothing to say stays silent when not on a terminal (cron mails only news)."""
+    from slactl.console import is_terminal
+
+    return chosen in ("text", "table") and (output is not None or not is_terminal())
+
+
+# ---------------------------------------------------------------- list
+
+def list_agreements(
+    ctx: typer.Context,
+    status: Annotated[Optional[list[str]], typer.Option(
+        "--status", "-s", help="Only this computed status (planned, active, expiring, expired, suspended, "
+        "terminated); repeatable. 'active' includes 'expiring'.", show_default=False)] = None,
+    customer: Annotated[Optional[str], typer.Option(
+        "--customer", "-c", help="Only this customer (id, name or alias).", show_default=False)] = None,
+    as_of: AsOfDateOpt = None,
+    fmt: FormatOpt = None,
+    workspace: WorkspaceOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """List agreements with customer, period, computed status, days left, services and policy.
+
+    Example:  slactl list --status expiring --as-of 2026-11-22 --format json
+    """
+    from slactl.lifecycle import LIST_STATUSES, list_rows
+    from slactl.reporters.lifecycle import REPORTERS, View
+
+    chosen = _choose(fmt, output, tuple(REPORTERS))
+    for s in status or ():
+        if s.lower() not in LIST_STATUSES:
+            raise InputError(f"--status {s}: choose one of {', '.join(LIST_STATUSES)}")
+    day = _as_of_date(as_of)
+    loaded = _load(ctx, workspace)
+    _require_clean(loaded)
+    view = View("list", list_rows(loaded.workspace, day, status or (), customer), day)
+    with _output(output, force, newline="" if chosen == "csv" else None) as out:
+        REPORTERS[chosen](out, view)
+
+
+# ---------------------------------------------------------------- clone and renew
+
+def clone(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="Agreement name, or a file holding exactly one agreement.",
+                                          show_default=False)],
+    customer: Annotated[str, typer.Option("--customer", help="The new customer's id.", show_default=False)],
+    name: Annotated[str, typer.Option("--name", help="The new agreement's name.", show_default=False)],
+    start: Annotated[str, typer.Option("--start", help="First day of the new period (YYYY-MM-DD).",
+                                       show_default=False)],
+    end: Annotated[Optional[str], typer.Option(
+        "--end", help="Last day (default: a period as long as the source's).", show_default=False)] = None,
+    customer_name: Annotated[Optional[str], typer.Option(
+        "--customer-name", help="The customer's display name (default: the id).", show_default=False)] = None,
+    contact: Annotated[Optional[list[str]], typer.Option(
+        "--contact", help="A customer contact e-mail; repeatable (default: none).", show_default=False)] = None,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="The new file, inside the workspace (default: NAME.yaml beside the source).",
+        show_default=False)] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="text or json.", show_default=False)] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Create an agreement for another customer from an existing one, as 'planned'.
+
+    Comments, key order and quoting are kept; the old customer's id, name,
+    aliases and contacts are not. Never overwrites; refuses a result that
+    would not validate.
+
+    Example:  slactl clone acme-support-2026 --customer globex --name globex-support-2027 --start 2027-01-01
+    """
+    from slactl.model import Customer
+
+    chosen = (fmt or "text").lower()
+    if chosen not in ("text", "json"):
+        raise InputError(f"--format {chosen} is not available here; choose one of: text, json")
+    _name("--name", name)
+    new_start = _date("--start", start)
+    new_end = _date("--end", end)
+    if not customer.strip():
+        raise InputError("--customer must not be empty")
+    new_customer = Customer(id=customer.strip(), name=customer_name if customer_name is not None else customer.strip(),
+                            contacts=tuple(c.strip() for c in contact or ()))
+    _make(ctx, workspace, source, name, new_start, new_end, new_customer, output, chosen)  # type: ignore[arg-type]
+
+
+def renew(
+    ctx: typer.Context,
+    agreement: Annotated[str, typer.Argument(help="The agreement to renew.", show_default=False)],
+    start: Annotated[Optional[str], typer.Option(
+        "--start", help="First day of the new period (default: the day after the end).", show_default=False)] = None,
+    end: Annotated[Optional[str], typer.Option(
+        "--end", help="Last day (default: a period as long as the current one).", show_default=False)] = None,
+    name: Annotated[Optional[str], typer.Option(
+        "--name", help="The new agreement's name (default: the year in the name replaced by the new "
+        "start's year, else NAME-YEAR).", show_default=False)] = None,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="The new file, inside the workspace (default: NEW.yaml beside the source).",
+        show_default=False)] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="text or json.", show_default=False)] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Create the next period's agreement for the same customer, as 'planned'.
+
+    Example:  slactl renew acme-support-2026
+    """
+    from datetime import timedelta
+
+    from slactl.clone import renewed_name
+
+    chosen = (fmt or "text").lower()
+    if chosen not in ("text", "json"):
+        raise InputError(f"--format {chosen} is not available here; choose one of: text, json")
+    new_start = _date("--start", start)
+    new_end = _date("--end", end)
+    if name is not None:
+        _name("--name", name)
+    loaded = _load(ctx, workspace)
+    _require_clean(loaded)
+    src = loaded.workspace.agreements.get(agreement)
+    if src is None:
+        raise InputError(f"no agreement named '{agreement}' in the workspace")
+    new_start = new_start or src.end + timedelta(days=1)
+    new_name = name or _name("the renewed name", renewed_name(src.name, new_start))
+    _make(ctx, workspace, agreement, new_name, new_start, new_end, None, output, chosen, loaded=loaded)
+
+
+def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, start: date, end: date | None,
+          customer: Any, output: str | None, chosen: str, loaded: Any = None) -> None:
+    """The shared body of clone and renew: find, edit, validate, write."""
+    import json
+
+    from slactl.clone import CloneError, clone_text, extract_document, mentions, same_length_end, validate_new, \
+        write_new
+    from slactl.console import inert
+    from slactl.findings import ERROR
+    from slactl.yamlsafe import decode
+
+    root = _workspace(ctx, workspace)
+    if loaded is None:
+        loaded = _load(ctx, workspace)
+        _require_clean(loaded)
+    path, index, src = _find_source(loaded, source)
+    if any(e.kind == "Agreement" and e.name == name for e in loaded.entries):
+        raise Refused(f"an agreement named '{name}' already exists; choose another --name")
+    target = output or os.path.join(os.path.dirname(path), f"{name}.yaml")
+    _check_target(root, target)
+    with open(path, "rb") as fh:
+        text, problem = decode(fh.read(), path)
+    if text is None:
+        raise InputError(str(problem))
+    new_end = end or same_length_end(src.start, src.end, start)
+    try:
+        new_text, _ = clone_text(extract_document(text, index), name=name, start=start, end=new_end,
+                                 customer=customer)
+    except (CloneError, ValueError) as exc:
+        raise Refused(f"cannot edit {path}: {exc}") from None
+    findings = validate_new(root, target, new_text, _as_of_date(None))
+    errors = [f for f in findings if f.severity == ERROR]
+    if errors:
+        shown = "\n".join(f"  {f}" for f in errors[:20])
+        raise Refused(f"refused: the new agreement would not validate ({len(errors)} error(s)); "
+                      f"nothing was written:\n{shown}")
+    write_new(target, new_text)
+    if customer is not None and customer.id.casefold() != src.customer.id.casefold():
+        for line, term in mentions(new_text, src.customer):
+            _err(f"slactl: note: {target}:{line} still mentions '{term}' of the source's customer "
+                 "(kept as written; review it)")
+    result = {"file": target, "name": name, "source": src.name,
+              "customer": customer.id if customer is not None else src.customer.id,
+              "start": start.isoformat(), "end": new_end.isoformat(), "status": "planned"}
+    if chosen == "json":
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(inert(f"created {target}: {name} for customer {result['customer']}, "
+                               f"{result['start']} to {result['end']}, planned") + "\n")
+
+
+def _find_source(loaded: Any, source: str) -> tuple[str, int, Any]:
+    """(file, document index, Agreement) of SOURCE: an agreement name or a one-agreement file."""
+    from slactl.workspace import load_workspace
+
+    entry = loaded.entry("Agreement", source)
+    if entry is not None and entry.obj is not None:
+        return entry.doc.file, entry.doc.index, entry.obj
+    if os.path.isfile(source):
+        alone = load_workspace(source)
+        if alone.errors:
+            raise InputError(f"{source} does not validate: {alone.errors[0]}")
+        found = [e for e in alone.entries if e.kind == "Agreement" and e.obj is not None]
+        if len(found) != 1:
+            raise InputError(f"{source} holds {len(found)} agreements; name the one to use instead")
+        return source, found[0].doc.index, found[0].obj
+    raise InputError(f"'{source}' is neither an agreement in the workspace nor a file")
+
+
+def _check_target(root: str, target: str) -> None:
+    """The new file must land inside the workspace, where ``validate`` and every command will see it."""
+    from slactl.workspace import YAML_SUFFIXES
+
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(target)
+    rel = os.path.relpath(real, real_root)
+    if rel == os.curdir or rel.startswith(os.pardir + os.sep) or rel == os.pardir or os.path.isabs(rel):
+        raise Refused(f"{target} is outside the workspace {root}; refusing to write it")
+    if not target.endswith(YAML_SUFFIXES):
+        raise InputError(f"{target}: the new file must end in .yaml or .yml")
+    if any(part.startswith(".") for part in rel.split(os.sep)):
+        raise Refused(f"{target}: hidden files and folders are not part of the workspace")
+    if os.path.lexists(target):
+        raise Refused(f"{target} already exists; refusing to overwrite it")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(target))):
+        raise InputError(f"{target}: folder {os.path.dirname(os.path.abspath(target))} does not exist")
+
+
+# ---------------------------------------------------------------- expiring and notify
+
+def expiring(
+    ctx: typer.Context,
+    within: Annotated[Optional[str], typer.Option(
+        "--within", help="Window: 30d, 30 or 2w (default: each agreement's largest notice_days).",
+        show_default=False)] = None,
+    as_of: AsOfDateOpt = None,
+    fail_if_any: Annotated[bool, typer.Option("--fail-if-any", help="Exit 1 when any agreement is expiring.")] = False,
+    notify_: Annotated[bool, typer.Option(
+        "--notify", help="Mail each expiring agreement's contacts and manager (SMTP from SLACTL_SMTP_*); "
+        "each notice_days threshold once.")] = False,
+    dry_run: DryRunOpt = False,
+    state: StateOpt = None,
+    fmt: FormatOpt = None,
+    workspace: WorkspaceOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Active agreements whose end falls within the window: end date, days left, customer, manager.
+
+    Text output prints nothing when nothing is expiring and stdout is not a
+    terminal, so a cron job mails only news. With --notify, the output lists
+    the notices sent instead.
+
+    Example:  slactl expiring --within 30d --as-of 2026-11-22 --format json
+    """
+    from slactl.lifecycle import due_expiry_notices
+    from slactl.lifecycle import expiring as select
+    from slactl.reporters.lifecycle import REPORTERS, View
+
+    if dry_run and not notify_:
+        raise InputError("--dry-run goes with --notify")
+    days = _within(within)
+    day = _as_of_date(as_of)
+    if notify_:
+        code = _send(ctx, workspace, state, dry_run, fmt, output, force, day,
+                     lambda ws, sent: due_expiry_notices(ws, day, sent, days))
+        if fail_if_any and code == 0:
+            loaded = _load(ctx, workspace)
+            code = 1 if select(loaded.workspace, day, days) else 0
+        raise typer.Exit(code)
+    chosen = _choose(fmt, output, tuple(REPORTERS))
+    loaded = _load(ctx, workspace)
+    _require_clean(loaded)
+    rows = select(loaded.workspace, day, days)
+    view = View("expiring", rows, day, days)
+    with _output(output, force, newline="" if chosen == "csv" else None) as out:
+        if rows or not _quiet(chosen, output):
+            REPORTERS[chosen](out, view)
+    raise typer.Exit(1 if fail_if_any and rows else 0)
+
+
+def notify(
+    ctx: typer.Context,
+    as_of: AsOfDateOpt = None,
+    dry_run: DryRunOpt = False,
+    state: StateOpt = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="text or json.", show_default=False)] = None,
+    workspace: WorkspaceOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Send every due lifecycle notice once: activation, expiry warnings and expiry.
+
+    Activations and expiries are announced only within 7 days of the event,
+    so a first run on an old workspace does not mail about old news.
+
+    Example:  slactl notify --dry-run
+    """
+    from slactl.lifecycle import due_notices
+
+    day = _as_of_date(as_of)
+    raise typer.Exit(_send(ctx, workspace, state, dry_run, fmt, output, force, day,
+                           lambda ws, sent: due_notices(ws, day, sent)))
+
+
+def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run: bool, fmt: str | None,
+          output: str | None, force: bool, day: date, plan: Any) -> int:
+    """Run the notices ``plan(workspace, sent)`` returns; report; the exit code."""
+    from slactl import notify as mail
+
+    chosen = (fmt or "text").lower()
+    if chosen not in ("text", "json"):
+        raise InputError(f"--format {chosen} is not available with notices; choose text or json")
+    config = mail.SmtpConfig.from_env(os.environ, dry_run=dry_run)
+    root = _workspace(ctx, workspace)
+    loaded = _load(ctx, workspace)
+    _require_clean(loaded)
+    state_path = state or mail.default_state_path(root)
+    with _output(output, force) as out:
+        report = mail.run(lambda sent: plan(loaded.workspace, sent), state_path=state_path, config=config,
+                          dry_run=dry_run, out=out if chosen == "text" else None)
+        _report_notices(out, chosen, report, day, dry_run)
+    for notice, why in report.skipped:
+        _err(f"slactl: {notice.agreement.name}: {notice.kind} notice not sent: {why}")
+    for f in report.failures:
+        _err(f"slactl: {f.notice.agreement.name}: not delivered to {f.recipient}: {f.reason}")
+    if report.failures:
+        _err(f"slactl: {len(report.failures)} delivery failure(s); those notices are not recorded "
+             "and will be retried on the next run")
+    return 0 if report.ok else 1
+
+
+def _report_notices(out: IO[str], chosen: str, report: Any, day: date, dry_run: bool) -> None:
+    import json
+
+    from slactl import notify as mail
+    from slactl.console import inert
+
+    if chosen == "json":
+        data = {"as_of": day.isoformat(), "dry_run": dry_run,
+                "sent": [{"key": i.notice.key, "kind": i.notice.kind, "agreement": i.notice.agreement.name,
+                          "to": list(i.to), "cc": list(i.cc), "subject": str(i.message["Subject"])}
+                         for i in report.sent],
+                "failed": [{"key": f.notice.key, "agreement": f.notice.agreement.name, "recipient": f.recipient,
+                            "reason": f.reason} for f in report.failures]}
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif not dry_run:
+        for item in report.sent:
+            out.write(inert(mail.describe(item)) + "\n")
