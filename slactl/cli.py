@@ -262,7 +262,7 @@ def _fail_under(text: str | None) -> float | str | None:
 @app.command()
 def score(
     ctx: typer.Context,
-    export: Annotated[str, typer.Argument(help="Ticket export (CSV).", show_default=False)],
+    export: Annotated[str, typer.Argument(help="Ticket export (CSV).", metavar="EXPORT.csv", show_default=False)],
     preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow.")] = "auto",
     mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping your export's columns.")] = None,
     tz: Annotated[str, typer.Option("--tz", help="Time zone of timestamps without an offset.")] = "UTC",
