@@ -323,3 +323,8 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
     return 0
+
+
+from slactl import cli_lifecycle  # noqa: E402  (the lifecycle commands: list, clone, renew, expiring, notify)
+
+cli_lifecycle.register(app)
