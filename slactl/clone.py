@@ -30,6 +30,7 @@ from slactl.model import Customer
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .@/+()-]*")
 _STR_TAG = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
+_NON_PRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -196,7 +197,8 @@ def _plain_ok(value: str) -> bool:
 def _double(value: str) -> str:
     import json
 
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    quoted = json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar...
+    return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)  # ...once YAML can print it
 
 
 def _content_end(text: str, node: yaml.Node) -> int:

@@ -107,8 +107,8 @@ def subject(notice: Notice) -> str:
     ag, who = notice.agreement, customer_label(notice)
     if notice.kind == EXPIRY_WARNING:
         days = notice.days_left
-        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-        return f"[slactl] {who}: agreement {ag.name} expires {when} ({ag.end.isoformat()}, {days} days left)"
+        when = "today" if days == 0 else f"in {_days(days)}"
+        return f"[slactl] {who}: agreement {ag.name} expires {when} ({ag.end.isoformat()})"
     if notice.kind == ACTIVATION:
         return f"[slactl] {who}: agreement {ag.name} is now active ({ag.start.isoformat()} to {ag.end.isoformat()})"
     return f"[slactl] {who}: agreement {ag.name} expired on {ag.end.isoformat()}"
@@ -128,11 +128,15 @@ def _facts(notice: Notice) -> list[tuple[str, str]]:
     return facts
 
 
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _lead(notice: Notice) -> str:
     ag, who = notice.agreement, customer_label(notice)
     if notice.kind == EXPIRY_WARNING:
         return (f"The service level agreement {ag.name} for {who} ends on {ag.end.isoformat()}, "
-                f"{notice.days_left} day(s) from {notice.as_of.isoformat()}. "
+                f"{_days(notice.days_left)} from {notice.as_of.isoformat()}. "
                 "Please contact your account manager about its renewal.")
     if notice.kind == ACTIVATION:
         return f"The service level agreement {ag.name} for {who} is in force since {ag.start.isoformat()}."

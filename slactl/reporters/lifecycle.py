@@ -172,7 +172,8 @@ def report_table(out: IO[str], view: View) -> None:
               "suspended": "red", "terminated": "red"}
     table = Table(title=view.title, header_style="bold")
     for h in view.headers:
-        table.add_column(h, justify="right" if h == "days left" else "left", overflow="fold")
+        table.add_column(h, justify="right" if h == "days left" else "left", overflow="fold",
+                         no_wrap=h in ("name", "start", "end", "status", "days left"))
     for r in view.rows:
         cells = [Text(inert(c)) for c in view.cells(r)]
         if view.kind == "list":
