@@ -30,7 +30,7 @@ from slactl.model import Customer
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .@/+()-]*")
 _STR_TAG = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
-_NON_PRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+_NON_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -60,7 +60,7 @@ def same_length_end(src_start: date, src_end: date, new_start: date) -> date:
 
     after = src_end + timedelta(days=1)
     months = (after.year - src_start.year) * 12 + after.month - src_start.month
-    if months > 0 and src_start + relativedelta(months=months) == after:
+    if months > 0 and after.day == src_start.day and src_start + relativedelta(months=months) == after:
         return new_start + relativedelta(months=months) - timedelta(days=1)
     return new_start + (src_end - src_start)
 
