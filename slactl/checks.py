@@ -86,20 +86,25 @@ def _calendar(entry: Entry, cal: Calendar) -> Iterator[Finding]:
 
 
 def _holiday_country(entry: Entry, cal: Calendar) -> Iterator[Finding]:
-    import holidays
+    from slactl.holidaydata import country_modules, subdivisions
 
-    supported = holidays.list_supported_countries()
+    codes = sorted(country_modules())
     country = cal.holiday_country or ""
-    if country not in supported:
-        close = difflib.get_close_matches(country, sorted(supported), n=1)
+    if country not in codes:
+        close = difflib.get_close_matches(country, codes, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         yield _at(entry, ERROR, "invalid-value",
                   f"holidays.country '{country}' is not a country the holidays library knows{hint}",
                   "spec", "holidays", "country")
-    elif cal.holiday_subdivision and cal.holiday_subdivision not in supported[country]:
-        yield _at(entry, ERROR, "invalid-value",
-                  f"holidays.subdivision '{cal.holiday_subdivision}' is not a subdivision of {country} "
-                  f"(known: {', '.join(supported[country][:12])}...)", "spec", "holidays", "subdivision")
+        return
+    subdivision = cal.holiday_subdivision
+    if subdivision:
+        known = subdivisions(country)
+        if subdivision not in known:
+            yield _at(entry, ERROR, "invalid-value",
+                      f"holidays.subdivision '{subdivision}' is not a subdivision of {country} "
+                      f"(known: {', '.join(known[:12])}{'...' if len(known) > 12 else ''})",
+                      "spec", "holidays", "subdivision")
 
 
 def _hhmm(seconds: int) -> str:
