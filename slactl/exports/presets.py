@@ -95,7 +95,7 @@ FRESHDESK = Preset(
     {
         "id": ("Ticket ID",),
         "customer": ("Company Name", "Company"),
-        "service": ("Type", "Group"),
+        "service": ("Group", "Type"),
         "priority": ("Priority",),
         "status": ("Status",),
         "created_at": ("Created time",),
@@ -111,7 +111,7 @@ SERVICENOW = Preset(
     {
         "id": ("number",),
         "customer": ("company",),
-        "service": ("business_service", "cmdb_ci", "category"),
+        "service": ("business_service", "category", "cmdb_ci"),
         "priority": ("priority",),
         "status": ("state",),
         "created_at": ("opened_at", "opened"),
