@@ -11,6 +11,12 @@ from slactl.model import BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Policy, Ru
 from slactl.workspace import Entry, Loaded, locate
 
 
+# Errors a scorer can live with: the model is complete and the scorer reports the
+# consequence itself (an overlap makes tickets "ambiguous", never decided silently).
+SCORABLE = frozenset({"agreement-overlap", "period-inverted", "response-exceeds-resolution", "hours-overlap",
+                      "calendar-closed", "duplicate-priority"})
+
+
 def check_workspace(loaded: Loaded, as_of: date) -> list[Finding]:
     """Findings beyond structure: names, references and meaning."""
     out: list[Finding] = []
@@ -161,35 +167,37 @@ def _agreement(loaded: Loaded, entry: Entry, ag: Agreement, as_of: date) -> Iter
                   "spec", "status")
 
 
-def _covers(ag: Agreement) -> tuple[date, date] | None:
-    if ag.status == "auto":
-        return ag.start, ag.end
-    if ag.status == "active":
-        return ag.start, date.max
-    return None
-
-
 def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
-    built = [e for e in loaded.entries if e.kind == "Agreement" and e.obj is not None]
-    for i, a_entry in enumerate(built):
-        a: Agreement = a_entry.obj  # type: ignore[assignment]
-        a_span = _covers(a)
-        if a_span is None or a.end < a.start:
+    """Two agreements of the same specificity that could both cover one ticket: a shared
+    customer spelling (id, name or alias), a shared service scope and overlapping coverage
+    measured in instants (so two zones' midnights are compared correctly)."""
+    from slactl.matching import coverage
+
+    built = []
+    for e in loaded.entries:
+        ag = e.obj
+        if e.kind != "Agreement" or ag is None or ag.end < ag.start:  # type: ignore[union-attr]
             continue
-        for b_entry in built[:i]:
-            b: Agreement = b_entry.obj  # type: ignore[assignment]
-            b_span = _covers(b)
-            if b_span is None or b.end < b.start or a.customer.id.casefold() != b.customer.id.casefold():
-                continue
-            if (a.services is None) != (b.services is None):
-                continue  # different specificity: the one with services wins, no ambiguity
+        try:
+            window = coverage(loaded.workspace, ag)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - an unknown zone is reported elsewhere
+            continue
+        if window is not None:
+            names = {"*"} if ag.customer.is_wildcard else set(ag.customer.names())  # type: ignore[union-attr]
+            built.append((e, ag, window, names))
+    for i, (a_entry, a, a_win, a_names) in enumerate(built):
+        for b_entry, b, b_win, b_names in built[:i]:
+            shared_names = a_names & b_names
+            if not shared_names or (a.services is None) != (b.services is None):
+                continue  # different customers, or different specificity: no tie
             shared = set(a.services or ()) & set(b.services or ())
             if a.services is not None and not shared:
                 continue
-            if a_span[0] <= b_span[1] and b_span[0] <= a_span[1]:
+            if a_win[0] < b_win[1] and b_win[0] < a_win[1]:
                 scope = f" for services {', '.join(sorted(shared))}" if shared else ""
-                line, _ = locate(b_entry.doc.root, "spec", "period")
-                yield _at(a_entry, ERROR, "agreement-overlap",
-                          f"agreement '{a.name}' overlaps '{b.name}' ({b_entry.doc.file}:{line}) for customer "
-                          f"'{a.customer.id}'{scope}: tickets in the overlap would be ambiguous",
-                          "spec", "period")
+                for here, mine, there, other in ((a_entry, a, b_entry, b), (b_entry, b, a_entry, a)):
+                    line, _ = locate(there.doc.root, "spec", "period")
+                    yield _at(here, ERROR, "agreement-overlap",
+                              f"agreement '{mine.name}' overlaps '{other.name}' ({there.doc.file}:{line}) for "
+                              f"customer '{sorted(shared_names)[0]}'{scope}: tickets in the overlap would be "
+                              "ambiguous", "spec", "period")

@@ -155,13 +155,20 @@ def _load(ctx: typer.Context, workspace: str | None, extra: list[str] = ()):  # 
     return load_workspace(_workspace(ctx, workspace), list(extra))
 
 
-def _require_clean(loaded: Any) -> None:
-    """Commands other than validate refuse a workspace with errors: a typo would skew every figure."""
-    errors = loaded.errors
-    if errors:
-        shown = "\n".join(f"  {f}" for f in errors[:10])
-        more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
-        raise InputError(f"the workspace has {len(errors)} error(s); run 'slactl validate':\n{shown}{more}")
+def _require_clean(loaded: Any, as_of: date | None = None) -> None:
+    """Refuse a workspace whose documents did not load (a typo would skew every figure);
+    errors the commands handle themselves (an overlap becomes "ambiguous") are shown on
+    stderr as warnings."""
+    from slactl.checks import SCORABLE, check_workspace
+
+    findings = loaded.errors + [f for f in check_workspace(loaded, as_of or date.today()) if f.severity == "error"]
+    blocking = [f for f in findings if f.code not in SCORABLE]
+    if blocking:
+        shown = "\n".join(f"  {f}" for f in blocking[:10])
+        more = f"\n  ... and {len(blocking) - 10} more" if len(blocking) > 10 else ""
+        raise InputError(f"the workspace has {len(blocking)} error(s); run 'slactl validate':\n{shown}{more}")
+    for f in findings:
+        _err(f"slactl: warning: {f}")
 
 
 # ---------------------------------------------------------------- validate
