@@ -199,7 +199,7 @@ def renew(
     if src is None:
         raise InputError(f"no agreement named '{agreement}' in the workspace")
     new_start = new_start or src.end + timedelta(days=1)
-    new_name = name or _name("the renewed name", renewed_name(src.name, new_start))
+    new_name = name or _name("the renewed name", renewed_name(src.name, new_start, src.start.year))
     if name is None and loaded.entry("Agreement", new_name) is not None:
         raise Refused(f"the renewal's default name '{new_name}' is already taken; choose one with --name")
     _make(ctx, workspace, agreement, new_name, new_start, new_end, None, output, chosen, loaded=loaded)

@@ -65,12 +65,21 @@ def same_length_end(src_start: date, src_end: date, new_start: date) -> date:
     return new_start + (src_end - src_start)
 
 
-def renewed_name(name: str, start: date) -> str:
-    """``acme-support-2026`` -> ``acme-support-2027``; a name without a year gets ``-<year>``."""
+def renewed_name(name: str, start: date, old_year: int | None = None) -> str:
+    """``acme-support-2026`` -> ``acme-support-2027``; a name without a year gets ``-<year>``.
+
+    The year in the name moves on by the years between the old and the new period
+    (``old_year`` is the old period's start year), so a December-to-November contract
+    named after its end year keeps being named after its end year.
+    """
     years = list(_YEAR.finditer(name))
     if years:
         last = years[-1]
-        return name[: last.start()] + str(start.year) + name[last.end():]
+        shift = start.year - old_year if old_year is not None else None
+        year = int(last.group()) + shift if shift else start.year
+        if year == int(last.group()):
+            year += 1
+        return name[: last.start()] + str(year) + name[last.end():]
     return f"{name}-{start.year}"
 
 

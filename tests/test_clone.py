@@ -285,6 +285,9 @@ def test_renewed_name() -> None:
     assert renewed_name("acme-2025-erp", D("2026-02-01")) == "acme-2026-erp"
     assert renewed_name("acme-support", D("2027-01-01")) == "acme-support-2027"
     assert renewed_name("acme-12345", D("2027-01-01")) == "acme-12345-2027"
+    # named after its end year: Dec 2025 - Nov 2026 renews as ...-2027
+    assert renewed_name("globex-premium-2026", D("2026-12-01"), 2025) == "globex-premium-2027"
+    assert renewed_name("acme-support-2026", D("2027-01-01"), 2026) == "acme-support-2027"
 
 
 def test_extract_document_keeps_its_own_text() -> None:
