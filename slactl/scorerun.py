@@ -18,13 +18,26 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     from zoneinfo import ZoneInfo
 
     meta = Meta(as_of=as_of, timezone=source.timezone, preset=source.preset, path=source.path, rejected=[])
-    scorer = Scorer(ws, as_of, has_first_response=source.has_first_response,
-                    has_resolution=source.has_resolution, group_by=group_by,
-                    report_zone=ZoneInfo(source.timezone))
+
+    def make_scorer() -> Scorer:
+        return Scorer(ws, as_of, has_first_response=source.has_first_response,
+                      has_resolution=source.has_resolution, group_by=group_by,
+                      report_zone=ZoneInfo(source.timezone))
+
     reporter = reporter_cls(out, meta)
+    summary_only = getattr(reporter, "summary_only", False)
+    if summary_only and not progress:
+        from slactl import parallel
+
+        done = parallel.tally_parallel(source, make_scorer) if parallel.worth_it(source) else None
+        if done is not None:
+            scorer, meta.rows, meta.rejected = done
+            meta.scored = meta.rows - len(meta.rejected)
+            reporter.finish(meta, scorer)
+            return scorer.grouped() if group_by != "agreement" else scorer.summary()
+    scorer = make_scorer()
     on_rejected = getattr(reporter, "rejected", None)
     rejected = meta.rejected
-    summary_only = getattr(reporter, "summary_only", False)
     score, emit = scorer.score, reporter.ticket
     tally = scorer.tally
     rows = _with_progress(source, progress)

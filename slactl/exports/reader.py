@@ -19,7 +19,8 @@ import io
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from dataclasses import dataclass
 from datetime import tzinfo
 from itertools import chain
@@ -274,7 +275,14 @@ class Export:
         self._started = True
         return self._rows(records, reader)
 
-    def _rows(self, records: Iterator[list[str]], reader: Iterator[list[str]]) -> Iterator[TicketRow | Rejected]:
+    def rows(self, records: Iterator[list[str]], reader: Any) -> Iterator[TicketRow | Rejected]:
+        """Rows of ``records`` (from ``range_records``), numbered from 1."""
+        return self._rows(records, reader, owned=False)
+
+    def _rows(self, records: Iterator[list[str]], reader: Iterator[list[str]],
+              owned: bool = True) -> Iterator[TicketRow | Rejected]:
+        """The row loop; ``owned``: the records come from this export's own file, close it at the end."""
+        close = self.close if owned else (lambda: None)
         get = self._get
         ncols = self._ncols
         fmt = self._fmt
@@ -365,21 +373,21 @@ class Export:
                     else:
                         row = explain(n, rec)
                     yield row
-                self.close()
+                close()
                 return
             except csv.Error as e:
                 n += 1
                 line = getattr(reader, "line_num", 0)
                 if line == last_line:  # no progress: give up on the rest
                     yield Rejected(n, "", f"{_csv_reason(e)}; the rest of the file could not be read")
-                    self.close()
+                    close()
                     return
                 last_line = line
                 yield Rejected(n, "", _csv_reason(e))
             except Exception as e:  # a read error (file truncated under us, I/O error...)
                 n += 1
                 yield Rejected(n, "", f"could not read the rest of the file ({e}); nothing after this was read")
-                self.close()
+                close()
                 return
 
     def _explain(self, n: int, rec: list[str]) -> TicketRow | Rejected:
@@ -613,3 +621,41 @@ def _open_stream(path: str, enc: str, delimiter: str) -> tuple[io.TextIOWrapper,
         f.close()
         raise InputError(f"cannot read {path}: {e}") from None
     return f, reader, header
+
+
+# --------------------------------------------------------------------------- byte ranges
+
+class _Range(io.RawIOBase):
+    """Bytes [start, end) of a file, as a raw stream."""
+
+    def __init__(self, path: str, start: int, end: int) -> None:
+        super().__init__()
+        self._f = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._f.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def,override]
+        if self._left <= 0:
+            return 0
+        view = memoryview(b)[: min(len(b), self._left)]
+        n = self._f.readinto(view) or 0
+        self._left -= n
+        return n
+
+    def close(self) -> None:
+        self._f.close()
+        super().close()
+
+
+def range_records(export: Export, start: int, end: int,
+                  tail: Iterable[str] = ()) -> tuple[Any, io.TextIOWrapper]:
+    """A CSV reader over the records in bytes [start, end) of ``export``'s file (then the
+    ``tail`` lines, e.g. a sentinel), and the text stream to close afterwards. Feed it to
+    ``Export.rows``: when ``start`` is a record boundary the rows are parsed exactly as a
+    whole-file pass parses them, numbered from 1."""
+    text = io.TextIOWrapper(io.BufferedReader(_Range(export.path, start, end), 1 << 16),
+                            encoding=export.encoding, errors=_ERRORS, newline="")
+    return csv.reader(chain(text, tail), delimiter=export.delimiter), text

@@ -1,0 +1,197 @@
+"""Scoring a big export on every core: the summary formats only need totals, so the
+file is cut in two at a record boundary and the halves are tallied at once, the
+second in a forked process.
+
+The cut is guessed from quote parity and then *verified*: the first half is parsed
+with a sentinel line after it, which the CSV parser only reads as a record of its
+own if the cut really fell between records. Otherwise (a stray quote fooled the
+parity) the parallel results are thrown away and the file is scored in one pass,
+so the result is always exactly what the sequential pass gives.
+"""
+from __future__ import annotations
+
+import csv
+import heapq
+import io
+import multiprocessing
+import os
+from typing import Any, Callable
+
+from slactl.exports.reader import Export, Rejected, range_records
+from slactl.scoring import Group, Scorer
+
+MIN_BYTES = 24 * 1024 * 1024  # below this, forking costs more than it saves
+SENTINEL = "\x00slactl-cut\x00"
+_ASCII_COMPATIBLE = ("utf-8", "utf_8", "utf-8-sig", "utf_8_sig", "cp1251", "cp1252", "latin-1", "iso8859-1",
+                     "ascii", "iso8859-15")
+
+
+def worth_it(export: Export) -> bool:
+    """Big enough, more than one core, a byte-splittable encoding; SLACTL_JOBS=1 turns it off."""
+    if os.environ.get("SLACTL_JOBS", "").strip() == "1":
+        return False
+    try:
+        size = os.path.getsize(export.path)
+    except OSError:
+        return False
+    return (size >= MIN_BYTES and (os.cpu_count() or 1) >= 2 and export.encoding.lower() in _ASCII_COMPATIBLE
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+def _data_start(export: Export) -> int | None:
+    """Byte offset just after the header record (None if it cannot be told)."""
+    with open(export.path, "rb") as fh:
+        consumed = 0
+        lines = []
+        for raw in fh:
+            lines.append(raw)
+            consumed += len(raw)
+            if consumed > 4 * 1024 * 1024:
+                return None
+            try:
+                text = b"".join(lines).decode(export.encoding)
+            except UnicodeDecodeError:
+                return None
+            recs = list(csv.reader(io.StringIO(text, newline=""), delimiter=export.delimiter))
+            if any(recs) and text.endswith(("\n", "\r")) and text.count('"') % 2 == 0:
+                return consumed
+    return None
+
+
+def _cut(path: str, start: int, size: int) -> int | None:
+    """A newline near the middle with an even number of quotes before it."""
+    mid = start + (size - start) // 2
+    quotes = 0
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = mid - start
+        while left > 0:
+            block = fh.read(min(left, 1 << 22))
+            if not block:
+                return None
+            quotes += block.count(b'"')
+            left -= len(block)
+        pos = mid
+        while True:
+            block = fh.read(1 << 16)
+            if not block:
+                return None
+            i = 0
+            while True:
+                nl = block.find(b"\n", i)
+                q = block.count(b'"', i, len(block) if nl < 0 else nl)
+                quotes += q
+                if nl < 0:
+                    break
+                if quotes % 2 == 0:
+                    return pos + nl + 1
+                i = nl + 1
+            pos += len(block)
+
+
+class _UntilSentinel:
+    """Passes records through and notes whether the sentinel arrived as a record of its own."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.clean = False
+
+    def __iter__(self) -> _UntilSentinel:
+        return self
+
+    def __next__(self) -> list[str]:
+        rec = next(self.reader)
+        if rec == [SENTINEL]:
+            self.clean = True
+            raise StopIteration
+        return rec
+
+
+def _tally(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool) -> tuple[int, list[Rejected], bool]:
+    reader, text = range_records(export, start, end, [SENTINEL + "\n"] if sentinel else [])
+    records = _UntilSentinel(reader) if sentinel else reader
+    rejected: list[Rejected] = []
+    n = 0
+    tally = scorer.tally
+    try:
+        for item in export.rows(records, reader):
+            n += 1
+            if type(item) is Rejected:
+                rejected.append(item)
+            else:
+                tally(item)  # type: ignore[arg-type]
+    finally:
+        text.close()
+    return n, rejected, (records.clean if sentinel else True)  # type: ignore[union-attr]
+
+
+def _state(scorer: Scorer) -> dict[str, Any]:
+    return {"groups": scorer.groups, "by": scorer.by, "targets": scorer.targets,
+            "match_counts": scorer.match_counts, "worst": scorer.worst, "seq": scorer._seq}
+
+
+def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
+    for attr in ("groups", "by"):
+        mine: dict = getattr(scorer, attr)
+        for key, g in other[attr].items():
+            target = mine.setdefault(key, Group())
+            for name in ("tickets", "met", "breached", "pending", "missing", "unmeasured", "at_risk"):
+                setattr(target, name, getattr(target, name) + getattr(g, name))
+            target.elapsed.extend(g.elapsed)
+            target.targets |= g.targets
+    scorer.targets.update(other["targets"])
+    for kind, count in other["match_counts"].items():
+        scorer.match_counts[kind] += count
+    offset = scorer._seq + 1
+    for overrun, neg_seq, breach in other["worst"]:
+        item = (overrun, neg_seq - offset, breach)  # later in the file than every first-half breach
+        if len(scorer.worst) < scorer._worst_n:
+            heapq.heappush(scorer.worst, item)
+        elif item > scorer.worst[0]:
+            heapq.heapreplace(scorer.worst, item)
+
+
+def tally_parallel(export: Export, make_scorer: Callable[[], Scorer]) -> tuple[Scorer, int, list[Rejected]] | None:
+    """Tally the whole export on two cores: (scorer, rows, rejected), or None when the
+    file cannot be split safely (the caller then takes the sequential pass)."""
+    size = os.path.getsize(export.path)
+    start = _data_start(export)
+    if start is None:
+        return None
+    cut = _cut(export.path, start, size)
+    if cut is None or cut >= size:
+        return None
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            scorer = make_scorer()
+            n, rejected, _ = _tally(export, scorer, cut, size, sentinel=False)
+            send.send(("ok", n, rejected, _state(scorer)))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which falls back
+            send.send(("error", repr(exc)))
+        finally:
+            send.close()
+
+    proc = ctx.Process(target=child, daemon=True)
+    proc.start()
+    send.close()
+    try:
+        scorer = make_scorer()
+        n1, rejected1, clean = _tally(export, scorer, start, cut, sentinel=True)
+        message = receive.recv() if clean else None
+    except EOFError:
+        message = None
+    finally:
+        if proc.is_alive() and not locals().get("message"):
+            proc.terminate()
+        proc.join()
+        receive.close()
+    if not clean or message is None or message[0] != "ok":
+        return None
+    _, n2, rejected2, state = message
+    _merge(scorer, state)
+    for r in rejected2:
+        r.row += n1
+    return scorer, n1 + n2, rejected1 + rejected2
