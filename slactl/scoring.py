@@ -103,12 +103,13 @@ class Breach:
 class _Slot:
     """One (agreement, priority) a ticket can land on: its terms and its two counters."""
 
-    __slots__ = ("rank", "begin", "end", "agreement", "terms", "clock", "fr", "res", "as_of_cum")
+    __slots__ = ("rank", "begin", "end", "agreement", "terms", "clock", "fr", "res", "as_of_cum", "match")
 
     def __init__(self, rank: int, begin: float, end: float, agreement, terms, fr, res, as_of_cum):  # type: ignore[no-untyped-def]
         self.rank, self.begin, self.end, self.agreement = rank, begin, end, agreement
         self.terms, self.fr, self.res, self.as_of_cum = terms, fr, res, as_of_cum
         self.clock = terms.clock if terms is not None else None
+        self.match = Match(MATCHED, terms.rule.priority, agreement, terms) if terms is not None else None
 
 
 class Scorer:
@@ -165,12 +166,16 @@ class Scorer:
 
     def tally(self, row: TicketRow) -> _Slot | str:
         """Count ``row`` into the summary; returns its slot (or match kind)."""
+        return self._tally_row(row)[0]
+
+    def _tally_row(self, row: TicketRow) -> tuple[_Slot | str, tuple | None, tuple | None]:
+        """The slot (or match kind) and, when matched, (status, elapsed) of both metrics."""
         slots = self._slots.get((row.customer, row.service, row.priority))
         if slots is None:
             slots = self._slots_for(row.customer, row.service, row.priority)
         created = row.created
         pick = None
-        for slot in slots:  # inlined _pick: this loop runs once per ticket
+        for slot in slots:  # runs once per ticket: kept inline
             if pick is not None and slot.rank < pick.rank:
                 break
             if slot.begin <= created < slot.end:
@@ -184,50 +189,55 @@ class Scorer:
             pick = NO_RULE
         if type(pick) is str:
             self.match_counts[pick] += 1
-            return pick
+            return pick, None, None
         self.match_counts["matched"] += 1
         clock, rule = pick.clock, pick.terms.rule
-        start = clock.cumulative(row.created)
-        fr_status = self._tally(pick.fr, clock, start, pick.as_of_cum, row.first_response, rule.first_response,
-                                self._fr_measured, row, pick, "first_response")
-        res_status = self._tally(pick.res, clock, start, pick.as_of_cum, row.resolved, rule.resolution,
-                                 self._res_measured, row, pick, "resolution")
-        if self.by is not None and self.group_by != "agreement":
-            self._tally_by(row, pick, fr_status, res_status, start)
-        return pick
+        start = clock.cumulative(created)
+        fr = self._tally(pick.fr, clock, start, pick.as_of_cum, row.first_response, rule.first_response,
+                         self._fr_measured, row, pick, "first_response")
+        res = self._tally(pick.res, clock, start, pick.as_of_cum, row.resolved, rule.resolution,
+                          self._res_measured, row, pick, "resolution")
+        if self.group_by != "agreement":
+            self._tally_by(row, pick, fr, res)
+        return pick, fr, res
 
     def _tally(self, g: Group, clock, start: float, as_of_cum: float, event: float | None,  # type: ignore[no-untyped-def]
-               target: int | None, measured: bool, row: TicketRow, slot: _Slot, metric: str) -> str:
+               target: int | None, measured: bool, row: TicketRow, slot: _Slot, metric: str) -> tuple:
+        """Count one metric into ``g``: (status, elapsed open seconds)."""
         g.tickets += 1
         if not measured:
             g.unmeasured += 1
-            return UNMEASURED
-        if target is None:
-            g.missing += 1
-            return MISSING
+            return UNMEASURED, None
         if event is not None:
             elapsed = clock.cumulative(event) - start
+        else:
+            elapsed = as_of_cum - start
+            if elapsed < 0:  # --as-of before the ticket was created
+                elapsed = 0.0
+        if target is None:
+            g.missing += 1
+            return MISSING, elapsed
+        if event is not None:
             g.elapsed.append(elapsed)
             if elapsed <= target:
                 g.met += 1
-                return MET
-        else:
-            elapsed = as_of_cum - start
-            if elapsed <= target:
-                g.pending += 1
-                if elapsed >= AT_RISK_SHARE * target:
-                    g.at_risk += 1
-                return PENDING
+                return MET, elapsed
+        elif elapsed <= target:
+            g.pending += 1
+            if elapsed >= AT_RISK_SHARE * target:
+                g.at_risk += 1
+            return PENDING, elapsed
         g.breached += 1
         if elapsed - target > self._worst_floor:
             self._breach(row, slot, metric, target, elapsed)
-        return BREACHED
+        return BREACHED, elapsed
 
-    def _tally_by(self, row: TicketRow, slot: _Slot, fr_status: str, res_status: str, start: float) -> None:
+    def _tally_by(self, row: TicketRow, slot: _Slot, fr: tuple, res: tuple) -> None:
         value = self._group_value(row, slot)
-        rule, clock = slot.terms.rule, slot.clock
-        for metric, status, event, target in (("first_response", fr_status, row.first_response, rule.first_response),
-                                             ("resolution", res_status, row.resolved, rule.resolution)):
+        rule = slot.terms.rule
+        for metric, (status, elapsed), event, target in (
+                ("first_response", fr, row.first_response, rule.first_response),
+                ("resolution", res, row.resolved, rule.resolution)):
             g = self.by.setdefault((value, metric), Group())
             g.targets.add(slot.terms.target_pct)
             g.tickets += 1
@@ -237,50 +247,33 @@ class Scorer:
                 g.breached += 1
             elif status == PENDING:
                 g.pending += 1
-                if (slot.as_of_cum - start) >= AT_RISK_SHARE * target:  # type: ignore[operator]
+                if elapsed >= AT_RISK_SHARE * target:  # type: ignore[operator]
                     g.at_risk += 1
             elif status == MISSING:
                 g.missing += 1
             else:
                 g.unmeasured += 1
             if event is not None and status in (MET, BREACHED):
-                g.elapsed.append(clock.cumulative(event) - start)
+                g.elapsed.append(elapsed)
 
     def score(self, row: TicketRow) -> TicketResult:
         """Tally ``row`` and return its full result (statuses, elapsed and due times)."""
-        pick = self.tally(row)
+        pick, fr, res = self._tally_row(row)
         if type(pick) is str:
             return TicketResult(row, self._match(row, pick), None, None)
         clock, rule = pick.clock, pick.terms.rule
-        start = clock.cumulative(row.created)
-        fr = self._metric(clock, start, pick.as_of_cum, row.created, row.first_response, rule.first_response,
-                          self._fr_measured)
-        res = self._metric(clock, start, pick.as_of_cum, row.created, row.resolved, rule.resolution,
-                           self._res_measured)
-        return TicketResult(row, Match(MATCHED, rule.priority, pick.agreement, pick.terms), fr, res)
+        due = clock.due
+        created = row.created
+        fr_target, res_target = rule.first_response, rule.resolution
+        return TicketResult(
+            row, pick.match,
+            MetricResult(fr[0], fr_target, fr[1], None if fr_target is None else due(created, fr_target)),
+            MetricResult(res[0], res_target, res[1], None if res_target is None else due(created, res_target)))
 
     def _match(self, row: TicketRow, kind: str) -> Match:
         if kind == NO_RULE or kind == AMBIGUOUS:
             return self.matcher.match(row.customer, row.service, row.priority, row.created)
         return Match(kind, row.priority.strip())
-
-    @staticmethod
-    def _metric(clock, start: float, as_of_cum: float, created: float, event: float | None,  # type: ignore[no-untyped-def]
-                target: int | None, measured: bool) -> MetricResult:
-        if not measured:
-            due = clock.due(created, target) if target is not None else None
-            return MetricResult(UNMEASURED, target, None, due)
-        if event is not None:
-            elapsed = clock.cumulative(event) - start
-        else:
-            elapsed = as_of_cum - start if as_of_cum > start else 0.0
-        if target is None:
-            return MetricResult(MISSING, None, elapsed, None)
-        if event is not None:
-            status = MET if elapsed <= target else BREACHED
-        else:
-            status = BREACHED if elapsed > target else PENDING
-        return MetricResult(status, target, elapsed, clock.due(created, target))
 
     def _group_value(self, row: TicketRow, slot: _Slot) -> str:
         by = self.group_by

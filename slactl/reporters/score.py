@@ -57,6 +57,41 @@ def ticket_dict(r: TicketResult) -> dict[str, object]:
     return out
 
 
+try:
+    from json.encoder import c_encode_basestring as _jstr  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - CPython always has it
+    from json.encoder import py_encode_basestring as _jstr
+if _jstr is None:  # pragma: no cover
+    from json.encoder import py_encode_basestring as _jstr
+
+
+def _jnum(seconds: float | None) -> str:
+    return "null" if seconds is None else repr(round(seconds / 60, 4))
+
+
+def _metric_json(m, zone) -> str:  # type: ignore[no-untyped-def]
+    if m is None:
+        return "null"
+    head = f'{{"target_minutes": {_jnum(m.target)}, "elapsed_minutes": {_jnum(m.elapsed)}, "status": "{m.status}"'
+    if m.target is None:
+        return head + "}"
+    due = iso(m.due, zone)
+    return head + f', "due_at": {"null" if due is None else _jstr(due)}}}'
+
+
+def ticket_json(r: TicketResult) -> str:
+    """``json.dumps(ticket_dict(r))``, written directly: the JSON report's hot path."""
+    row, m = r.row, r.match
+    agreement = m.agreement.name if m.agreement is not None else None
+    zone = _zone(r) if m.terms is not None else None
+    cands = f', "candidates": [{", ".join(_jstr(c) for c in m.candidates)}]' if m.candidates else ""
+    return (f'{{"row": {row.row}, "id": {_jstr(row.id)}, "agreement": {"null" if agreement is None else _jstr(agreement)}, '
+            f'"priority": {_jstr(m.priority)}, "match": "{m.kind}", "customer": {_jstr(row.customer)}, '
+            f'"service": {_jstr(row.service)}, "status": {_jstr(row.status)}{cands}, '
+            f'"first_response": {_metric_json(r.first_response, zone)}, '
+            f'"resolution": {_metric_json(r.resolution, zone)}}}')
+
+
 def _rejected_dicts(meta: Meta) -> list[dict[str, object]]:
     return [{"row": x.row, "id": x.id, "reason": x.reason} for x in meta.rejected or ()]
 
@@ -70,7 +105,7 @@ class JsonReporter:
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tickets": [')
 
     def ticket(self, r: TicketResult) -> None:
-        self.out.write(("\n  " if self.first else ",\n  ") + json.dumps(ticket_dict(r), ensure_ascii=False))
+        self.out.write(("\n  " if self.first else ",\n  ") + ticket_json(r))
         self.first = False
 
     def finish(self, meta: Meta, scorer: Scorer) -> None:
