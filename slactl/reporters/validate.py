@@ -27,10 +27,15 @@ def report_json(out: IO[str], files: int, findings: list[Finding]) -> None:
     out.write("\n")
 
 
+def _line(text: object) -> str:
+    """``inert`` and on one line: a newline in a key or file name cannot forge a finding line."""
+    return inert(text).replace("\n", "\\n")
+
+
 def report_text(out: IO[str], files: int, findings: list[Finding]) -> None:
     """One ``file:line:col: severity[code] message`` line each (grep- and editor-friendly)."""
     for f in findings:
-        out.write(inert(str(f)) + "\n")
+        out.write(_line(f) + "\n")
     out.write(_summary(files, findings) + "\n")
 
 
@@ -43,8 +48,8 @@ def report_github(out: IO[str], files: int, findings: list[Finding]) -> None:
     """GitHub Actions workflow commands: annotations on the pull request's diff."""
     for f in findings:
         level = "error" if f.severity == ERROR else "warning"
-        out.write(f"::{level} file={_gh_escape(f.file, True)},line={f.line},col={f.column},"
-                  f"title={_gh_escape('slactl ' + f.code, True)}::{_gh_escape(f.message)}\n")
+        out.write(f"::{level} file={_gh_escape(inert(f.file), True)},line={f.line},col={f.column},"
+                  f"title={_gh_escape('slactl ' + f.code, True)}::{_gh_escape(inert(f.message))}\n")
     out.write(_summary(files, findings) + "\n")
 
 
@@ -61,8 +66,8 @@ def report_table(out: IO[str], files: int, findings: list[Finding]) -> None:
             table.add_column(col, overflow="fold")
         for f in findings:
             style = "red" if f.severity == ERROR else "yellow"
-            table.add_row(Text(inert(f"{f.file}:{f.line}:{f.column}")), Text(f.severity, style=style),
-                          Text(f.code), Text(inert(f.message)))
+            table.add_row(Text(_line(f"{f.file}:{f.line}:{f.column}")), Text(f.severity, style=style),
+                          Text(f.code), Text(_line(f.message)))
         console.print(table)
     errors, _ = _counts(findings)
     console.print(Text(_summary(files, findings), style="red bold" if errors else "green"))
