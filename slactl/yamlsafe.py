@@ -10,7 +10,9 @@ ever constructed from a tag.
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 import yaml
@@ -263,7 +265,12 @@ def load_file(path: str, display: str | None = None) -> LoadResult:
     """Read, decode and compose one file. I/O errors become findings too."""
     file = display or path
     try:
-        with open(path, "rb") as fh:
+        # O_NONBLOCK: a named pipe called *.yaml must not block the run forever
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return LoadResult(findings=[Finding(file, 1, 1, ERROR, "file-unreadable",
+                                                    "not a regular file (a pipe, device or socket); refused")])
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return LoadResult(findings=[Finding(file, 1, 1, ERROR, "file-unreadable",
