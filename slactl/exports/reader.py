@@ -18,6 +18,7 @@ import csv
 import io
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -553,6 +554,14 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
     # the file itself
     if os.path.isdir(path):
         raise InputError(f"{path} is a directory; give the path of a CSV export file")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = stat.S_IFREG  # the open below says what is wrong
+    if not stat.S_ISREG(mode):
+        # the export is read twice (sample, then stream): a pipe would block or lose its header
+        raise InputError(f"{path} is a pipe or device, not a file; save the export to a file first "
+                         "(e.g. ... > export.csv) and score that")
     try:
         with open(path, "rb") as fb:
             sample = fb.read(SAMPLE_BYTES)
