@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from typing import IO, Iterator
 
@@ -32,7 +33,7 @@ def atomic_writer(path: str, *, overwrite: bool = False, encoding: str = "utf-8"
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644 & ~_umask())
+        os.chmod(tmp, _mode(path) if overwrite else 0o644 & ~_umask())
         if overwrite:
             os.replace(tmp, path)
         else:
@@ -43,6 +44,15 @@ def atomic_writer(path: str, *, overwrite: bool = False, encoding: str = "utf-8"
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def _mode(path: str) -> int:
+    """The permissions of the file being replaced (a private 0600 report stays private)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return 0o644 & ~_umask()
+    return stat.S_IMODE(st.st_mode) & 0o777 if stat.S_ISREG(st.st_mode) else 0o644 & ~_umask()
 
 
 def _umask() -> int:
