@@ -18,9 +18,15 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas (OWASP CSV injection); numbers pass as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
+    """Neutralise spreadsheet formulas (OWASP CSV injection); numbers pass as they are.
+
+    A bare CR becomes a line break: the writer (lineterminator "\\n") would leave it
+    unquoted, and a spreadsheet would start a new row (with an unchecked first cell) there."""
+    if isinstance(value, str):
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if value.startswith(_FORMULA):
+            return "'" + value
     return value
 
 
