@@ -588,6 +588,7 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
     old_limit = csv.field_size_limit()
     if old_limit < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
+    err_base = _DECODE_ERRORS[0]  # before the header read decodes the first block of rows
     f, reader, header = _open_stream(path, enc, delimiter)
     try:
         if not any(h.strip() for h in header):
@@ -605,6 +606,7 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
         f.close()
         raise
     export._file = f
+    export._err_base = err_base
     export._fill_sample(reader)
     export._detect_formats()
     return export
