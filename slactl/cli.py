@@ -142,7 +142,9 @@ def _choose(fmt: str | None, output: str | None, allowed: tuple[str, ...]) -> st
     if fmt is None:
         if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in allowed and output is None:
             return "github"
-        fmt = default_format(output)
+        by_suffix = {".json": "json", ".csv": "csv", ".md": "markdown", ".html": "html", ".htm": "html"}
+        suffix = os.path.splitext(output or "")[1].lower()
+        fmt = by_suffix[suffix] if by_suffix.get(suffix) in allowed else default_format(output)
     fmt = fmt.lower()
     if fmt not in allowed:
         raise InputError(f"--format {fmt} is not available here; choose one of: {', '.join(allowed)}")
@@ -300,26 +302,38 @@ def score(
     from slactl.exports import open_export
 
     with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
+        for warning in source.warnings:
+            _err(f"slactl: warning: {source.path}: {warning}")
         as_of_t = _as_of_instant(as_of, source.timezone)
         with _output(output, force, newline="" if chosen == "csv" else None) as out:
-            rows = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out, group_by=group_by,
-                             progress=progress)
-    raise typer.Exit(_score_exit(rows, threshold))
+            scorer = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out, group_by=group_by,
+                               progress=progress)
+    raise typer.Exit(_score_exit(scorer, threshold))
 
 
-def _score_exit(rows: list[dict[str, Any]], threshold: float | str | None) -> int:
+def _score_exit(scorer: Any, threshold: float | str | None) -> int:
+    """--fail-under: 'target' judges each agreement x priority against its own target;
+    a percentage judges the rows shown (the --group-by groups). Nothing judged fails too."""
     if threshold is None:
         return 0
-    for row in rows:
-        pct = row.get("compliance_pct")
-        if pct is None:
-            continue
-        if threshold == "target":
-            if row.get("ok") is False:
-                return 1
-        elif pct < threshold:  # type: ignore[operator]
-            return 1
-    return 0
+    rows = scorer.summary() if threshold == "target" else scorer.grouped()
+    judged = [r for r in rows if r.get("compliance_pct") is not None]
+    if not judged:
+        _err("slactl: --fail-under: no ticket could be judged (nothing met or breached)")
+        return 1
+    if threshold == "target":
+        below = [r for r in judged if r.get("ok") is False]
+    else:
+        below = [r for r in judged if r["compliance_pct"] < threshold]  # type: ignore[operator]
+    for r in below:
+        name = " / ".join(str(v) for k, v in r.items() if k not in _NUMBERS)
+        goal = r["target_pct"] if threshold == "target" else threshold
+        _err(f"slactl: below target: {name}: {r['compliance_pct']}% < {goal}%")
+    return 1 if below else 0
+
+
+_NUMBERS = {"tickets", "met", "breached", "pending", "missing", "unmeasured", "compliance_pct", "target_pct", "ok",
+            "at_risk", "median_minutes", "p90_minutes", "mean_minutes"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -88,6 +88,11 @@ class Matcher:
         self._candidates: dict[tuple[str, str], tuple[_Candidate, ...]] = {}
         self._terms: dict[tuple[str, str], Terms | None] = {}
 
+    def customer_id(self, value: str) -> str | None:
+        """The id of the customer an agreement knows by this spelling (id, name or alias)."""
+        known = self._by_customer.get(value.strip().casefold())
+        return known[0].customer.id if known else None
+
     def service_name(self, value: str) -> str | None:
         return self._service_names.get(value.strip().casefold())
 

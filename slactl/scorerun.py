@@ -13,8 +13,8 @@ from slactl.scoring import Scorer
 
 
 def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, out: IO[str], *,
-              group_by: str = "agreement", progress: bool | None = None) -> list[dict[str, Any]]:
-    """Score every row of ``source`` into ``out``; returns the rows --fail-under judges."""
+              group_by: str = "agreement", progress: bool | None = None) -> Scorer:
+    """Score every row of ``source`` into ``out``; returns the scorer with the totals."""
     from zoneinfo import ZoneInfo
 
     meta = Meta(as_of=as_of, timezone=source.timezone, preset=source.preset, path=source.path, rejected=[])
@@ -34,7 +34,7 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
             scorer, meta.rows, meta.rejected = done
             meta.scored = meta.rows - len(meta.rejected)
             reporter.finish(meta, scorer)
-            return scorer.grouped() if group_by != "agreement" else scorer.summary()
+            return scorer
     scorer = make_scorer()
     on_rejected = getattr(reporter, "rejected", None)
     rejected = meta.rejected
@@ -56,7 +56,7 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     meta.rows = n
     meta.scored = n - len(rejected)  # type: ignore[arg-type]
     reporter.finish(meta, scorer)
-    return scorer.grouped() if group_by != "agreement" else scorer.summary()
+    return scorer
 
 
 def _with_progress(source: Export, progress: bool | None):  # type: ignore[no-untyped-def]

@@ -277,8 +277,11 @@ class Scorer:
 
     def _group_value(self, row: TicketRow, slot: _Slot) -> str:
         by = self.group_by
-        if by == "customer":
-            return row.customer.strip() or slot.agreement.customer.id
+        if by == "customer":  # the customer's id wherever some agreement knows the spelling
+            customer = slot.agreement.customer
+            if not customer.is_wildcard:
+                return customer.id
+            return self.matcher.customer_id(row.customer) or row.customer.strip() or "(none)"
         if by == "priority":
             return slot.terms.rule.priority
         if by == "service":

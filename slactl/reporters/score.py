@@ -193,7 +193,7 @@ def _headline(meta: Meta, scorer: Scorer) -> list[str]:
 def _summary_rows(scorer: Scorer) -> tuple[list[str], list[list[object]], list[dict[str, object]]]:
     rows = scorer.grouped()
     key = ["agreement", "priority"] if scorer.group_by == "agreement" else [scorer.group_by]
-    headers = key + ["metric", "tickets", "met", "breached", "pending", "at risk", "compliance %",
+    headers = key + ["metric", "tickets", "met", "breached", "pending", "at risk", "compl. %",
                      "target %", "median min", "verdict"]
     body = [[r[k] for k in key] + [r["metric"], r["tickets"], r["met"], r["breached"], r["pending"],
                                    r["at_risk"], r["compliance_pct"], r["target_pct"], r["median_minutes"],
@@ -205,8 +205,11 @@ _BREACH_HEADERS = ["ticket", "agreement", "priority", "metric", "target min", "e
 
 
 def _breach_rows(scorer: Scorer) -> list[list[object]]:
-    return [[b.ticket_id, b.agreement, b.priority, b.metric, round(b.target / 60, 1), round(b.elapsed / 60, 1),
-             round(b.overrun / 60, 1)] for b in scorer.worst_breaches()]
+    rows = []
+    for b in scorer.worst_breaches():
+        target, elapsed = round(b.target / 60, 1), round(b.elapsed / 60, 1)
+        rows.append([b.ticket_id, b.agreement, b.priority, b.metric, target, elapsed, round(elapsed - target, 1)])
+    return rows
 
 
 def _rejected_rows(meta: Meta, limit: int = 20) -> list[list[object]]:
@@ -236,22 +239,82 @@ class TextReporter(_Buffered):
         for line in _headline(meta, scorer):
             w(inert(line) + "\n")
         headers, body, _ = _summary_rows(scorer)
-        w("\n" + tabulate([[inert(_fmt(c)) for c in row] for row in body], headers=headers) + "\n")
+        w("\n" + _plain_table(headers, body) + "\n")
         if scorer.worst:
-            w("\nWorst breaches\n" + tabulate([[inert(_fmt(c)) for c in row] for row in _breach_rows(scorer)],
-                                               headers=_BREACH_HEADERS) + "\n")
+            w("\nWorst breaches\n" + _plain_table(_BREACH_HEADERS, _breach_rows(scorer)) + "\n")
         _write_rejected_text(w, meta)
+
+
+def _plain_table(headers: list[str], body: list[list[object]]) -> str:
+    """Numbers right-aligned with one decimal, text left-aligned, nothing re-parsed."""
+    from tabulate import tabulate
+
+    align = ["right" if body and isinstance(body[0][i], (int, float)) and not isinstance(body[0][i], bool)
+             or h in _NUMERIC else "left" for i, h in enumerate(headers)]
+    cells = [[inert(_fmt(c)) for c in row] for row in body]
+    return tabulate(cells, headers=headers, disable_numparse=True, colalign=align)
+
+
+_NUMERIC = {"tickets", "met", "breached", "pending", "at risk", "compl. %", "target %", "median min",
+            "target min", "elapsed min", "over by min"}
 
 
 def _write_rejected_text(w, meta: Meta) -> None:  # type: ignore[no-untyped-def]
     rejected = meta.rejected or []
     if rejected:
-        w(f"\nRejected rows ({len(rejected)}; --format json or csv lists them all)\n")
+        more = "; --format json or csv lists them all" if len(rejected) > 20 else ""
+        w(f"\nRejected rows ({len(rejected)}{more})\n")
         for row, tid, reason in _rejected_rows(meta):
-            w(inert(f"  row {row} {tid!s}: {reason}") + "\n")
+            w(inert(f"  row {row}{' ' + tid if tid else ''}: {reason}") + "\n")
+
+
+_SHORT = {"tickets": "tix", "breached": "breach", "pending": "pend", "at risk": "risk", "compl. %": "compl%",
+          "target %": "target%", "median min": "median", "target min": "target", "elapsed min": "elapsed",
+          "over by min": "over by", "first_response": "response", "priority": "prio"}
+
+
+_NO_VERDICT = object()
 
 
 class TableReporter(_Buffered):
+    """Rich tables that fit an 80-column terminal: short headers, numbers never cut."""
+
+    @staticmethod
+    def _cell(c: object) -> str:
+        return inert(_SHORT.get(c, c) if isinstance(c, str) else _fmt(c))
+
+    @staticmethod
+    def _widths(headers: list[str], body: list[list[object]]) -> list[int]:
+        return [max([len(_SHORT.get(h, h))] + [len(TableReporter._cell(row[i])) for row in body])
+                for i, h in enumerate(headers)]
+
+    @staticmethod
+    def _table(title: str, headers: list[str], body: list[list[object]], verdicts: list[object] | None = None,  # type: ignore[no-untyped-def]
+               widths: list[int] | None = None, header: bool = True):
+        from rich import box
+        from rich.table import Table
+
+        table = Table(title=title, title_justify="left", title_style="bold", header_style="bold",
+                      box=box.SIMPLE_HEAD, show_header=header, show_edge=False, pad_edge=False,
+                      padding=(0, 1), collapse_padding=True)
+        for i, h in enumerate(headers):
+            numeric = h in _NUMERIC
+            table.add_column(_SHORT.get(h, h), justify="right" if numeric else "left", no_wrap=numeric,
+                             overflow="fold", width=widths[i] if widths else None)
+        for i, cells in enumerate(body):
+            TableReporter._add_row(table, cells, verdicts[i] if verdicts is not None else _NO_VERDICT)
+        return table
+
+    @staticmethod
+    def _add_row(table, cells: list[object], verdict: object) -> None:  # type: ignore[no-untyped-def]
+        from rich.text import Text
+
+        rendered = [Text(TableReporter._cell(c)) for c in cells]
+        if verdict is not _NO_VERDICT:
+            style = {True: "green", False: "red bold"}.get(verdict, "dim")  # type: ignore[arg-type]
+            rendered[-1] = Text(str(cells[-1]), style=style)
+        table.add_row(*rendered)
+
     def finish(self, meta: Meta, scorer: Scorer) -> None:
         from rich.table import Table
         from rich.text import Text
@@ -262,28 +325,32 @@ class TableReporter(_Buffered):
         for line in _headline(meta, scorer):
             console.print(Text(inert(line)))
         headers, body, rows = _summary_rows(scorer)
-        table = Table(title="SLA compliance", header_style="bold")
-        for h in headers:
-            table.add_column(h, justify="right" if h not in ("agreement", "priority", "metric", scorer.group_by)
-                             else "left")
-        for cells, raw in zip(body, rows):
-            style = {True: "green", False: "red bold"}.get(raw.get("ok"), "dim")  # type: ignore[arg-type]
-            rendered = [Text(inert(_fmt(c))) for c in cells[:-1]] + [Text(str(cells[-1]), style=style)]
-            table.add_row(*rendered)
-        console.print(table)
+        verdicts = [r.get("ok") for r in rows]
+        if scorer.group_by == "agreement":
+            # one block per agreement under its name, columns of one width throughout:
+            # without the long agreement column the table fits an 80-column terminal
+            rest = [["  " + str(c[1])] + c[2:] for c in body]
+            widths = self._widths(headers[1:], rest)
+            console.print(Text("SLA compliance", style="bold"))
+            first = True
+            for name in dict.fromkeys(c[0] for c in body):
+                idx = [i for i, c in enumerate(body) if c[0] == name]
+                console.print(self._table(inert(name), headers[1:], [rest[i] for i in idx],
+                                          [verdicts[i] for i in idx], widths=widths, header=first))
+                first = False
+        else:
+            console.print(self._table("SLA compliance", headers, body, verdicts,
+                                      widths=self._widths(headers, body)))
         if scorer.worst:
-            bt = Table(title="Worst breaches", header_style="bold")
-            for h in _BREACH_HEADERS:
-                bt.add_column(h)
-            for cells in _breach_rows(scorer):
-                bt.add_row(*[Text(inert(_fmt(c))) for c in cells])
-            console.print(bt)
+            breaches = _breach_rows(scorer)
+            console.print(self._table("Worst breaches", _BREACH_HEADERS, breaches,
+                                      widths=self._widths(_BREACH_HEADERS, breaches)))
         rejected = meta.rejected or []
         if rejected:
-            console.print(Text(f"Rejected rows: {len(rejected)} (--format json or csv lists them all)",
-                               style="yellow"))
+            more = " (--format json or csv lists them all)" if len(rejected) > 10 else ""
+            console.print(Text(f"Rejected rows: {len(rejected)}{more}", style="yellow"))
             for row, tid, reason in _rejected_rows(meta, 10):
-                console.print(Text(inert(f"  row {row} {tid}: {reason}")))
+                console.print(Text(inert(f"  row {row}{' ' + tid if tid else ''}: {reason}")))
 
 
 class MarkdownReporter(_Buffered):
