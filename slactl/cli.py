@@ -154,7 +154,11 @@ def _choose(fmt: str | None, output: str | None, allowed: tuple[str, ...]) -> st
 def _load(ctx: typer.Context, workspace: str | None, extra: list[str] = ()):  # type: ignore[no-untyped-def,assignment]
     from slactl.workspace import load_workspace
 
-    return load_workspace(_workspace(ctx, workspace), list(extra))
+    root = _workspace(ctx, workspace)
+    loaded = load_workspace(root, list(extra))
+    if not loaded.files:
+        raise InputError(f"workspace {root} holds no .yaml or .yml files (wrong -w folder?)")
+    return loaded
 
 
 def _require_clean(loaded: Any, as_of: date | None = None) -> None:
@@ -199,10 +203,20 @@ def validate(
     from slactl.findings import ERROR, sort_key
     from slactl.reporters.validate import REPORTERS
 
+    from slactl.workspace import discover
+
     chosen = _choose(fmt, output, tuple(REPORTERS))
-    for p in paths or ():
-        if not os.path.isfile(p):
+    files: list[str] = []
+    for p in paths or ():  # pre-commit passes files; people may pass folders
+        if os.path.isdir(p):
+            files += discover(p)
+        elif not os.path.exists(p):
             raise InputError(f"{p}: no such file")
+        elif not p.endswith((".yaml", ".yml")):
+            raise InputError(f"{p}: not a .yaml or .yml file")
+        else:
+            files.append(p)
+    paths = files if paths else None
     loaded = _load(ctx, workspace, list(paths or ()))
     findings = loaded.findings + check_workspace(loaded, _as_of_date(as_of))
     files = loaded.files
@@ -308,6 +322,9 @@ def score(
         with _output(output, force, newline="" if chosen == "csv" else None) as out:
             scorer = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out, group_by=group_by,
                                progress=progress)
+    if scorer.created_after_as_of:
+        _err(f"slactl: warning: {scorer.created_after_as_of} ticket(s) were created after --as-of "
+             f"{as_of or 'now'}; is --as-of right?")
     raise typer.Exit(_score_exit(scorer, threshold))
 
 

@@ -170,8 +170,8 @@ def renew(
     end: Annotated[Optional[str], typer.Option(
         "--end", help="Last day (default: a period as long as the current one).", show_default=False)] = None,
     name: Annotated[Optional[str], typer.Option(
-        "--name", help="The new agreement's name (default: the year in the name replaced by the new "
-        "start's year, else NAME-YEAR).", show_default=False)] = None,
+        "--name", help="The new agreement's name (default: the year in the name moved on by the period's "
+        "length in years, else NAME-YEAR).", show_default=False)] = None,
     output: Annotated[Optional[str], typer.Option(
         "--output", "-o", help="The new file, inside the workspace (default: NEW.yaml beside the source).",
         show_default=False)] = None,
@@ -254,6 +254,9 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
     else:
         sys.stdout.write(inert(f"created {target}: {name} for customer {result['customer']}, "
                                f"{result['start']} to {result['end']}, planned") + "\n")
+        # planned is a hand-set override (contract): the draft covers no ticket until signed
+        sys.stdout.write("  status is 'planned' (a draft: it covers no tickets); set 'status: auto' once it is "
+                         "signed so it turns active on its start date\n")
 
 
 def _find_source(loaded: Any, source: str) -> tuple[str, int, Any]:

@@ -127,7 +127,8 @@ def _tally(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool)
 
 def _state(scorer: Scorer) -> dict[str, Any]:
     return {"groups": scorer.groups, "by": scorer.by, "targets": scorer.targets,
-            "match_counts": scorer.match_counts, "worst": scorer.worst, "seq": scorer._seq}
+            "match_counts": scorer.match_counts, "worst": scorer.worst, "seq": scorer._seq,
+            "created_after_as_of": scorer.created_after_as_of}
 
 
 def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
@@ -140,6 +141,7 @@ def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
             target.elapsed.extend(g.elapsed)
             target.targets |= g.targets
     scorer.targets.update(other["targets"])
+    scorer.created_after_as_of += other["created_after_as_of"]
     for kind, count in other["match_counts"].items():
         scorer.match_counts[kind] += count
     offset = scorer._seq + 1

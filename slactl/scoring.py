@@ -132,6 +132,7 @@ class Scorer:
         self.by: dict[tuple[str, str], Group] = {}  # (group value, metric) for --group-by
         self.targets: dict[tuple[str, str], float] = {}  # (agreement, priority) -> compliance target
         self.match_counts = {"matched": 0, "uncovered": 0, "ambiguous": 0, "no_rule": 0}
+        self.created_after_as_of = 0  # a sign of a wrong --as-of
         self.worst: list[tuple[float, int, Breach]] = []
         self._worst_n = worst
         self._worst_floor = float("-inf")
@@ -174,6 +175,8 @@ class Scorer:
         if slots is None:
             slots = self._slots_for(row.customer, row.service, row.priority)
         created = row.created
+        if created > self.as_of:
+            self.created_after_as_of += 1
         pick = None
         for slot in slots:  # runs once per ticket: kept inline
             if pick is not None and slot.rank < pick.rank:
