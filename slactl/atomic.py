@@ -22,6 +22,8 @@ def atomic_writer(path: str, *, overwrite: bool = False, encoding: str = "utf-8"
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise InputError(f"{path}: folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a folder; give a file name")
     if not overwrite and os.path.lexists(path):
         raise Refused(f"{path} already exists; refusing to overwrite it")
     try:

@@ -581,7 +581,10 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
     enc = encoding or detect_encoding(sample, path)
 
     # the header
-    text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=False)
+    try:
+        text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=False)
+    except UnicodeError as e:  # e.g. --encoding utf-16 on a file without its BOM
+        raise InputError(f"{path} cannot be read as {enc} ({e}); check --encoding") from None
     if not text.strip():
         raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)")
     delimiter = _choose_delimiter(text, pre)
