@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import date
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from slactl.durations import uses_days
 from slactl.findings import ERROR, WARNING, Finding
@@ -62,8 +62,9 @@ def _duplicate_names(loaded: Loaded) -> Iterator[Finding]:
 def _unknown(loaded: Loaded, entry: Entry, kind: str, name: str | None, *path: str | int) -> Iterator[Finding]:
     if name is None:
         return
-    pool = {"Calendar": loaded.workspace.calendars, "Policy": loaded.workspace.policies,
-            "Service": loaded.workspace.services}[kind]
+    ws = loaded.workspace
+    pool: Mapping[str, object] = ws.calendars if kind == "Calendar" else ws.policies if kind == "Policy" \
+        else ws.services
     known = {e.name for e in loaded.entries if e.kind == kind}  # broken documents still count as defined
     if kind == "Calendar":
         known.add(BUILTIN_24X7)
@@ -176,14 +177,14 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
     built = []
     for e in loaded.entries:
         ag = e.obj
-        if e.kind != "Agreement" or ag is None or ag.end < ag.start:  # type: ignore[union-attr]
+        if not isinstance(ag, Agreement) or ag.end < ag.start:
             continue
         try:
-            window = coverage(loaded.workspace, ag)  # type: ignore[arg-type]
+            window = coverage(loaded.workspace, ag)
         except Exception:  # noqa: BLE001 - an unknown zone is reported elsewhere
             continue
         if window is not None:
-            names = {"*"} if ag.customer.is_wildcard else set(ag.customer.names())  # type: ignore[union-attr]
+            names = {"*"} if ag.customer.is_wildcard else set(ag.customer.names())
             built.append((e, ag, window, names))
     for i, (a_entry, a, a_win, a_names) in enumerate(built):
         for b_entry, b, b_win, b_names in built[:i]:

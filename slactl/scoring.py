@@ -10,11 +10,12 @@ import heapq
 import math
 from array import array
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 
 from slactl.exports.reader import TicketRow
-from slactl.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher
-from slactl.model import Workspace
+from slactl.clock import BusinessClock
+from slactl.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
+from slactl.model import Agreement, Workspace
 
 MET, BREACHED, PENDING, MISSING, UNMEASURED = "met", "breached", "pending", "missing", "unmeasured"
 METRICS = ("first_response", "resolution")
@@ -29,7 +30,7 @@ class MetricResult:
     elapsed: float | None  # open seconds
     due: float | None  # epoch seconds
 
-    def as_dict(self, zone: timezone | None = None) -> dict[str, object]:
+    def as_dict(self, zone: tzinfo | None = None) -> dict[str, object]:
         out: dict[str, object] = {
             "target_minutes": None if self.target is None else round(self.target / 60, 4),
             "elapsed_minutes": None if self.elapsed is None else round(self.elapsed / 60, 4),
@@ -52,7 +53,7 @@ class TicketResult:
         return self.match.agreement.name if self.match.agreement else None
 
 
-def iso(epoch: float | None, zone: object | None = None) -> str | None:
+def iso(epoch: float | None, zone: tzinfo | None = None) -> str | None:
     if epoch is None:
         return None
     return datetime.fromtimestamp(round(epoch), zone or timezone.utc).isoformat()  # type: ignore[arg-type]
@@ -105,11 +106,16 @@ class _Slot:
 
     __slots__ = ("rank", "begin", "end", "agreement", "terms", "clock", "fr", "res", "as_of_cum", "match")
 
-    def __init__(self, rank: int, begin: float, end: float, agreement, terms, fr, res, as_of_cum):  # type: ignore[no-untyped-def]
+    def __init__(self, rank: int, begin: float, end: float, agreement: Agreement, terms: Terms | None,
+                 fr: Group | None, res: Group | None, as_of_cum: float) -> None:
         self.rank, self.begin, self.end, self.agreement = rank, begin, end, agreement
         self.terms, self.fr, self.res, self.as_of_cum = terms, fr, res, as_of_cum
-        self.clock = terms.clock if terms is not None else None
+        self.clock: BusinessClock | None = terms.clock if terms is not None else None
         self.match = Match(MATCHED, terms.rule.priority, agreement, terms) if terms is not None else None
+
+
+Measured = tuple[str, float | None]
+"""(status, elapsed open seconds) of one metric."""
 
 
 class Scorer:
@@ -169,7 +175,7 @@ class Scorer:
         """Count ``row`` into the summary; returns its slot (or match kind)."""
         return self._tally_row(row)[0]
 
-    def _tally_row(self, row: TicketRow) -> tuple[_Slot | str, tuple | None, tuple | None]:
+    def _tally_row(self, row: TicketRow) -> tuple[_Slot | str, Measured | None, Measured | None]:
         """The slot (or match kind) and, when matched, (status, elapsed) of both metrics."""
         slots = self._slots.get((row.customer, row.service, row.priority))
         if slots is None:
@@ -177,35 +183,33 @@ class Scorer:
         created = row.created
         if created > self.as_of:
             self.created_after_as_of += 1
-        pick = None
+        chosen: _Slot | None = None
+        tied = False
         for slot in slots:  # runs once per ticket: kept inline
-            if pick is not None and slot.rank < pick.rank:
+            if chosen is not None and slot.rank < chosen.rank:
                 break
             if slot.begin <= created < slot.end:
-                if pick is not None:
-                    pick = AMBIGUOUS
+                if chosen is not None:
+                    tied = True
                     break
-                pick = slot
-        if pick is None:
-            pick = UNCOVERED
-        elif type(pick) is not str and pick.terms is None:
-            pick = NO_RULE
-        if type(pick) is str:
-            self.match_counts[pick] += 1
-            return pick, None, None
+                chosen = slot
+        if tied or chosen is None or chosen.terms is None or chosen.clock is None:
+            kind = AMBIGUOUS if tied else UNCOVERED if chosen is None else NO_RULE
+            self.match_counts[kind] += 1
+            return kind, None, None
         self.match_counts["matched"] += 1
-        clock, rule = pick.clock, pick.terms.rule
+        clock, rule = chosen.clock, chosen.terms.rule
         start = clock.cumulative(created)
-        fr = self._tally(pick.fr, clock, start, pick.as_of_cum, row.first_response, rule.first_response,
-                         self._fr_measured, row, pick, "first_response")
-        res = self._tally(pick.res, clock, start, pick.as_of_cum, row.resolved, rule.resolution,
-                          self._res_measured, row, pick, "resolution")
+        fr = self._tally(chosen.fr, clock, start, chosen.as_of_cum, row.first_response,  # type: ignore[arg-type]
+                         rule.first_response, self._fr_measured, row, chosen, "first_response")
+        res = self._tally(chosen.res, clock, start, chosen.as_of_cum, row.resolved,  # type: ignore[arg-type]
+                          rule.resolution, self._res_measured, row, chosen, "resolution")
         if self.group_by != "agreement":
-            self._tally_by(row, pick, fr, res)
-        return pick, fr, res
+            self._tally_by(row, chosen, fr, res)
+        return chosen, fr, res
 
     def _tally(self, g: Group, clock, start: float, as_of_cum: float, event: float | None,  # type: ignore[no-untyped-def]
-               target: int | None, measured: bool, row: TicketRow, slot: _Slot, metric: str) -> tuple:
+               target: int | None, measured: bool, row: TicketRow, slot: _Slot, metric: str) -> Measured:
         """Count one metric into ``g``: (status, elapsed open seconds)."""
         g.tickets += 1
         if not measured:
@@ -235,14 +239,14 @@ class Scorer:
             self._breach(row, slot, metric, target, elapsed)
         return BREACHED, elapsed
 
-    def _tally_by(self, row: TicketRow, slot: _Slot, fr: tuple, res: tuple) -> None:
+    def _tally_by(self, row: TicketRow, slot: _Slot, fr: Measured, res: Measured) -> None:
         value = self._group_value(row, slot)
-        rule = slot.terms.rule
+        rule = slot.terms.rule  # type: ignore[union-attr]  # matched slots have terms
         for metric, (status, elapsed), event, target in (
                 ("first_response", fr, row.first_response, rule.first_response),
                 ("resolution", res, row.resolved, rule.resolution)):
             g = self.by.setdefault((value, metric), Group())
-            g.targets.add(slot.terms.target_pct)
+            g.targets.add(slot.terms.target_pct)  # type: ignore[union-attr]  # matched slots have terms
             g.tickets += 1
             if status == MET:
                 g.met += 1
@@ -262,12 +266,12 @@ class Scorer:
     def score(self, row: TicketRow) -> TicketResult:
         """Tally ``row`` and return its full result (statuses, elapsed and due times)."""
         pick, fr, res = self._tally_row(row)
-        if type(pick) is str:
-            return TicketResult(row, self._match(row, pick), None, None)
-        clock, rule = pick.clock, pick.terms.rule
-        due = clock.due
-        created = row.created
-        fr_target, res_target = rule.first_response, rule.resolution
+        if isinstance(pick, str) or fr is None or res is None:
+            return TicketResult(row, self._match(row, str(pick)), None, None)
+        clock, terms = pick.clock, pick.terms
+        assert clock is not None and terms is not None and pick.match is not None
+        due, created = clock.due, row.created
+        fr_target, res_target = terms.rule.first_response, terms.rule.resolution
         return TicketResult(
             row, pick.match,
             MetricResult(fr[0], fr_target, fr[1], None if fr_target is None else due(created, fr_target)),
@@ -286,17 +290,17 @@ class Scorer:
                 return customer.id
             return self.matcher.customer_id(row.customer) or row.customer.strip() or "(none)"
         if by == "priority":
-            return slot.terms.rule.priority
+            return slot.terms.rule.priority  # type: ignore[union-attr]  # matched slots have terms
         if by == "service":
             return self.matcher.service_name(row.service) or row.service.strip() or "(none)"
         if by == "month":
             return datetime.fromtimestamp(row.created, self.report_zone).strftime("%Y-%m")  # type: ignore[arg-type]
-        return f"{slot.agreement.name} / {slot.terms.rule.priority}"
+        return f"{slot.agreement.name} / {slot.terms.rule.priority}"  # type: ignore[union-attr]  # matched slots have terms
 
     def _breach(self, row: TicketRow, slot: _Slot, metric: str, target: float, elapsed: float) -> None:
         overrun = elapsed - target
         self._seq += 1
-        item = (overrun, -self._seq, Breach(overrun, row.id, slot.agreement.name, slot.terms.rule.priority,
+        item = (overrun, -self._seq, Breach(overrun, row.id, slot.agreement.name, slot.terms.rule.priority,  # type: ignore[union-attr]  # matched slots have terms
                                             metric, target, elapsed))
         if len(self.worst) < self._worst_n:
             heapq.heappush(self.worst, item)

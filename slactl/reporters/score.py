@@ -265,7 +265,7 @@ def _write_rejected_text(w, meta: Meta) -> None:  # type: ignore[no-untyped-def]
         more = "; --format json or csv lists them all" if len(rejected) > 20 else ""
         w(f"\nRejected rows ({len(rejected)}{more})\n")
         for row, tid, reason in _rejected_rows(meta):
-            w(inert(f"  row {row}{' ' + tid if tid else ''}: {reason}") + "\n")
+            w(inert(f"  row {row}{' ' + str(tid) if tid else ''}: {reason}") + "\n")
 
 
 _SHORT = {"tickets": "tix", "breached": "breach", "pending": "pend", "at risk": "risk", "compl. %": "compl%",
@@ -311,7 +311,7 @@ class TableReporter(_Buffered):
 
         rendered = [Text(TableReporter._cell(c)) for c in cells]
         if verdict is not _NO_VERDICT:
-            style = {True: "green", False: "red bold"}.get(verdict, "dim")  # type: ignore[arg-type]
+            style = {True: "green", False: "red bold"}.get(verdict, "dim")  # type: ignore[call-overload]
             rendered[-1] = Text(str(cells[-1]), style=style)
         table.add_row(*rendered)
 
@@ -350,7 +350,7 @@ class TableReporter(_Buffered):
             more = " (--format json or csv lists them all)" if len(rejected) > 10 else ""
             console.print(Text(f"Rejected rows: {len(rejected)}{more}", style="yellow"))
             for row, tid, reason in _rejected_rows(meta, 10):
-                console.print(Text(inert(f"  row {row}{' ' + tid if tid else ''}: {reason}")))
+                console.print(Text(inert(f"  row {row}{' ' + str(tid) if tid else ''}: {reason}")))
 
 
 class MarkdownReporter(_Buffered):
