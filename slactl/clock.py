@@ -229,7 +229,8 @@ class BusinessClock:
         cum = [0.0]
         cum_end = [0.0]
         c = 0.0
-        cur_s = cur_e = None
+        cur_s: float = 0.0
+        cur_e: float | None = None
         for s, e in ivs:
             if cur_e is not None and s <= cur_e:
                 if e > cur_e:

@@ -121,7 +121,7 @@ def load_workspace(root: str, extra_files: list[str] = ()) -> Loaded:  # type: i
             line, col = entry.doc.root.line, entry.doc.root.column
             findings.append(Finding(entry.doc.file, line, col, ERROR, "invalid-value", str(exc)))
             continue
-        by_kind[entry.kind].setdefault(entry.name, entry.obj)  # type: ignore[arg-type]
+        by_kind[entry.kind].setdefault(entry.name, entry.obj)  # type: ignore[attr-defined]
     workspace = Workspace(root=root, calendars=calendars, policies=policies, services=services,
                           agreements=agreements, files=tuple(display_path(f) for f in files))
     return Loaded(workspace, findings, entries, [display_path(f) for f in files])
