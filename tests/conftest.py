@@ -32,6 +32,19 @@ def workspace(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def ws(workspace: Path) -> Path:
+    """The bundled workspace, copied (the lifecycle tests' name for it)."""
+    return workspace
+
+
+def run_in_workspace(ws: Path, *args: str):  # type: ignore[no-untyped-def]
+    """``slactl -w WS ARGS...`` in-process; a traceback fails the test."""
+    from slactl.cli import app
+
+    return CliRunner().invoke(app, ["-w", str(ws), *args], catch_exceptions=False)
+
+
 @pytest.fixture(autouse=True)
 def _no_home_writes(tmp_path_factory, monkeypatch):
     """Nothing slactl does may write to the real $HOME."""

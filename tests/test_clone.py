@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from slactl import cli, cli_lifecycle
 from slactl.clone import clone_text, extract_document, renewed_name, same_length_end
@@ -19,19 +17,12 @@ from slactl.model import Customer
 
 cli_lifecycle.register(cli.app)
 
+from tests.conftest import run_in_workspace as run  # noqa: E402
+
 BUNDLED = Path(__file__).resolve().parent.parent / "agreements"
 D = date.fromisoformat
 
 
-@pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    target = tmp_path / "agreements"
-    shutil.copytree(BUNDLED, target)
-    return target
-
-
-def run(ws: Path, *args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(cli.app, ["-w", str(ws), *args], catch_exceptions=False)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

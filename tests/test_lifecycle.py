@@ -4,12 +4,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from slactl import cli, cli_lifecycle
 from slactl.lifecycle import (
@@ -21,19 +19,12 @@ from slactl.model import Agreement, Customer, Manager
 cli_lifecycle.register(cli.app)
 cli_lifecycle.register(cli.app)  # harmless twice
 
+from tests.conftest import run_in_workspace as run  # noqa: E402
+
 BUNDLED = Path(__file__).resolve().parent.parent / "agreements"
 AS_OF = "2026-11-22"
 
 
-@pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    target = tmp_path / "agreements"
-    shutil.copytree(BUNDLED, target)
-    return target
-
-
-def run(ws: Path, *args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(cli.app, ["-w", str(ws), *args], catch_exceptions=False)
 
 
 def ag(start: str = "2026-01-01", end: str = "2026-12-31", st: str = "auto",

@@ -6,7 +6,6 @@ import email.policy
 import fcntl
 import json
 import os
-import shutil
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +14,13 @@ from typing import Iterator
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from typer.testing import CliRunner
 
 from slactl import cli, cli_lifecycle
 from slactl import notify as mail
 
 cli_lifecycle.register(cli.app)
+
+from tests.conftest import run_in_workspace as run  # noqa: E402
 
 BUNDLED = Path(__file__).resolve().parent.parent / "agreements"
 AS_OF = "2026-11-22"
@@ -102,15 +102,6 @@ def smtp_auth(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
     yield from _serve(monkeypatch, auth=True)
 
 
-@pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    target = tmp_path / "agreements"
-    shutil.copytree(BUNDLED, target)
-    return target
-
-
-def run(ws: Path, *args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(cli.app, ["-w", str(ws), *args], catch_exceptions=False)
 
 
 def state(ws: Path) -> dict:  # type: ignore[type-arg]
