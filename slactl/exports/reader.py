@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import os
 import re
@@ -34,6 +35,7 @@ from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect
 
 SAMPLE_RECORDS = 1000  # records buffered to decide each timestamp column's format
 SAMPLE_BYTES = 64 * 1024
+SAMPLE_CHARS = 8 * 1024 * 1024  # and at most this much of them
 FIELD_LIMIT = 16 * 1024 * 1024  # characters in one cell; a runaway quote stops here
 MAX_MINUTES = 1e8  # ~190 years: anything larger is not a duration
 
@@ -233,7 +235,8 @@ class Export:
     def _fill_sample(self, reader: Iterator[list[str]]) -> None:
         """Buffer the first records (blank ones dropped) to detect timestamp formats."""
         buf = self._buffer
-        while len(buf) < SAMPLE_RECORDS:
+        held = 0  # characters buffered: a few huge records must not fill memory
+        while len(buf) < SAMPLE_RECORDS and held < SAMPLE_CHARS:
             try:
                 rec = next(reader)
             except StopIteration:
@@ -247,6 +250,7 @@ class Export:
                 break
             if rec:
                 buf.append(rec)
+                held += sum(map(len, rec))
         self._reader = reader
 
     def _detect_formats(self) -> None:
@@ -615,13 +619,24 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
     return export
 
 
+LINE_LIMIT = 2 * 1024 * 1024  # characters read at once; a longer line arrives in pieces
+
+
+def _bounded_lines(f: io.TextIOWrapper) -> Iterator[str]:
+    """The file's lines, none longer than LINE_LIMIT: iterating the file itself would read a
+    2 GB line whole before the CSV field limit could stop it. A longer line reaches the CSV
+    parser in pieces, each a record of its own (rejected like any malformed row). As fast as
+    iterating the file: the loop stays in C."""
+    return iter(functools.partial(f.readline, LINE_LIMIT), "")
+
+
 def _open_stream(path: str, enc: str, delimiter: str) -> tuple[io.TextIOWrapper, Iterator[list[str]], list[str]]:
     """Open the text stream; return it, a csv reader after the header, and the header ([] if none)."""
     try:
         f = open(path, encoding=enc, errors=_ERRORS, newline="")  # noqa: SIM115
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror or e}") from None
-    reader = csv.reader(f, delimiter=delimiter)
+    reader = csv.reader(_bounded_lines(f), delimiter=delimiter)
     header: list[str] = []
     try:
         for rec in reader:
@@ -672,4 +687,4 @@ def range_records(export: Export, start: int, end: int,
     whole-file pass parses them, numbered from 1."""
     text = io.TextIOWrapper(io.BufferedReader(_Range(export.path, start, end), 1 << 16),
                             encoding=export.encoding, errors=_ERRORS, newline="")
-    return csv.reader(chain(text, tail), delimiter=export.delimiter), text
+    return csv.reader(chain(_bounded_lines(text), tail), delimiter=export.delimiter), text

@@ -143,7 +143,7 @@ class CsvReporter:
     """One line per ticket (rejected rows included, with their reason) for spreadsheets."""
 
     def __init__(self, out: IO[str], meta: Meta) -> None:
-        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer = csv.writer(out, lineterminator="\r\n")
         self.writer.writerow(CSV_COLUMNS)
 
     def ticket(self, r: TicketResult) -> None:
