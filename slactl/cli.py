@@ -170,11 +170,11 @@ def _require_clean(loaded: Any, as_of: date | None = None) -> None:
     findings = loaded.errors + [f for f in check_workspace(loaded, as_of or date.today()) if f.severity == "error"]
     blocking = [f for f in findings if f.code not in SCORABLE]
     if blocking:
-        shown = "\n".join(f"  {f}" for f in blocking[:10])
+        shown = "\n".join("  " + str(f).replace("\n", "\\n") for f in blocking[:10])  # one line each
         more = f"\n  ... and {len(blocking) - 10} more" if len(blocking) > 10 else ""
         raise InputError(f"the workspace has {len(blocking)} error(s); run 'slactl validate':\n{shown}{more}")
     for f in findings:
-        _err(f"slactl: warning: {f}")
+        _err("slactl: warning: " + str(f).replace("\n", "\\n"))
 
 
 # ---------------------------------------------------------------- validate
