@@ -94,7 +94,7 @@ def extract_document(text: str, index: int) -> str:
     starts: list[tuple[int, int]] = []
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.DocumentStartEvent):
-            starts.append((event.start_mark.index, event.end_mark.index))
+            starts.append((event.start_mark.index, event.end_mark.index))  # type: ignore[union-attr]
     if not 0 <= index < len(starts):
         raise CloneError(f"document {index + 1} not found")
     stop = starts[index + 1][0] if index + 1 < len(starts) else len(text)
@@ -129,6 +129,8 @@ def clone_text(text: str, *, name: str, start: date, end: date,
     ``customer`` None keeps the customer block (a renewal for the same customer).
     """
     root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is None:
+        raise CloneError("the source is empty")
     meta = _value(root, "metadata")
     spec = _value(root, "spec")
     period = _value(spec, "period")

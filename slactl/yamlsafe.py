@@ -14,6 +14,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -42,7 +43,7 @@ class YNode:
     a list of nodes for sequences and the raw text for scalars."""
 
     kind: str
-    value: object
+    value: Any  # list[tuple[YNode, YNode]] | list[YNode] | str
     line: int  # 1-based
     column: int  # 1-based
     tag: str = ""  # resolved tag for scalars (tag:yaml.org,2002:int, ...)
@@ -176,6 +177,7 @@ def _compose(text: str, file: str, result: LoadResult) -> None:
             key = pending.pop()
             parent.value.append((key, node))  # type: ignore[union-attr]
 
+    event: Any
     for event in yaml.parse(text, Loader=_Loader):
         mark = event.start_mark
         line, col = mark.line + 1, mark.column + 1

@@ -296,7 +296,16 @@ class Export:
         pr = fmt["resolved_at"].parse if "resolved_at" in fmt else pc
         # ISO columns: the parser's cache lookups are inlined below (a call costs as
         # much as the lookups); any miss goes to the parser, which fills the caches.
-        no = ({}, {}, {}, {}, 0)
+        no: tuple[Any, ...] = ({}, {}, {}, {}, 0)
+        i: Any
+        cu: Any
+        sv: Any
+        pp: Any
+        st: Any
+        c: Any
+        fr: Any
+        rs: Any
+        row: TicketRow | Rejected
         fc, ff, fr_ = (getattr(p, "fast", None) for p in (pc, pf, pr))
         iso_c, iso_f, iso_r = fc is not None, ff is not None, fr_ is not None
         L, N, S, _, _ = fc or ff or fr_ or no  # shared by every ISO column of one zone

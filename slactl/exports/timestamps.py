@@ -172,9 +172,9 @@ def make_iso(tz: tzinfo, seconds: bool = True) -> Parser:
                     if off is not None:
                         naive[key] = here - off
         if rest and rest not in suffixes and "." not in rest and len(suffixes) < 1000 and s[cut - 3] == ":":
-            off = fromiso("2000-01-01T00:00:00" + rest).utcoffset()
-            if off is not None:
-                suffixes[rest] = off.total_seconds()
+            delta = fromiso("2000-01-01T00:00:00" + rest).utcoffset()
+            if delta is not None:
+                suffixes[rest] = delta.total_seconds()
         return t
 
     def parse_iso(s: str) -> float:
@@ -215,7 +215,7 @@ def make_dmy(tz: tzinfo, sep: str, dayfirst: bool) -> Parser:
     months = MONTHS
     z = _zone_cache(tz)
     dates: dict[str, int] = {}  # date text -> local epoch of its midnight
-    times: dict[str, tuple[int, float | None]] = {}  # time text -> (seconds, offset or None)
+    times: dict[str, tuple[float, float | None]] = {}  # time text -> (seconds, offset or None)
 
     def parse_date(d: str, s: str) -> int:
         a, b, c = d.split(sep)
