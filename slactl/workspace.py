@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from slactl.findings import ERROR, Finding
+from slactl.findings import ERROR, WARNING, Finding
 from slactl.model import (
     WEEKDAYS, Agreement, Calendar, Customer, Loc, Manager, Policy, Rule, Service, Span, Workspace,
 )
@@ -101,6 +101,9 @@ def load_workspace(root: str, extra_files: list[str] = ()) -> Loaded:  # type: i
         shown = display_path(path)
         result = load_file(path, shown)
         findings.extend(result.findings)
+        if not result.documents and not result.findings:
+            findings.append(Finding(shown, 1, 1, WARNING, "empty-file",
+                                    "file holds no document (only comments or nothing): is that intended?"))
         for doc in result.documents:
             entry = _entry(doc, findings)
             if entry is not None:

@@ -531,6 +531,16 @@ def _seen(header: list[str], limit: int = 25) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
+def _zone_hint(name: str) -> str:
+    import difflib
+    from zoneinfo import available_timezones
+
+    zones = sorted(available_timezones())
+    by_fold = {z.casefold(): z for z in zones}
+    close = [by_fold[name.casefold()]] if name.casefold() in by_fold else difflib.get_close_matches(name, zones, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else "; use an IANA name such as Europe/Moscow or UTC"
+
+
 def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
                 encoding: str | None = None, mapping: str | None = None) -> Export:
     """Open a ticket export for streaming; ``InputError`` if it cannot be read at all.
@@ -539,6 +549,7 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
     when ``tz`` is None or ``"UTC"`` (the default).
     """
     path = os.fspath(path)
+    preset = preset.strip().lower()
     if preset not in P.PRESET_NAMES:
         raise InputError(f"unknown preset '{preset}'; choose one of {', '.join(P.PRESET_NAMES[:-1])} "
                          "(or give --mapping FILE)")
@@ -556,8 +567,7 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
         tzi = zone(tz_name)
     except Exception:
         src = f" (from {pre.source})" if pre is not None and pre.source and tz_name == pre.timezone else ""
-        raise InputError(f"unknown time zone '{tz_name}'{src}; use an IANA name such as "
-                         "Europe/Moscow or UTC") from None
+        raise InputError(f"unknown time zone '{tz_name}'{src}{_zone_hint(tz_name)}") from None
     if encoding is not None:
         try:
             encoding = codecs.lookup(encoding).name
