@@ -1023,7 +1023,9 @@ def test_workspace_validates(workspace):
     assert {f["code"] for f in errors} == {"agreement-overlap"}, data["findings"]
     assert res.returncode == 1
     assert {f["code"] for f in data["findings"] if f["severity"] == "warning"} <= {
-        "active-past-end", "days-on-business-clock"}, data
+        "active-past-end", "days-on-business-clock", "agreement-overlap"}, data
+    across_zones = [f for f in data["findings"] if f["code"] == "agreement-overlap" and f["severity"] == "warning"]
+    assert across_zones and all("across time zones" in f["message"] for f in across_zones)
 
 
 REF = load_reference(WORKSPACE)
