@@ -287,7 +287,7 @@ def score(
     ctx: typer.Context,
     export: Annotated[str, typer.Argument(help="Ticket export (CSV).", metavar="EXPORT.csv", show_default=False)],
     preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow.")] = "auto",
-    mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping your export's columns.")] = None,
+    mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping your export's columns (default: EXPORT.mapping.yaml beside the export, if there is one).")] = None,
     tz: Annotated[str, typer.Option("--tz", help="Time zone of timestamps without an offset.")] = "UTC",
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force the export's encoding (e.g. cp1251).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Measure open tickets up to this instant (default now).", show_default=False)] = None,
@@ -315,6 +315,11 @@ def score(
     _require_clean(loaded)
     from slactl.exports import open_export
 
+    if mapping is None and preset == "auto":  # EXPORT.mapping.yaml beside the export is used by itself
+        beside = os.path.splitext(export)[0] + ".mapping.yaml"
+        if os.path.isfile(beside):
+            mapping = beside
+            _err(f"slactl: reading {export} through the column mapping {beside}")
     with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
         for warning in source.warnings:
             _err(f"slactl: warning: {source.path}: {warning}")

@@ -101,9 +101,13 @@ def test_output_never_overwrites_without_force(run_line, tmp_path):
     ([str(EXAMPLES / "generic.csv"), "--tz", "Mars/Olympus"], "unknown time zone"),
     ([str(EXAMPLES / "generic.csv"), "--format", "pdf"], "--format pdf"),
     ([str(EXAMPLES / "generic.csv"), "--group-by", "weather"], "--group-by weather"),
-    ([str(EXAMPLES / "custom-desk.csv")], "no recognisable columns"),
+    (["--preset", "generic", str(EXAMPLES / "custom-desk.csv")], "required"),
+    (["UNKNOWN_COLUMNS"], "no recognisable columns"),
 ])
-def test_unusable_input_is_exit_2_with_one_message(run_line, args, message):
+def test_unusable_input_is_exit_2_with_one_message(run_line, tmp_path, args, message):
+    unknown = tmp_path / "other.csv"
+    unknown.write_text("Ticket #,Opened,Client\n1,2026-10-01,acme\n", encoding="utf-8")
+    args = [str(unknown) if a == "UNKNOWN_COLUMNS" else a for a in args]
     result = run_line("-w", str(BUNDLED), "score", *args)
     assert result.exit_code == 2
     assert message in result.stderr
@@ -122,3 +126,11 @@ def test_cp1251_semicolon_export_with_naive_moscow_times(run_line):
                              "--format", "json").stdout)
     assert data["timezone"] == "Europe/Moscow" and data["rejected"] == []
     assert any(t["customer"] == "Инитех" and t["agreement"] == "initech-erp-2026" for t in data["tickets"])
+
+
+def test_a_mapping_file_beside_the_export_is_used(run_line):
+    result = _score(run_line, str(EXAMPLES / "custom-desk.csv"), "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["preset"] == "mapping" and data["timezone"] == "America/New_York"
+    assert "custom-desk.mapping.yaml" in result.stderr
+    assert data["rows"] == 150 and data["matches"]["matched"] == 150
