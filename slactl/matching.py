@@ -96,7 +96,8 @@ class Matcher:
     def service_name(self, value: str) -> str | None:
         return self._service_names.get(value.strip().casefold())
 
-    def _candidates_for(self, customer: str, service: str) -> tuple[_Candidate, ...]:
+    def candidates(self, customer: str, service: str) -> tuple[_Candidate, ...]:
+        """Agreements that may cover a ticket of this customer and service, most specific first."""
         key = (customer, service)
         found = self._candidates.get(key)
         if found is not None:
@@ -144,7 +145,7 @@ class Matcher:
 
     def match(self, customer: str, service: str, priority: str, created: float) -> Match:
         best_rank, best = 0, []
-        for cand in self._candidates_for(customer, service):
+        for cand in self.candidates(customer, service):
             if cand.rank < best_rank:
                 break
             if cand.begin <= created < cand.end:

@@ -130,7 +130,6 @@ class Scorer:
                  worst: int = 10) -> None:
         self.matcher = Matcher(ws)
         self.as_of = as_of
-        self.measured = {"first_response": has_first_response, "resolution": has_resolution}
         self._fr_measured, self._res_measured = has_first_response, has_resolution
         self.group_by = group_by
         self.report_zone = report_zone or timezone.utc
@@ -153,7 +152,7 @@ class Scorer:
         slots = self._slots.get(key)
         if slots is None:
             out = []
-            for cand in self.matcher._candidates_for(customer, service):
+            for cand in self.matcher.candidates(customer, service):
                 terms = self.matcher.terms(cand.agreement, priority)
                 fr = res = None
                 as_of_cum = 0.0

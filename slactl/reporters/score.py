@@ -233,7 +233,6 @@ class _Buffered:
 
 class TextReporter(_Buffered):
     def finish(self, meta: Meta, scorer: Scorer) -> None:
-        from tabulate import tabulate
 
         w = self.out.write
         for line in _headline(meta, scorer):
@@ -316,7 +315,6 @@ class TableReporter(_Buffered):
         table.add_row(*rendered)
 
     def finish(self, meta: Meta, scorer: Scorer) -> None:
-        from rich.table import Table
         from rich.text import Text
 
         from slactl.console import make_console
