@@ -107,8 +107,10 @@ class _UntilSentinel:
         return rec
 
 
-def _tally(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool) -> tuple[int, list[Rejected], bool]:
+def _tally(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool,
+           update: Callable[[float], None] | None = None) -> tuple[int, list[Rejected], bool]:
     reader, text = range_records(export, start, end, [SENTINEL + "\n"] if sentinel else [])
+    raw = text.buffer.raw  # type: ignore[attr-defined]
     records = _UntilSentinel(reader) if sentinel else reader
     rejected: list[Rejected] = []
     n = 0
@@ -120,6 +122,8 @@ def _tally(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool)
                 rejected.append(item)
             else:
                 tally(item)  # type: ignore[arg-type]
+            if update is not None and n % 20000 == 0:  # this half's share of the work
+                update(raw.consumed / max(end - start, 1))
     finally:
         text.close()
     return n, rejected, (records.clean if sentinel else True)  # type: ignore[union-attr]
@@ -153,7 +157,8 @@ def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
             heapq.heapreplace(scorer.worst, item)
 
 
-def tally_parallel(export: Export, make_scorer: Callable[[], Scorer]) -> tuple[Scorer, int, list[Rejected]] | None:
+def tally_parallel(export: Export, make_scorer: Callable[[], Scorer],
+                   update: Callable[[float], None] | None = None) -> tuple[Scorer, int, list[Rejected]] | None:
     """Tally the whole export on two cores: (scorer, rows, rejected), or None when the
     file cannot be split safely (the caller then takes the sequential pass)."""
     size = os.path.getsize(export.path)
@@ -181,7 +186,7 @@ def tally_parallel(export: Export, make_scorer: Callable[[], Scorer]) -> tuple[S
     send.close()
     try:
         scorer = make_scorer()
-        n1, rejected1, clean = _tally(export, scorer, start, cut, sentinel=True)
+        n1, rejected1, clean = _tally(export, scorer, start, cut, sentinel=True, update=update)
         message = receive.recv() if clean else None
     except EOFError:
         message = None

@@ -2,11 +2,12 @@
 driven (and benchmarked) without Typer."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from typing import IO, Any
+from typing import IO, Any, Callable, Iterator
 
-from slactl.exports.reader import Export, Rejected
+from slactl.exports.reader import Export, Rejected, TicketRow
 from slactl.model import Workspace
 from slactl.reporters.score import Meta
 from slactl.scoring import Scorer
@@ -26,41 +27,43 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
 
     reporter = reporter_cls(out, meta)
     summary_only = getattr(reporter, "summary_only", False)
-    if summary_only and not progress:
-        from slactl import parallel
-
-        done = parallel.tally_parallel(source, make_scorer) if parallel.worth_it(source) else None
-        if done is not None:
-            scorer, meta.rows, meta.rejected = done
-            meta.scored = meta.rows - len(meta.rejected)
-            reporter.finish(meta, scorer)
-            return scorer
-    scorer = make_scorer()
-    on_rejected = getattr(reporter, "rejected", None)
-    rejected = meta.rejected
-    score, emit = scorer.score, reporter.ticket
-    tally = scorer.tally
-    rows = _with_progress(source, progress)
-    n = 0
-    for item in rows:
-        n += 1
-        if type(item) is Rejected:
-            rejected.append(item)  # type: ignore[union-attr]
-            if on_rejected is not None:
-                on_rejected(item)
-            continue
+    with _progress_bar(source, progress) as update:
         if summary_only:
-            tally(item)  # type: ignore[arg-type]
-        else:
-            emit(score(item))  # type: ignore[arg-type]
+            from slactl import parallel
+
+            done = parallel.tally_parallel(source, make_scorer, update) if parallel.worth_it(source) else None
+            if done is not None:
+                scorer, meta.rows, meta.rejected = done
+                meta.scored = meta.rows - len(meta.rejected)
+                reporter.finish(meta, scorer)
+                return scorer
+        scorer = make_scorer()
+        on_rejected = getattr(reporter, "rejected", None)
+        rejected = meta.rejected
+        score, emit = scorer.score, reporter.ticket
+        tally = scorer.tally
+        n = 0
+        for item in _reporting(source, update) if update is not None else source:
+            n += 1
+            if type(item) is Rejected:
+                rejected.append(item)  # type: ignore[union-attr]
+                if on_rejected is not None:
+                    on_rejected(item)
+                continue
+            if summary_only:
+                tally(item)  # type: ignore[arg-type]
+            else:
+                emit(score(item))  # type: ignore[arg-type]
     meta.rows = n
     meta.scored = n - len(rejected)  # type: ignore[arg-type]
     reporter.finish(meta, scorer)
     return scorer
 
 
-def _with_progress(source: Export, progress: bool | None):  # type: ignore[no-untyped-def]
-    """A Rich progress bar on stderr for big files when stderr is a terminal."""
+@contextlib.contextmanager
+def _progress_bar(source: Export, progress: bool | None) -> Iterator[Callable[[float], None] | None]:
+    """A Rich progress bar on stderr (by default for files over 5 MiB when stderr is a
+    terminal); yields a function taking the fraction done, or None without a bar."""
     try:
         size = os.path.getsize(source.path)
     except OSError:
@@ -68,19 +71,21 @@ def _with_progress(source: Export, progress: bool | None):  # type: ignore[no-un
     if progress is None:
         progress = sys.stderr.isatty() and size > 5 * 1024 * 1024
     if not progress:
-        return source
-    return _progress_iter(source, size)
-
-
-def _progress_iter(source: Export, size: int):  # type: ignore[no-untyped-def]
+        yield None
+        return
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
 
     from slactl.console import make_console
 
     with Progress("scoring", BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
                   console=make_console(stderr=True), transient=True) as bar:
-        task = bar.add_task("score", total=max(size, 1))
-        for i, item in enumerate(source, 1):
-            if i % 20000 == 0:
-                bar.update(task, completed=source.position() if hasattr(source, "position") else 0)
-            yield item
+        task = bar.add_task("score", total=1.0)
+        yield lambda fraction: bar.update(task, completed=min(fraction, 1.0))
+
+
+def _reporting(source: Export, update: Callable[[float], None]) -> Iterator[TicketRow | Rejected]:
+    size = max(os.path.getsize(source.path), 1)
+    for i, item in enumerate(source, 1):
+        if i % 20000 == 0:
+            update(source.position() / size)
+        yield item

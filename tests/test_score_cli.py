@@ -134,3 +134,21 @@ def test_a_mapping_file_beside_the_export_is_used(run_line):
     assert result.exit_code == 0 and data["preset"] == "mapping" and data["timezone"] == "America/New_York"
     assert "custom-desk.mapping.yaml" in result.stderr
     assert data["rows"] == 150 and data["matches"]["matched"] == 150
+
+
+def test_progress_bar_follows_the_file(tmp_path):
+    """The bar reads the export's byte position; the report is the same with or without it."""
+    from slactl.exports import open_export
+
+    path = tmp_path / "big.csv"
+    rows = (EXAMPLES / "generic.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(rows[0] + "".join(rows[1:]) * 200, encoding="utf-8")
+    with open_export(str(path)) as export:
+        seen = [export.position() for i, _ in enumerate(export) if i % 20000 == 0]
+    assert seen[0] > 0 and seen == sorted(seen) and seen[-1] <= path.stat().st_size
+
+
+def test_progress_option_gives_the_same_report(run_line, tmp_path):
+    plain = _score(run_line, str(EXAMPLES / "generic.csv"), "--format", "json", "--no-progress").stdout
+    with_bar = _score(run_line, str(EXAMPLES / "generic.csv"), "--format", "json", "--progress").stdout
+    assert json.loads(plain) == json.loads(with_bar)

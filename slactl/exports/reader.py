@@ -206,6 +206,13 @@ class Export:
         name = self.header[ix[0]].strip()
         return f if name.lower() == f else f"{name} ({f})"
 
+    def position(self) -> int:
+        """Bytes of the file read so far (for a progress bar; read-ahead included)."""
+        try:
+            return self._file.buffer.tell() if self._file is not None else 0  # type: ignore[attr-defined]
+        except (OSError, ValueError):
+            return 0
+
     # -- context manager ----------------------------------------------------------------
 
     def close(self) -> None:
@@ -681,6 +688,12 @@ class _Range(io.RawIOBase):
         self._f = open(path, "rb")  # noqa: SIM115 - closed by close()
         self._f.seek(start)
         self._left = end - start
+        self._size = end - start
+
+    @property
+    def consumed(self) -> int:
+        """Bytes of the range read so far."""
+        return self._size - self._left
 
     def readable(self) -> bool:
         return True
