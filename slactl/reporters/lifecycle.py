@@ -14,20 +14,7 @@ from slactl.console import inert
 from slactl.lifecycle import Row
 
 FORMATS = ("table", "text", "json", "csv", "markdown", "html")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas (OWASP CSV injection); numbers pass as they are.
-
-    A bare CR becomes a line break: the writer (lineterminator "\\n") would leave it
-    unquoted, and a spreadsheet would start a new row (with an unchecked first cell) there."""
-    if isinstance(value, str):
-        if "\r" in value:
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        if value.startswith(_FORMULA):
-            return "'" + value
-    return value
+from slactl.reporters.cells import csv_cell  # noqa: F401  (re-exported for the lifecycle tests)
 
 
 def _manager(row: Row) -> str:

@@ -125,14 +125,14 @@ def _breach_dict(b) -> dict[str, object]:  # type: ignore[no-untyped-def]
             "overrun_minutes": round(b.overrun / 60, 2)}
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+from slactl.reporters.cells import csv_cell  # noqa: E402
 
 
-def csv_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas (OWASP CSV injection); numbers pass as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
+_NO_METRIC = ["", "", "", ""]
+
+
+def _minutes(seconds: float | None) -> object:
+    return "" if seconds is None else round(seconds / 60, 4)
 
 
 CSV_COLUMNS = ["row", "id", "customer", "service", "priority", "status", "match", "agreement", "reason"] + [
@@ -147,17 +147,18 @@ class CsvReporter:
         self.writer.writerow(CSV_COLUMNS)
 
     def ticket(self, r: TicketResult) -> None:
-        row = r.row
-        cells: list[object] = [row.row, row.id, row.customer, row.service, r.match.priority, row.status,
-                               r.match.kind, r.agreement or "", ""]
-        zone = _zone(r) if r.match.terms is not None else None
+        row, m = r.row, r.match
+        safe = csv_cell  # only text from the export can carry a formula; numbers and enums cannot
+        cells: list[object] = [row.row, safe(row.id), safe(row.customer), safe(row.service), safe(m.priority),
+                               safe(row.status), m.kind, m.agreement.name if m.agreement is not None else "", ""]
+        zone = _zone(r) if m.terms is not None else None
         for res in (r.first_response, r.resolution):
             if res is None:
-                cells += ["", "", "", ""]
+                cells += _NO_METRIC
             else:
-                d = res.as_dict(zone)
-                cells += [d["target_minutes"], d["elapsed_minutes"], d["status"], d.get("due_at")]
-        self.writer.writerow([csv_cell(c if c is not None else "") for c in cells])
+                cells += [_minutes(res.target), _minutes(res.elapsed), res.status,
+                          "" if res.target is None else iso(res.due, zone) or ""]
+        self.writer.writerow(cells)
 
     def rejected(self, x: Rejected) -> None:
         cells = [x.row, x.id, "", "", "", "", "rejected", "", x.reason] + [""] * 8
