@@ -1,6 +1,7 @@
-"""Scoring a big export on every core: the summary formats only need totals, so the
-file is cut in two at a record boundary and the halves are tallied at once, the
-second in a forked process.
+"""Scoring a big export on two cores: the file is cut in two at a record boundary
+and the halves are scored at once, the second in a forked process. The summary
+formats only need the merged totals; json and csv get each half's tickets from a
+temporary file, in file order.
 
 The cut is guessed from quote parity and then *verified*: the first half is parsed
 with a sentinel line after it, which the CSV parser only reads as a record of its
@@ -10,12 +11,14 @@ so the result is always exactly what the sequential pass gives.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import heapq
 import io
 import multiprocessing
 import os
-from typing import Any, Callable
+import tempfile
+from typing import Any, Callable, Iterator, Protocol
 
 from slactl.exports.reader import Export, Rejected, range_records
 from slactl.scoring import Group, Scorer
@@ -107,21 +110,35 @@ class _UntilSentinel:
         return rec
 
 
-def _tally(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool,
-           update: Callable[[float], None] | None = None) -> tuple[int, list[Rejected], bool]:
+class Sink(Protocol):
+    """Where one half writes its tickets (the per-ticket formats), see ``reporters.score``."""
+
+    def ticket(self, result: Any) -> None: ...
+
+    def rejected(self, item: Rejected) -> None: ...
+
+
+def _run(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool, sink: Sink | None,
+         update: Callable[[float], None] | None = None) -> tuple[int, list[Rejected], bool]:
+    """Score the records in bytes [start, end): tallied, and written to ``sink`` when given.
+    Returns (rows, rejected, whether the range ended on a record boundary)."""
     reader, text = range_records(export, start, end, [SENTINEL + "\n"] if sentinel else [])
     raw = text.buffer.raw  # type: ignore[attr-defined]
     records = _UntilSentinel(reader) if sentinel else reader
     rejected: list[Rejected] = []
     n = 0
-    tally = scorer.tally
+    tally, score = scorer.tally, scorer.score
     try:
         for item in export.rows(records, reader):
             n += 1
             if type(item) is Rejected:
                 rejected.append(item)
-            else:
+                if sink is not None:
+                    sink.rejected(item)
+            elif sink is None:
                 tally(item)  # type: ignore[arg-type]
+            else:
+                sink.ticket(score(item))  # type: ignore[arg-type]
             if update is not None and n % 20000 == 0:  # this half's share of the work
                 update(raw.consumed / max(end - start, 1))
     finally:
@@ -157,10 +174,12 @@ def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
             heapq.heapreplace(scorer.worst, item)
 
 
-def tally_parallel(export: Export, make_scorer: Callable[[], Scorer],
+def score_parallel(export: Export, make_scorer: Callable[[], Scorer], reporter: Any = None,
                    update: Callable[[float], None] | None = None) -> tuple[Scorer, int, list[Rejected]] | None:
-    """Tally the whole export on two cores: (scorer, rows, rejected), or None when the
-    file cannot be split safely (the caller then takes the sequential pass)."""
+    """Score the whole export on two cores: (scorer, rows, rejected), or None when the
+    file cannot be split safely (the caller then takes the one-pass way; nothing has
+    been written then). With a per-ticket ``reporter`` (json, csv) each half writes
+    its tickets to a temporary file, and the halves reach the reporter in file order."""
     size = os.path.getsize(export.path)
     start = _data_start(export)
     if start is None:
@@ -168,13 +187,15 @@ def tally_parallel(export: Export, make_scorer: Callable[[], Scorer],
     cut = _cut(export.path, start, size)
     if cut is None or cut >= size:
         return None
+    halves = [tempfile.TemporaryFile(), tempfile.TemporaryFile()] if reporter is not None else [None, None]
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
 
     def child() -> None:
         try:
             scorer = make_scorer()
-            n, rejected, _ = _tally(export, scorer, cut, size, sentinel=False)
+            with _sink(reporter, halves[1]) as sink:
+                n, rejected, _ = _run(export, scorer, cut, size, False, sink)
             send.send(("ok", n, rejected, _state(scorer)))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which falls back
             send.send(("error", repr(exc)))
@@ -184,21 +205,49 @@ def tally_parallel(export: Export, make_scorer: Callable[[], Scorer],
     proc = ctx.Process(target=child, daemon=True)
     proc.start()
     send.close()
+    message = None
     try:
         scorer = make_scorer()
-        n1, rejected1, clean = _tally(export, scorer, start, cut, sentinel=True, update=update)
-        message = receive.recv() if clean else None
-    except EOFError:
-        message = None
+        with _sink(reporter, halves[0]) as sink:
+            n1, rejected1, clean = _run(export, scorer, start, cut, True, sink, update)
+        if clean:
+            try:
+                message = receive.recv()
+            except EOFError:
+                message = None
     finally:
-        if proc.is_alive() and not locals().get("message"):
+        if message is None and proc.is_alive():
             proc.terminate()
         proc.join()
         receive.close()
-    if not clean or message is None or message[0] != "ok":
-        return None
-    _, n2, rejected2, state = message
-    _merge(scorer, state)
-    for r in rejected2:
-        r.row += n1
-    return scorer, n1 + n2, rejected1 + rejected2
+    try:
+        if not clean or message is None or message[0] != "ok":
+            return None
+        _, n2, rejected2, state = message
+        _merge(scorer, state)
+        for r in rejected2:
+            r.row += n1
+        if reporter is not None:
+            for half, offset in ((halves[0], 0), (halves[1], n1)):
+                assert half is not None
+                half.seek(0)
+                reporter.merge(io.TextIOWrapper(half, encoding="utf-8", newline=""), offset)
+        return scorer, n1 + n2, rejected1 + rejected2
+    finally:
+        for half in halves:
+            if half is not None:
+                half.close()
+
+
+@contextlib.contextmanager
+def _sink(reporter: Any, half: Any) -> Iterator[Sink | None]:
+    """The reporter's writer for one half, over that half's temporary file."""
+    if reporter is None:
+        yield None
+        return
+    text = io.TextIOWrapper(half, encoding="utf-8", newline="", write_through=False)
+    try:
+        yield reporter.sink(text)
+    finally:
+        text.flush()
+        text.detach()  # the binary file stays open for the merge

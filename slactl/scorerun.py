@@ -28,10 +28,10 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     reporter = reporter_cls(out, meta)
     summary_only = getattr(reporter, "summary_only", False)
     with _progress_bar(source, progress) as update:
-        if summary_only:
-            from slactl import parallel
+        from slactl import parallel
 
-            done = parallel.tally_parallel(source, make_scorer, update) if parallel.worth_it(source) else None
+        if parallel.worth_it(source) and (summary_only or hasattr(reporter, "merge")):
+            done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter, update)
             if done is not None:
                 scorer, meta.rows, meta.rejected = done
                 meta.scored = meta.rows - len(meta.rejected)

@@ -29,9 +29,9 @@ def _export(path, n=4000, seed=5):
     return path
 
 
-def _score(run_line, path, env=None):
+def _score(run_line, path, env=None, fmt="text"):
     result = run_line("-w", str(BUNDLED), "score", str(path), "--as-of", "2026-11-22T12:00:00Z",
-                      "--format", "text", env=env)
+                      "--format", fmt, env=env)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -44,8 +44,8 @@ def small_threshold(monkeypatch):
 def test_parallel_equals_sequential(run_line, tmp_path, small_threshold, monkeypatch):
     path = _export(tmp_path / "t.csv")
     calls = []
-    real = parallel.tally_parallel
-    monkeypatch.setattr(parallel, "tally_parallel", lambda *a: calls.append(1) or real(*a))
+    real = parallel.score_parallel
+    monkeypatch.setattr(parallel, "score_parallel", lambda *a: calls.append(1) or real(*a))
     both = _score(run_line, path)
     assert calls, "the parallel path did not run"
     assert _score(run_line, path, env={"SLACTL_JOBS": "1"}) == both
@@ -57,9 +57,30 @@ def test_a_cut_inside_a_quoted_field_falls_back_to_one_pass(run_line, tmp_path, 
     data = path.read_bytes()
     inside = data.index(b"multi\nline", len(data) // 2) + len(b"multi\n")  # just after a newline in quotes
     results = []
-    real = parallel.tally_parallel
+    real = parallel.score_parallel
     monkeypatch.setattr(parallel, "_cut", lambda *a: inside)
-    monkeypatch.setattr(parallel, "tally_parallel", lambda *a: results.append(real(*a)) or results[-1])
+    monkeypatch.setattr(parallel, "score_parallel", lambda *a: results.append(real(*a)) or results[-1])
     fell_back = _score(run_line, path)
     assert results == [None], "the wrong cut was not detected"
     assert _score(run_line, path, env={"SLACTL_JOBS": "1"}) == fell_back
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_per_ticket_formats_are_byte_identical(run_line, tmp_path, small_threshold, monkeypatch, fmt):
+    path = _export(tmp_path / "t.csv")
+    calls = []
+    real = parallel.score_parallel
+    monkeypatch.setattr(parallel, "score_parallel", lambda *a: calls.append(a[2]) or real(*a))
+    both = _score(run_line, path, fmt=fmt)
+    assert calls and calls[0] is not None, "the two-core path did not write tickets"
+    assert _score(run_line, path, env={"SLACTL_JOBS": "1"}, fmt=fmt) == both
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_wrong_cut_writes_nothing_twice(run_line, tmp_path, small_threshold, monkeypatch, fmt):
+    path = _export(tmp_path / "t.csv")
+    data = path.read_bytes()
+    inside = data.index(b"multi\nline", len(data) // 2) + len(b"multi\n")
+    monkeypatch.setattr(parallel, "_cut", lambda *a: inside)
+    fell_back = _score(run_line, path, fmt=fmt)
+    assert _score(run_line, path, env={"SLACTL_JOBS": "1"}, fmt=fmt) == fell_back

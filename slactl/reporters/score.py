@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import shutil
 from dataclasses import dataclass
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -108,6 +109,23 @@ class JsonReporter:
         self.out.write(("\n  " if self.first else ",\n  ") + ticket_json(r))
         self.first = False
 
+    # two-core scoring: each half writes ticket lines to a file of its own (sink), and
+    # the halves are merged here in file order, row numbers shifted for the second half
+
+    @staticmethod
+    def sink(out: IO[str]) -> _JsonLines:
+        return _JsonLines(out)
+
+    def merge(self, lines: IO[str], row_offset: int) -> None:
+        write = self.out.write
+        for line in lines:
+            line = line.rstrip("\n")
+            if row_offset:  # every line starts '{"row": N,'
+                comma = line.index(",", 8)
+                line = '{"row": ' + str(int(line[8:comma]) + row_offset) + line[comma:]
+            write(("\n  " if self.first else ",\n  ") + line)
+            self.first = False
+
     def finish(self, meta: Meta, scorer: Scorer) -> None:
         tail = {
             "rows": meta.rows, "scored": meta.scored, "rejected": _rejected_dicts(meta),
@@ -117,6 +135,19 @@ class JsonReporter:
         if scorer.group_by != "agreement":
             tail["groups"] = scorer.grouped()
         self.out.write("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
+
+
+class _JsonLines:
+    """One JSON object a line (strings escape their newlines), rejected rows kept apart."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def ticket(self, r: TicketResult) -> None:
+        self.out.write(ticket_json(r) + "\n")
+
+    def rejected(self, item: Rejected) -> None:
+        pass
 
 
 def _breach_dict(b) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -142,9 +173,25 @@ CSV_COLUMNS = ["row", "id", "customer", "service", "priority", "status", "match"
 class CsvReporter:
     """One line per ticket (rejected rows included, with their reason) for spreadsheets."""
 
-    def __init__(self, out: IO[str], meta: Meta) -> None:
+    def __init__(self, out: IO[str], meta: Meta | None = None, header: bool = True) -> None:
+        self.out = out
         self.writer = csv.writer(out, lineterminator="\r\n")
-        self.writer.writerow(CSV_COLUMNS)
+        if header:
+            self.writer.writerow(CSV_COLUMNS)
+
+    @staticmethod
+    def sink(out: IO[str]) -> CsvReporter:
+        return CsvReporter(out, header=False)
+
+    def merge(self, half: IO[str], row_offset: int) -> None:
+        """A half's CSV, in order; the second half's row numbers shifted."""
+        if not row_offset:
+            shutil.copyfileobj(half, self.out)
+            return
+        writerow = self.writer.writerow
+        for cells in csv.reader(half):
+            cells[0] = str(int(cells[0]) + row_offset)
+            writerow(cells)
 
     def ticket(self, r: TicketResult) -> None:
         row, m = r.row, r.match
