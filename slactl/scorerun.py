@@ -30,34 +30,35 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     with _progress_bar(source, progress) as update:
         from slactl import parallel
 
+        done = None
         if parallel.worth_it(source) and (summary_only or hasattr(reporter, "merge")):
             done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter, update)
-            if done is not None:
-                scorer, meta.rows, meta.rejected = done
-                meta.scored = meta.rows - len(meta.rejected)
-                reporter.finish(meta, scorer)
-                return scorer
-        scorer = make_scorer()
-        on_rejected = getattr(reporter, "rejected", None)
-        rejected = meta.rejected
-        score, emit = scorer.score, reporter.ticket
-        tally = scorer.tally
-        n = 0
-        for item in _reporting(source, update) if update is not None else source:
-            n += 1
-            if type(item) is Rejected:
-                rejected.append(item)  # type: ignore[union-attr]
-                if on_rejected is not None:
-                    on_rejected(item)
-                continue
-            if summary_only:
-                tally(item)  # type: ignore[arg-type]
-            else:
-                emit(score(item))  # type: ignore[arg-type]
-    meta.rows = n
-    meta.scored = n - len(rejected)  # type: ignore[arg-type]
+        if done is None:
+            done = _one_pass(source, make_scorer(), reporter, summary_only, update)
+    scorer, meta.rows, meta.rejected = done
+    meta.scored = meta.rows - len(meta.rejected)
     reporter.finish(meta, scorer)
     return scorer
+
+
+def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
+              update: Callable[[float], None] | None) -> tuple[Scorer, int, list[Rejected]]:
+    """Every row in order, in this process: (scorer, rows, rejected)."""
+    on_rejected = getattr(reporter, "rejected", None)
+    rejected: list[Rejected] = []
+    score, emit, tally = scorer.score, reporter.ticket, scorer.tally
+    n = 0
+    for item in _reporting(source, update) if update is not None else source:
+        n += 1
+        if type(item) is Rejected:
+            rejected.append(item)
+            if on_rejected is not None:
+                on_rejected(item)
+        elif summary_only:
+            tally(item)  # type: ignore[arg-type]  # type() above narrowed it to TicketRow
+        else:
+            emit(score(item))  # type: ignore[arg-type]
+    return scorer, n, rejected
 
 
 @contextlib.contextmanager
