@@ -201,6 +201,9 @@ def score_parallel(export: Export, make_scorer: Callable[[], Scorer], reporter: 
             send.send(("error", repr(exc)))
         finally:
             send.close()
+            # Leave at once: the normal exit flushes stdout/stderr, whose locks a thread of
+            # the parent (the progress bar's refresh) may have held at the fork.
+            os._exit(0)
 
     proc = ctx.Process(target=child, daemon=True)
     proc.start()
@@ -218,7 +221,10 @@ def score_parallel(export: Export, make_scorer: Callable[[], Scorer], reporter: 
     finally:
         if message is None and proc.is_alive():
             proc.terminate()
-        proc.join()
+        proc.join(timeout=30)
+        if proc.is_alive():  # never wait on a stuck child: its results are in hand or unwanted
+            proc.kill()
+            proc.join()
         receive.close()
     try:
         if not clean or message is None or message[0] != "ok":
