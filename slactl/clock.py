@@ -228,25 +228,17 @@ class BusinessClock:
         lens = [0.0]
         cum = [0.0]
         cum_end = [0.0]
-        c = 0.0
-        cur_s: float = 0.0
-        cur_e: float | None = None
+        merged: list[list[float]] = []  # overlapping or touching intervals joined
         for s, e in ivs:
-            if cur_e is not None and s <= cur_e:
-                if e > cur_e:
-                    cur_e = e
-                continue
-            if cur_e is not None:
-                n = cur_e - cur_s
-                starts.append(cur_s)
-                lens.append(n)
-                cum.append(c)
-                c += n
-                cum_end.append(c)
-            cur_s, cur_e = s, e
-        if cur_e is not None:
-            n = cur_e - cur_s
-            starts.append(cur_s)
+            if merged and s <= merged[-1][1]:
+                if e > merged[-1][1]:
+                    merged[-1][1] = e
+            else:
+                merged.append([s, e])
+        c = 0.0
+        for s, e in merged:
+            n = e - s
+            starts.append(s)
             lens.append(n)
             cum.append(c)
             c += n
