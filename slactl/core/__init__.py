@@ -1,0 +1,1 @@
+"""The pure core: model, clock, matching, scoring (no I/O)."""

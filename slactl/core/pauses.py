@@ -1,0 +1,181 @@
+"""Status history and the pauses of an SLA clock (README "Pauses and status history").
+
+Pure: a ticket's status changes in; its status timeline, the intervals each
+metric does not count, the reopens, the paused elapsed time and the due
+instant out. Instants are UTC epoch seconds, durations open seconds of the
+rule's clock (anything with ``open_seconds`` and ``due``, see
+``slactl.clock.BusinessClock``).
+
+The rules, as the README states them:
+
+* The timeline starts at ``created_at`` with the ``from`` of the earliest
+  change (a status that pauses nothing when unknown) and takes each change's
+  ``to`` at its instant, in time order (ties: the order given). A change
+  before the creation sets the status at the creation.
+* A metric does not count the intervals spent in a status of its pause list.
+  ``resolution`` does not count either the intervals spent in a resolved
+  status that a later change to a non-resolved status (a reopen) follows.
+* Status names compare trimmed and case-insensitively (``status_key``).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple, Protocol
+
+__all__ = [
+    "Change", "Segment", "Removed", "PauseTerms", "NO_PAUSES", "DEFAULT_RESOLVED", "status_key",
+    "timeline", "removed_intervals", "reopens", "status_at", "measure", "due",
+]
+
+INF = float("inf")
+PAUSED = "paused"
+REOPENED = "resolved, then reopened"
+DEFAULT_RESOLVED = ("resolved", "solved", "closed", "done", "cancelled")
+
+
+class Clock(Protocol):
+    def open_seconds(self, start: float, end: float) -> float: ...
+
+    def due(self, start: float, seconds: float) -> float | None: ...
+
+
+def status_key(name: str) -> str:
+    """How status names compare: trimmed, case-insensitive."""
+    return name.strip().casefold()
+
+
+class Change(NamedTuple):
+    """One status change: at ``at`` the status became ``to`` (``before``: the ``from``, if recorded)."""
+
+    at: float
+    to: str
+    before: str | None = None
+
+
+class Segment(NamedTuple):
+    """The ticket was in ``status`` from ``start`` to ``end`` (``inf``: still is)."""
+
+    start: float
+    end: float
+    status: str  # as written
+    key: str  # status_key(status)
+
+
+class Removed(NamedTuple):
+    """An interval a metric does not count, and why (``PAUSED`` or ``REOPENED``)."""
+
+    start: float
+    end: float
+    status: str
+    reason: str
+
+
+class PauseTerms(NamedTuple):
+    """What pauses each metric of one rule (keys already ``status_key``-ed)."""
+
+    first_response: frozenset[str] = frozenset()
+    resolution: frozenset[str] = frozenset()
+    resolved: frozenset[str] = frozenset(DEFAULT_RESOLVED)
+
+    def pauses(self, metric: str) -> frozenset[str]:
+        return self.first_response if metric == "first_response" else self.resolution
+
+    @property
+    def any(self) -> bool:
+        return bool(self.first_response or self.resolution)
+
+
+NO_PAUSES = PauseTerms()
+
+
+def timeline(created: float, changes: Iterable[Change]) -> list[Segment]:
+    """The status segments from ``created`` on; the last one never ends."""
+    ordered = sorted(changes, key=lambda c: c.at)  # stable: ties keep the order given
+    first = ordered[0].before if ordered else None
+    status = first.strip() if first and first.strip() else ""
+    segments: list[Segment] = []
+    start = created
+    for change in ordered:
+        at = change.at if change.at > created else created
+        segments.append(Segment(start, at, status, status_key(status)))
+        start, status = at, change.to.strip()
+    segments.append(Segment(start, INF, status, status_key(status)))
+    return segments
+
+
+def removed_intervals(segments: Sequence[Segment], pause: frozenset[str],
+                      resolved: frozenset[str] | None = None) -> list[Removed]:
+    """The intervals a metric does not count, in time order (empty ones left out).
+
+    ``resolved``: the resolved statuses when the metric drops resolved-then-reopened
+    time (``resolution``); None for a metric that does not (``first_response``).
+    """
+    last_open = -1
+    if resolved is not None:
+        for i in range(len(segments) - 1, -1, -1):
+            if segments[i].key not in resolved:
+                last_open = i
+                break
+    out: list[Removed] = []
+    for i, seg in enumerate(segments):
+        if seg.end <= seg.start:
+            continue
+        if seg.key in pause:
+            out.append(Removed(seg.start, seg.end, seg.status, PAUSED))
+        elif i < last_open and seg.key in resolved:  # type: ignore[operator]  # last_open >= 0 needs resolved
+            out.append(Removed(seg.start, seg.end, seg.status, REOPENED))
+    return out
+
+
+def reopens(segments: Sequence[Segment], resolved: frozenset[str]) -> int:
+    """Changes from a resolved status to one that is not."""
+    return sum(1 for a, b in zip(segments, segments[1:]) if a.key in resolved and b.key not in resolved)
+
+
+def status_at(segments: Sequence[Segment], t: float) -> Segment:
+    """The segment in force at ``t`` (the first one before ``created``)."""
+    found = segments[0]
+    for seg in segments:
+        if seg.start > t:
+            break
+        found = seg
+    return found
+
+
+def measure(clock: Clock, created: float, stop: float, removed: Sequence[Removed]) -> tuple[float, float]:
+    """(elapsed, paused) open seconds between ``created`` and ``stop``: elapsed excludes ``removed``."""
+    if stop <= created:
+        return 0.0, 0.0
+    total = clock.open_seconds(created, stop)
+    paused = 0.0
+    for r in removed:
+        if r.start >= stop:
+            break
+        a = r.start if r.start > created else created
+        b = r.end if r.end < stop else stop
+        if b > a:
+            paused += clock.open_seconds(a, b)
+    elapsed = total - paused
+    return (elapsed if elapsed > 0.0 else 0.0), paused
+
+
+def due(clock: Clock, created: float, target: float, removed: Sequence[Removed]) -> float | None:
+    """The earliest instant at which the counted open time since ``created`` reaches ``target``,
+    the status staying as it last changed to; None when it never does (paused for good, or the
+    calendar does not open enough)."""
+    if target <= 0:
+        return created
+    counted = 0.0
+    cursor = created
+    for r in removed:
+        if r.end <= cursor:
+            continue
+        a = r.start if r.start > cursor else cursor
+        free = clock.open_seconds(cursor, a)
+        if counted + free >= target:
+            return clock.due(cursor, target - counted)
+        counted += free
+        if r.end == INF:
+            return None
+        cursor = r.end
+    return clock.due(cursor, target - counted)
