@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_clock import ref_intervals
 
-from slactl.clock import BusinessClock
+from slactl.core.clock import BusinessClock
 from slactl.core.pauses import (
     PAUSED, REOPENED, Change, due, measure, removed_intervals, reopens, status_at, timeline,
 )
-from slactl.model import CALENDAR_24X7, Calendar
+from slactl.core.model import CALENDAR_24X7, Calendar
 
 H = 3600
 M = 60
