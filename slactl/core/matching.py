@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from slactl.core.clock import BusinessClock, clock_for
-from slactl.core.model import DEFAULT_COMPLIANCE_TARGET, Agreement, Calendar, Rule, Workspace
+from slactl.core.model import DEFAULT_COMPLIANCE_TARGET, Agreement, Calendar, Policy, Rule, Workspace
+from slactl.core.pauses import DEFAULT_RESOLVED, NO_PAUSES, PauseTerms, status_key
 
 MATCHED, UNCOVERED, AMBIGUOUS, NO_RULE = "matched", "uncovered", "ambiguous", "no_rule"
 
@@ -19,6 +20,8 @@ class Terms:
     rule: Rule
     clock: BusinessClock
     target_pct: float
+    pauses: PauseTerms = NO_PAUSES
+    pause_source: str = ""  # where a non-empty pause list came from, e.g. "policy 'standard'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +142,14 @@ class Matcher:
             target = ag.compliance_target
             if target is None and policy is not None:
                 target = policy.compliance_target
-            terms = Terms(ag, rule, clock_for(calendar), DEFAULT_COMPLIANCE_TARGET if target is None else target)
+            pauses, source = pause_terms(ag, policy, rule, self._rule_home(ag, rule))
+            terms = Terms(ag, rule, clock_for(calendar), DEFAULT_COMPLIANCE_TARGET if target is None else target,
+                          pauses, source)
         self._terms[key] = terms
         return terms
+
+    def _rule_home(self, ag: Agreement, rule: Rule) -> str:
+        return f"agreement '{ag.name}'" if rule in ag.rules else f"policy '{ag.policy}'"
 
     def match(self, customer: str, service: str, priority: str, created: float) -> Match:
         best_rank, best = 0, []
@@ -168,3 +176,29 @@ def _find(rules: tuple[Rule, ...], wanted: str) -> Rule | None:
         if wanted in rule.names():
             return rule
     return None
+
+
+def pause_terms(ag: Agreement, policy: Policy | None, rule: Rule, rule_home: str) -> tuple[PauseTerms, str]:
+    """What pauses each metric under ``rule``: the rule's list, else the agreement's, else the
+    policy's, per metric key; resolved statuses from the agreement, else the policy, else the
+    default. Also where the non-empty lists came from (for the "no status history" notice)."""
+    levels = [(rule.pause, rule_home), (ag.pause, f"agreement '{ag.name}'")]
+    if policy is not None:
+        levels.append((policy.pause, f"policy '{policy.name}'"))
+    lists: dict[str, frozenset[str]] = {}
+    sources: list[str] = []
+    for metric in ("first_response", "resolution"):
+        for pause, where in levels:
+            got = pause.get(metric)
+            if got is not None:
+                lists[metric] = frozenset(status_key(s) for s in got)
+                if got and where not in sources:
+                    sources.append(where)
+                break
+        else:
+            lists[metric] = frozenset()
+    resolved = ag.resolved_statuses
+    if resolved is None and policy is not None:
+        resolved = policy.resolved_statuses
+    keys = frozenset(status_key(s) for s in (DEFAULT_RESOLVED if resolved is None else resolved))
+    return PauseTerms(lists["first_response"], lists["resolution"], keys), ", ".join(sources)

@@ -53,12 +53,27 @@ CALENDAR_24X7 = Calendar(name=BUILTIN_24X7, timezone="UTC", hours=(((0, 86400),)
 
 
 @dataclass(frozen=True, slots=True)
+class Pause:
+    """Statuses that stop each metric's clock; None: not set at this level (the next level decides)."""
+
+    first_response: tuple[str, ...] | None = None
+    resolution: tuple[str, ...] | None = None
+
+    def get(self, metric: str) -> tuple[str, ...] | None:
+        return self.first_response if metric == "first_response" else self.resolution
+
+
+NO_PAUSE = Pause()
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     priority: str
     aliases: tuple[str, ...] = ()
     first_response: int | None = None  # seconds of open time on the rule's clock
     resolution: int | None = None
     calendar: str | None = None
+    pause: Pause = NO_PAUSE
     loc: Loc | None = None
 
     def names(self) -> tuple[str, ...]:
@@ -72,6 +87,8 @@ class Policy:
     rules: tuple[Rule, ...] = ()
     calendar: str | None = None
     compliance_target: float | None = None
+    pause: Pause = NO_PAUSE
+    resolved_statuses: tuple[str, ...] | None = None  # None: the default list
     loc: Loc | None = None
 
 
@@ -125,6 +142,8 @@ class Agreement:
     compliance_target: float | None = None
     notice_days: tuple[int, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()
+    pause: Pause = NO_PAUSE
+    resolved_statuses: tuple[str, ...] | None = None  # None: the policy's, else the default list
     loc: Loc | None = None
 
     @property

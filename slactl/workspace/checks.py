@@ -7,7 +7,8 @@ from typing import Iterator, Mapping
 
 from slactl.core.durations import uses_days
 from slactl.core.findings import ERROR, WARNING, Finding
-from slactl.core.model import BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Policy, Rule
+from slactl.core.pauses import DEFAULT_RESOLVED, status_key
+from slactl.core.model import BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Pause, Policy, Rule
 from slactl.workspace.loader import Entry, Loaded, locate
 
 
@@ -146,6 +147,24 @@ def _rules(loaded: Loaded, entry: Entry, rules: tuple[Rule, ...], default_calend
 def _policy(loaded: Loaded, entry: Entry, policy: Policy) -> Iterator[Finding]:
     yield from _unknown(loaded, entry, "Calendar", policy.calendar, "spec", "calendar")
     yield from _rules(loaded, entry, policy.rules, policy.calendar)
+    yield from _paused_and_resolved(entry, policy.pause, policy.rules, policy.resolved_statuses)
+
+
+def _paused_and_resolved(entry: Entry, pause: Pause, rules: tuple[Rule, ...],
+                         resolved: tuple[str, ...] | None) -> Iterator[Finding]:
+    """A status both pausing a metric and meaning resolved is almost always a copy-paste slip."""
+    done = {status_key(s) for s in (DEFAULT_RESOLVED if resolved is None else resolved)}
+    places: list[tuple[Pause, tuple[str | int, ...]]] = [(pause, ("spec", "pause"))]
+    places += [(r.pause, ("spec", "rules", i, "pause")) for i, r in enumerate(rules)]
+    for p, path in places:
+        for metric in ("first_response", "resolution"):
+            for i, status in enumerate(p.get(metric) or ()):
+                if status_key(status) in done:
+                    yield _at(entry, WARNING, "paused-and-resolved",
+                              f"status '{status}' pauses {metric} and is also a resolved status"
+                              f"{'' if resolved is not None else ' (by default)'}: time in it is paused, "
+                              "never a resolution; remove it from one of the two lists",
+                              *path, metric, i)
 
 
 def _agreement(loaded: Loaded, entry: Entry, ag: Agreement, as_of: date) -> Iterator[Finding]:
@@ -156,6 +175,10 @@ def _agreement(loaded: Loaded, entry: Entry, ag: Agreement, as_of: date) -> Iter
     policy = loaded.workspace.policies.get(ag.policy or "")
     default_calendar = ag.calendar or (policy.calendar if policy else None)
     yield from _rules(loaded, entry, ag.rules, default_calendar)
+    resolved = ag.resolved_statuses
+    if resolved is None and policy is not None:
+        resolved = policy.resolved_statuses
+    yield from _paused_and_resolved(entry, ag.pause, ag.rules, resolved)
     if ag.end < ag.start:
         yield _at(entry, ERROR, "period-inverted",
                   f"period ends ({ag.end}) before it starts ({ag.start})", "spec", "period", "end")

@@ -13,7 +13,8 @@ from typing import Any
 
 from slactl.core.findings import ERROR, WARNING, Finding
 from slactl.core.model import (
-    WEEKDAYS, Agreement, Calendar, Customer, Loc, Manager, Policy, Rule, Service, Span, Workspace,
+    NO_PAUSE, WEEKDAYS, Agreement, Calendar, Customer, Loc, Manager, Pause, Policy, Rule, Service, Span,
+    Workspace,
 )
 from slactl.core.durations import parse_duration
 from slactl.workspace.structure import check_document
@@ -177,6 +178,18 @@ def _calendar(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -
     )
 
 
+def _pause(data: dict[str, Any] | None) -> Pause:
+    if not data:
+        return NO_PAUSE
+    fr, res = data.get("first_response"), data.get("resolution")
+    return Pause(None if fr is None else tuple(s.strip() for s in fr),
+                 None if res is None else tuple(s.strip() for s in res))
+
+
+def _statuses(values: list[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(s.strip() for s in values)
+
+
 def _rule(data: dict[str, Any], loc: Loc) -> Rule:
     fr, res = data.get("first_response"), data.get("resolution")
     return Rule(
@@ -185,6 +198,7 @@ def _rule(data: dict[str, Any], loc: Loc) -> Rule:
         first_response=parse_duration(fr) if fr else None,
         resolution=parse_duration(res) if res else None,
         calendar=data.get("calendar"),
+        pause=_pause(data.get("pause")),
         loc=loc,
     )
 
@@ -195,6 +209,8 @@ def _policy(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -> 
         rules=tuple(_rule(r, loc) for r in spec.get("rules", ())),
         calendar=spec.get("calendar"),
         compliance_target=spec.get("compliance_target"),
+        pause=_pause(spec.get("pause")),
+        resolved_statuses=_statuses(spec.get("resolved_statuses")),
         loc=loc,
     )
 
@@ -223,5 +239,7 @@ def _agreement(name: str, spec: dict[str, Any], doc: dict[str, Any], loc: Loc) -
         compliance_target=spec.get("compliance_target"),
         notice_days=tuple(sorted(set(spec.get("notice_days", ())), reverse=True)),
         labels=tuple(sorted(doc["metadata"].get("labels", {}).items())),
+        pause=_pause(spec.get("pause")),
+        resolved_statuses=_statuses(spec.get("resolved_statuses")),
         loc=loc,
     )

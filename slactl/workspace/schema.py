@@ -44,12 +44,21 @@ _EMAIL = _str(format="email")
 _PERCENT = {"type": "number", "minimum": 0, "maximum": 100}
 _STRMAP = {"type": "object", "additionalProperties": {"type": "string"}}
 
+_STATUSES = _list(_str(minLength=1), description="status names, matched trimmed and case-insensitively")
+PAUSE = _obj({
+    "first_response": _STATUSES,
+    "resolution": _STATUSES,
+}, description="statuses that stop each metric's clock (needs a status history: score --history)")
+_RESOLVED = _list(_str(minLength=1), description="statuses that mean resolved; time in them before a reopen "
+                  "does not count for resolution (default: resolved, solved, closed, done, cancelled)")
+
 RULE = _obj({
     "priority": _str(minLength=1, description="canonical priority name, e.g. P1"),
     "aliases": _list(_str(), description="export values meaning this priority (case-insensitive)"),
     "first_response": {"$ref": "#/$defs/duration"},
     "resolution": {"$ref": "#/$defs/duration"},
     "calendar": _REF,
+    "pause": {"$ref": "#/$defs/pause"},
 }, required=("priority",))
 
 CALENDAR_SPEC = _obj({
@@ -69,6 +78,8 @@ POLICY_SPEC = _obj({
     "calendar": _REF,
     "rules": _list({"$ref": "#/$defs/rule"}, minItems=1),
     "compliance_target": _PERCENT,
+    "pause": {"$ref": "#/$defs/pause"},
+    "resolved_statuses": _RESOLVED,
     "description": _str(),
 }, required=("rules",))
 
@@ -93,6 +104,8 @@ AGREEMENT_SPEC = _obj({
     "calendar": _REF,
     "compliance_target": _PERCENT,
     "notice_days": _list({"type": "integer", "minimum": 0, "maximum": 3650}),
+    "pause": {"$ref": "#/$defs/pause"},
+    "resolved_statuses": _RESOLVED,
     "description": _str(),
 }, required=("customer", "period"))
 
@@ -127,6 +140,7 @@ SCHEMA: dict[str, Any] = {
         "span": _SPAN,
         "email": _EMAIL,
         "rule": RULE,
+        "pause": PAUSE,
         **{f"{kind}Spec": spec for kind, spec in SPECS.items()},
     },
 }
