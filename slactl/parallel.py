@@ -149,7 +149,7 @@ def _run(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool, s
 def _state(scorer: Scorer) -> dict[str, Any]:
     return {"groups": scorer.groups, "by": scorer.by, "targets": scorer.targets,
             "match_counts": scorer.match_counts, "worst": scorer.worst, "seq": scorer._seq,
-            "created_after_as_of": scorer.created_after_as_of}
+            "created_after_as_of": scorer.created_after_as_of, "pauses_not_applied": scorer.pauses_not_applied}
 
 
 def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
@@ -160,9 +160,11 @@ def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
             for name in ("tickets", "met", "breached", "pending", "missing", "unmeasured", "at_risk"):
                 setattr(target, name, getattr(target, name) + getattr(g, name))
             target.elapsed.extend(g.elapsed)
+            target.paused.extend(g.paused)
             target.targets |= g.targets
     scorer.targets.update(other["targets"])
     scorer.created_after_as_of += other["created_after_as_of"]
+    scorer.pauses_not_applied |= other["pauses_not_applied"]
     for kind, count in other["match_counts"].items():
         scorer.match_counts[kind] += count
     offset = scorer._seq + 1

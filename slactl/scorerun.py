@@ -5,17 +5,23 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import IO, Any, Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
 
 from slactl.exports.reader import Export, Rejected, TicketRow
 from slactl.core.model import Workspace
 from slactl.reporters.score import Meta
 from slactl.core.scoring import Scorer
 
+if TYPE_CHECKING:
+    from slactl.exports.historyjoin import HistoryLookup
+
 
 def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, out: IO[str], *,
-              group_by: str = "agreement", progress: bool | None = None) -> Scorer:
-    """Score every row of ``source`` into ``out``; returns the scorer with the totals."""
+              group_by: str = "agreement", progress: bool | None = None,
+              history: HistoryLookup | None = None, with_meta: bool = False) -> Any:
+    """Score every row of ``source`` into ``out``; returns the scorer with the totals.
+
+    With ``history`` each ticket's status changes pause its clocks (one pass, one core)."""
     from zoneinfo import ZoneInfo
 
     meta = Meta(as_of=as_of, timezone=source.timezone, preset=source.preset, path=source.path, rejected=[])
@@ -23,7 +29,7 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     def make_scorer() -> Scorer:
         return Scorer(ws, as_of, has_first_response=source.has_first_response,
                       has_resolution=source.has_resolution, group_by=group_by,
-                      report_zone=ZoneInfo(source.timezone))
+                      report_zone=ZoneInfo(source.timezone), history=history is not None)
 
     reporter = reporter_cls(out, meta)
     summary_only = getattr(reporter, "summary_only", False)
@@ -31,22 +37,34 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
         from slactl import parallel
 
         done = None
-        if parallel.worth_it(source) and (summary_only or hasattr(reporter, "merge")):
+        if history is None and parallel.worth_it(source) and (summary_only or hasattr(reporter, "merge")):
             done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter, update)
         if done is None:
-            done = _one_pass(source, make_scorer(), reporter, summary_only, update)
+            done = _one_pass(source, make_scorer(), reporter, summary_only, update, history)
     scorer, meta.rows, meta.rejected = done
+    if history is not None:
+        meta.history = history.finish()
+        meta.notes.extend(history.notes)
+    if scorer.pauses_not_applied:
+        meta.notes.append(pauses_notice(scorer))
     meta.scored = meta.rows - len(meta.rejected)
     reporter.finish(meta, scorer)
-    return scorer
+    return (scorer, meta) if with_meta else scorer
+
+
+def pauses_notice(scorer: Scorer) -> str:
+    """The one line said when pauses are configured but no status history was given."""
+    return f"no status history: pauses in {', '.join(sorted(scorer.pauses_not_applied))} not applied"
 
 
 def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
-              update: Callable[[float], None] | None) -> tuple[Scorer, int, list[Rejected]]:
+              update: Callable[[float], None] | None,
+              history: HistoryLookup | None = None) -> tuple[Scorer, int, list[Rejected]]:
     """Every row in order, in this process: (scorer, rows, rejected)."""
     on_rejected = getattr(reporter, "rejected", None)
     rejected: list[Rejected] = []
     score, emit, tally = scorer.score, reporter.ticket, scorer.tally
+    changes = history.changes if history is not None else None
     n = 0
     for item in _reporting(source, update) if update is not None else source:
         n += 1
@@ -54,6 +72,12 @@ def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
             rejected.append(item)
             if on_rejected is not None:
                 on_rejected(item)
+        elif changes is not None:
+            found = changes(item.id)  # type: ignore[union-attr]
+            if summary_only:
+                tally(item, found)  # type: ignore[arg-type]
+            else:
+                emit(score(item, found))  # type: ignore[arg-type]
         elif summary_only:
             tally(item)  # type: ignore[arg-type]  # type() above narrowed it to TicketRow
         else:

@@ -664,7 +664,9 @@ def ref_score(ws: RefWorkspace, t: Ticket, as_of: int, has_fr: bool = True, has_
     clock = ws.cal(rule.calendar or a.calendar or pol_cal)
     return {
         "match": "matched", "agreement": a.name, "priority": rule.priority, "clock": clock.name,
-        "first_response": ref_metric(clock, rule.first_response, t.created, t.first_response, as_of, has_fr),
+        # v2: a ticket resolved without a recorded reply stops first response at the resolution
+        "first_response": ref_metric(clock, rule.first_response, t.created,
+                                     t.first_response if t.first_response is not None else t.resolved, as_of, has_fr),
         "resolution": ref_metric(clock, rule.resolution, t.created, t.resolved, as_of, has_res),
     }
 

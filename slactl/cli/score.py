@@ -1,7 +1,9 @@
 """The score command: a ticket export scored against the agreements."""
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any, Optional
 
@@ -52,6 +54,8 @@ def score(
     group_by: Annotated[str, typer.Option("--group-by", help="agreement, customer, priority, service or month.")] = "agreement",
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, text, json, csv, markdown or html.")] = None,
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal).", show_default=False)] = None,
+    history: Annotated[Optional[str], typer.Option("--history", help="Status history (CSV: ticket_id, changed_at, field, from, to; or a Jira, Zendesk or ServiceNow history export): pauses the clocks.", show_default=False)] = None,
+    history_mapping: Annotated[Optional[str], typer.Option("--history-mapping", help="YAML file naming the history's columns.", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -59,6 +63,8 @@ def score(
     """Score a ticket export against the agreements: per ticket and per agreement x priority.
 
     Example:  slactl score examples/generic.csv --as-of 2026-11-22T12:00:00Z --fail-under target
+
+    Example:  slactl score examples/jira.csv --history examples/jira-history.csv --format json
     """
     from slactl.reporters.score import REPORTERS
     from slactl.core.scoring import GROUP_BYS
@@ -81,13 +87,42 @@ def score(
         for warning in source.warnings:
             err(f"slactl: warning: {source.path}: {warning}")
         as_of_t = _as_of_instant(as_of, source.timezone)
-        with output_to(output, force, newline="" if chosen == "csv" else None) as out:
-            scorer = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out, group_by=group_by,
-                               progress=progress)
+        with _history(history, history_mapping, source, encoding) as lookup:
+            with output_to(output, force, newline="" if chosen == "csv" else None) as out:
+                scorer, meta = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out,
+                                         group_by=group_by, progress=progress, history=lookup, with_meta=True)
+    for note in meta.notes:
+        err(f"slactl: {note}")
+    if meta.history is not None:
+        h = meta.history
+        err(f"slactl: {h.path}: {h.changes} status changes matched "
+            f"{'in one pass (sorted by ticket)' if h.method == 'sorted' else 'through an on-disk index'}; "
+            f"{h.unknown_tickets} for tickets not in the export; {len(h.rejected)} rejected")
     if scorer.created_after_as_of:
         err(f"slactl: warning: {scorer.created_after_as_of} ticket(s) were created after --as-of "
              f"{as_of or 'now'}; is --as-of right?")
     raise typer.Exit(_score_exit(scorer, threshold))
+
+
+@contextlib.contextmanager
+def _history(path: str | None, mapping: str | None, source: Any, encoding: str | None) -> Iterator[Any]:
+    """The status history matched to ``source`` (None without --history); the index is removed after."""
+    if path is None:
+        if mapping is not None:
+            raise InputError("--history-mapping needs --history FILE")
+        yield None
+        return
+    from slactl.exports.history import open_history
+    from slactl.exports.historyjoin import HistoryLookup
+
+    history = open_history(path, tz=source.timezone, encoding=encoding, mapping=mapping)
+    for warning in history.warnings:
+        err(f"slactl: warning: {history.path}: {warning}")
+    lookup = HistoryLookup(history)
+    try:
+        yield lookup
+    finally:
+        lookup.close()
 
 
 def _score_exit(scorer: Any, threshold: float | str | None) -> int:

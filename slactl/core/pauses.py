@@ -24,7 +24,8 @@ from typing import NamedTuple, Protocol
 
 __all__ = [
     "Change", "Segment", "Removed", "PauseTerms", "NO_PAUSES", "DEFAULT_RESOLVED", "status_key",
-    "timeline", "removed_intervals", "reopens", "status_at", "measure", "due",
+    "timeline", "removed_intervals", "reopens", "status_at", "measure", "due", "paused_seconds",
+    "MetricPauses", "TicketPauses", "ticket_pauses",
 ]
 
 INF = float("inf")
@@ -142,11 +143,8 @@ def status_at(segments: Sequence[Segment], t: float) -> Segment:
     return found
 
 
-def measure(clock: Clock, created: float, stop: float, removed: Sequence[Removed]) -> tuple[float, float]:
-    """(elapsed, paused) open seconds between ``created`` and ``stop``: elapsed excludes ``removed``."""
-    if stop <= created:
-        return 0.0, 0.0
-    total = clock.open_seconds(created, stop)
+def paused_seconds(clock: Clock, created: float, stop: float, removed: Sequence[Removed]) -> float:
+    """Open seconds of ``removed`` between ``created`` and ``stop``."""
     paused = 0.0
     for r in removed:
         if r.start >= stop:
@@ -155,8 +153,44 @@ def measure(clock: Clock, created: float, stop: float, removed: Sequence[Removed
         b = r.end if r.end < stop else stop
         if b > a:
             paused += clock.open_seconds(a, b)
-    elapsed = total - paused
+    return paused
+
+
+def measure(clock: Clock, created: float, stop: float, removed: Sequence[Removed]) -> tuple[float, float]:
+    """(elapsed, paused) open seconds between ``created`` and ``stop``: elapsed excludes ``removed``."""
+    if stop <= created:
+        return 0.0, 0.0
+    paused = paused_seconds(clock, created, stop, removed)
+    elapsed = clock.open_seconds(created, stop) - paused
     return (elapsed if elapsed > 0.0 else 0.0), paused
+
+
+class MetricPauses(NamedTuple):
+    removed: list[Removed]  # the whole known timeline, for the due time and ``explain``
+    paused: float  # open seconds removed up to the metric's stop
+    paused_now: bool  # the status at ``as_of`` is in the metric's pause list
+
+
+class TicketPauses(NamedTuple):
+    segments: list[Segment]
+    reopens: int
+    first_response: MetricPauses
+    resolution: MetricPauses
+
+
+def ticket_pauses(clock: Clock, terms: PauseTerms, created: float, changes: Iterable[Change],
+                  fr_stop: float | None, res_stop: float | None, as_of: float) -> TicketPauses:
+    """Everything the status history changes for one ticket; a stop of None means ``as_of``."""
+    segments = timeline(created, changes)
+    now = status_at(segments, as_of).key
+    out = []
+    for metric, stop in (("first_response", fr_stop), ("resolution", res_stop)):
+        pause = terms.pauses(metric)
+        removed = removed_intervals(segments, pause, terms.resolved if metric == "resolution" else None)
+        end = as_of if stop is None else stop
+        out.append(MetricPauses(removed, paused_seconds(clock, created, end, removed) if end > created else 0.0,
+                                now in pause))
+    return TicketPauses(segments, reopens(segments, terms.resolved), out[0], out[1])
 
 
 def due(clock: Clock, created: float, target: float, removed: Sequence[Removed]) -> float | None:

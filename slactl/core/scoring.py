@@ -16,6 +16,7 @@ from slactl.exports.reader import TicketRow
 from slactl.core.clock import BusinessClock
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
 from slactl.core.model import Agreement, Workspace
+from slactl.core.pauses import Change, TicketPauses, due as paused_due, ticket_pauses
 
 MET, BREACHED, PENDING, MISSING, UNMEASURED = "met", "breached", "pending", "missing", "unmeasured"
 METRICS = ("first_response", "resolution")
@@ -28,7 +29,9 @@ class MetricResult:
     status: str
     target: float | None  # seconds
     elapsed: float | None  # open seconds
-    due: float | None  # epoch seconds
+    due: float | None  # epoch seconds; None when paused for good (or never due)
+    paused_seconds: float = 0.0  # open time not counted: pauses, resolved-then-reopened
+    paused: bool = False  # not stopped, and the status at --as-of pauses this metric
 
     def as_dict(self, zone: tzinfo | None = None) -> dict[str, object]:
         out: dict[str, object] = {
@@ -38,6 +41,8 @@ class MetricResult:
         }
         if self.target is not None:
             out["due_at"] = iso(self.due, zone)
+        out["paused_minutes"] = round(self.paused_seconds / 60, 4)
+        out["paused"] = self.paused
         return out
 
 
@@ -47,6 +52,8 @@ class TicketResult:
     match: Match
     first_response: MetricResult | None
     resolution: MetricResult | None
+    reopens: int = 0
+    pauses: TicketPauses | None = None  # what the status history removed (None without one)
 
     @property
     def agreement(self) -> str | None:
@@ -72,6 +79,16 @@ class Group:
     at_risk: int = 0
     elapsed: array = field(default_factory=lambda: array("d"))
     targets: set = field(default_factory=set)
+    paused: array = field(default_factory=lambda: array("d"))  # open seconds paused, of paused tickets
+
+    def paused_median(self) -> float | None:
+        """Median paused minutes of the tickets whose clock was paused at all."""
+        n = len(self.paused)
+        if n == 0:
+            return None
+        ordered = sorted(self.paused)
+        mid = n // 2
+        return (ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2) / 60
 
     @property
     def compliance(self) -> float | None:
@@ -104,7 +121,8 @@ class Breach:
 class _Slot:
     """One (agreement, priority) a ticket can land on: its terms and its two counters."""
 
-    __slots__ = ("rank", "begin", "end", "agreement", "terms", "clock", "fr", "res", "as_of_cum", "match")
+    __slots__ = ("rank", "begin", "end", "agreement", "terms", "clock", "fr", "res", "as_of_cum", "match",
+                 "pause_source")
 
     def __init__(self, rank: int, begin: float, end: float, agreement: Agreement, terms: Terms | None,
                  fr: Group | None, res: Group | None, as_of_cum: float) -> None:
@@ -112,6 +130,7 @@ class _Slot:
         self.terms, self.fr, self.res, self.as_of_cum = terms, fr, res, as_of_cum
         self.clock: BusinessClock | None = terms.clock if terms is not None else None
         self.match = Match(MATCHED, terms.rule.priority, agreement, terms) if terms is not None else None
+        self.pause_source = terms.pause_source if terms is not None and terms.pauses.any else ""
 
 
 Measured = tuple[str, float | None]
@@ -127,7 +146,7 @@ class Scorer:
 
     def __init__(self, ws: Workspace, as_of: float, *, has_first_response: bool = True,
                  has_resolution: bool = True, group_by: str = "agreement", report_zone: object = None,
-                 worst: int = 10) -> None:
+                 worst: int = 10, history: bool = False) -> None:
         self.matcher = Matcher(ws)
         self.as_of = as_of
         self._fr_measured, self._res_measured = has_first_response, has_resolution
@@ -144,6 +163,9 @@ class Scorer:
         self._seq = 0
         self._slots: dict[tuple[str, str, str], tuple[_Slot, ...]] = {}
         self._matches: dict[tuple[str, str, str], Match] = {}
+        self.history = history  # a status history was given: tickets without rows simply never paused
+        self.pauses_not_applied: set[str] = set()  # where pauses were configured, without a history
+        self.reopens = 0
 
     # -------------------------------------------------------------- matching
 
@@ -170,12 +192,14 @@ class Scorer:
 
     # -------------------------------------------------------------- scoring
 
-    def tally(self, row: TicketRow) -> _Slot | str:
+    def tally(self, row: TicketRow, changes: list[Change] | None = None) -> _Slot | str:
         """Count ``row`` into the summary; returns its slot (or match kind)."""
-        return self._tally_row(row)[0]
+        return self._tally_row(row, changes)[0]
 
-    def _tally_row(self, row: TicketRow) -> tuple[_Slot | str, Measured | None, Measured | None]:
-        """The slot (or match kind) and, when matched, (status, elapsed) of both metrics."""
+    def _tally_row(self, row: TicketRow, changes: list[Change] | None = None
+                   ) -> tuple[_Slot | str, Measured | None, Measured | None, TicketPauses | None]:
+        """The slot (or match kind), (status, elapsed) of both metrics when matched, and what
+        the status history paused."""
         slots = self._slots.get((row.customer, row.service, row.priority))
         if slots is None:
             slots = self._slots_for(row.customer, row.service, row.priority)
@@ -195,21 +219,32 @@ class Scorer:
         if tied or chosen is None or chosen.terms is None or chosen.clock is None:
             kind = AMBIGUOUS if tied else UNCOVERED if chosen is None else NO_RULE
             self.match_counts[kind] += 1
-            return kind, None, None
+            return kind, None, None, None
         self.match_counts["matched"] += 1
         clock, rule = chosen.clock, chosen.terms.rule
         start = clock.cumulative(created)
-        fr = self._tally(chosen.fr, clock, start, chosen.as_of_cum, row.first_response,  # type: ignore[arg-type]
-                         rule.first_response, self._fr_measured, row, chosen, "first_response")
+        # a ticket resolved without a recorded reply: first response stops at the resolution
+        fr_stop = row.first_response if row.first_response is not None else row.resolved
+        pauses = None
+        fr_paused = res_paused = 0.0
+        if changes:
+            pauses = ticket_pauses(clock, chosen.terms.pauses, created, changes, fr_stop, row.resolved, self.as_of)
+            fr_paused, res_paused = pauses.first_response.paused, pauses.resolution.paused
+            self.reopens += pauses.reopens
+        elif chosen.pause_source and not self.history:
+            self.pauses_not_applied.add(chosen.pause_source)
+        fr = self._tally(chosen.fr, clock, start, chosen.as_of_cum, fr_stop,  # type: ignore[arg-type]
+                         rule.first_response, self._fr_measured, row, chosen, "first_response", fr_paused)
         res = self._tally(chosen.res, clock, start, chosen.as_of_cum, row.resolved,  # type: ignore[arg-type]
-                          rule.resolution, self._res_measured, row, chosen, "resolution")
+                          rule.resolution, self._res_measured, row, chosen, "resolution", res_paused)
         if self.group_by != "agreement":
-            self._tally_by(row, chosen, fr, res)
-        return chosen, fr, res
+            self._tally_by(row, chosen, fr, res, fr_stop, fr_paused, res_paused)
+        return chosen, fr, res, pauses
 
     def _tally(self, g: Group, clock, start: float, as_of_cum: float, event: float | None,  # type: ignore[no-untyped-def]
-               target: int | None, measured: bool, row: TicketRow, slot: _Slot, metric: str) -> Measured:
-        """Count one metric into ``g``: (status, elapsed open seconds)."""
+               target: int | None, measured: bool, row: TicketRow, slot: _Slot, metric: str,
+               paused: float = 0.0) -> Measured:
+        """Count one metric into ``g``: (status, elapsed open seconds less ``paused``)."""
         g.tickets += 1
         if not measured:
             g.unmeasured += 1
@@ -219,6 +254,11 @@ class Scorer:
         else:
             elapsed = as_of_cum - start
             if elapsed < 0:  # --as-of before the ticket was created
+                elapsed = 0.0
+        if paused:
+            g.paused.append(paused)
+            elapsed -= paused
+            if elapsed < 0:
                 elapsed = 0.0
         if target is None:
             g.missing += 1
@@ -238,12 +278,13 @@ class Scorer:
             self._breach(row, slot, metric, target, elapsed)
         return BREACHED, elapsed
 
-    def _tally_by(self, row: TicketRow, slot: _Slot, fr: Measured, res: Measured) -> None:
+    def _tally_by(self, row: TicketRow, slot: _Slot, fr: Measured, res: Measured, fr_stop: float | None,
+                  fr_paused: float, res_paused: float) -> None:
         value = self._group_value(row, slot)
         rule = slot.terms.rule  # type: ignore[union-attr]  # matched slots have terms
-        for metric, (status, elapsed), event, target in (
-                ("first_response", fr, row.first_response, rule.first_response),
-                ("resolution", res, row.resolved, rule.resolution)):
+        for metric, (status, elapsed), event, target, paused in (
+                ("first_response", fr, fr_stop, rule.first_response, fr_paused),
+                ("resolution", res, row.resolved, rule.resolution, res_paused)):
             g = self.by.setdefault((value, metric), Group())
             g.targets.add(slot.terms.target_pct)  # type: ignore[union-attr]  # matched slots have terms
             g.tickets += 1
@@ -261,20 +302,33 @@ class Scorer:
                 g.unmeasured += 1
             if event is not None and status in (MET, BREACHED):
                 g.elapsed.append(elapsed)
+            if paused:
+                g.paused.append(paused)
 
-    def score(self, row: TicketRow) -> TicketResult:
+    def score(self, row: TicketRow, changes: list[Change] | None = None) -> TicketResult:
         """Tally ``row`` and return its full result (statuses, elapsed and due times)."""
-        pick, fr, res = self._tally_row(row)
+        pick, fr, res, pauses = self._tally_row(row, changes)
         if isinstance(pick, str) or fr is None or res is None:
             return TicketResult(row, self._match(row, str(pick)), None, None)
         clock, terms = pick.clock, pick.terms
         assert clock is not None and terms is not None and pick.match is not None
         due, created = clock.due, row.created
         fr_target, res_target = terms.rule.first_response, terms.rule.resolution
-        return TicketResult(
-            row, pick.match,
-            MetricResult(fr[0], fr_target, fr[1], None if fr_target is None else due(created, fr_target)),
-            MetricResult(res[0], res_target, res[1], None if res_target is None else due(created, res_target)))
+        if pauses is None:
+            return TicketResult(
+                row, pick.match,
+                MetricResult(fr[0], fr_target, fr[1], None if fr_target is None else due(created, fr_target)),
+                MetricResult(res[0], res_target, res[1], None if res_target is None else due(created, res_target)))
+        out = []
+        fr_stop = row.first_response if row.first_response is not None else row.resolved
+        for (status, elapsed), target, mp, stop in ((fr, fr_target, pauses.first_response, fr_stop),
+                                                    (res, res_target, pauses.resolution, row.resolved)):
+            # paused: the clock has not stopped and the status at --as-of stops it
+            paused = mp.paused_now and stop is None and (status == PENDING or status == BREACHED)
+            when = None if target is None or (paused and status == PENDING) else \
+                paused_due(clock, created, target, mp.removed)
+            out.append(MetricResult(status, target, elapsed, when, mp.paused, paused))
+        return TicketResult(row, pick.match, out[0], out[1], pauses.reopens, pauses)
 
     def _match(self, row: TicketRow, kind: str) -> Match:
         if kind == NO_RULE or kind == AMBIGUOUS:
@@ -344,4 +398,5 @@ def _row(head: dict[str, object], g: Group, target: float | None) -> dict[str, o
         "ok": None if compliance is None or target is None else compliance >= target,
         "at_risk": g.at_risk,
         "median_minutes": r2(median), "p90_minutes": r2(p90), "mean_minutes": r2(mean),
+        "paused_tickets": len(g.paused), "median_paused_minutes": r2(g.paused_median()),
     }

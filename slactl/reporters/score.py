@@ -11,13 +11,16 @@ import csv
 import html
 import json
 import shutil
-from dataclasses import dataclass
-from typing import IO
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from slactl.console import inert
 from slactl.exports.reader import Rejected
 from slactl.core.scoring import METRICS, Scorer, TicketResult, iso
+
+if TYPE_CHECKING:
+    from slactl.exports.history import HistoryStats
 
 
 @dataclass(slots=True)
@@ -31,6 +34,8 @@ class Meta:
     rows: int = 0
     scored: int = 0
     rejected: list[Rejected] | None = None
+    history: HistoryStats | None = None  # with --history: what was read and how it was matched
+    notes: list[str] = field(default_factory=list)  # one-line notices for the report and stderr
 
 
 _zones: dict[str, ZoneInfo] = {}
@@ -55,6 +60,7 @@ def ticket_dict(r: TicketResult) -> dict[str, object]:
     zone = _zone(r) if m.terms is not None else None
     out["first_response"] = r.first_response.as_dict(zone) if r.first_response else None
     out["resolution"] = r.resolution.as_dict(zone) if r.resolution else None
+    out["reopens"] = r.reopens
     return out
 
 
@@ -74,10 +80,11 @@ def _metric_json(m, zone) -> str:  # type: ignore[no-untyped-def]
     if m is None:
         return "null"
     head = f'{{"target_minutes": {_jnum(m.target)}, "elapsed_minutes": {_jnum(m.elapsed)}, "status": "{m.status}"'
+    tail = f', "paused_minutes": {_jnum(m.paused_seconds)}, "paused": {"true" if m.paused else "false"}}}'
     if m.target is None:
-        return head + "}"
+        return head + tail
     due = iso(m.due, zone)
-    return head + f', "due_at": {"null" if due is None else _jstr(due)}}}'
+    return head + f', "due_at": {"null" if due is None else _jstr(due)}' + tail
 
 
 def ticket_json(r: TicketResult) -> str:
@@ -90,7 +97,7 @@ def ticket_json(r: TicketResult) -> str:
             f'"priority": {_jstr(m.priority)}, "match": "{m.kind}", "customer": {_jstr(row.customer)}, '
             f'"service": {_jstr(row.service)}, "status": {_jstr(row.status)}{cands}, '
             f'"first_response": {_metric_json(r.first_response, zone)}, '
-            f'"resolution": {_metric_json(r.resolution, zone)}}}')
+            f'"resolution": {_metric_json(r.resolution, zone)}, "reopens": {r.reopens}}}')
 
 
 def _rejected_dicts(meta: Meta) -> list[dict[str, object]]:
@@ -131,7 +138,12 @@ class JsonReporter:
             "rows": meta.rows, "scored": meta.scored, "rejected": _rejected_dicts(meta),
             "matches": scorer.match_counts, "summary": scorer.summary(),
             "worst_breaches": [_breach_dict(b) for b in scorer.worst_breaches()],
+            "reopens": scorer.reopens, "notes": meta.notes,
         }
+        if meta.history is not None:
+            tail["history"] = meta.history.as_dict()
+            tail["history_rejected"] = [{"row": x.row, "id": x.id, "reason": x.reason}
+                                        for x in meta.history.rejected]
         if scorer.group_by != "agreement":
             tail["groups"] = scorer.grouped()
         self.out.write("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
@@ -159,7 +171,7 @@ def _breach_dict(b) -> dict[str, object]:  # type: ignore[no-untyped-def]
 from slactl.reporters.cells import csv_cell  # noqa: E402
 
 
-_NO_METRIC = ["", "", "", ""]
+_NO_METRIC = ["", "", "", "", "", ""]
 
 
 def _minutes(seconds: float | None) -> object:
@@ -167,7 +179,8 @@ def _minutes(seconds: float | None) -> object:
 
 
 CSV_COLUMNS = ["row", "id", "customer", "service", "priority", "status", "match", "agreement", "reason"] + [
-    f"{m}_{k}" for m in METRICS for k in ("target_minutes", "elapsed_minutes", "status", "due_at")]
+    f"{m}_{k}" for m in METRICS for k in ("target_minutes", "elapsed_minutes", "status", "due_at",
+                                          "paused_minutes", "paused")] + ["reopens"]
 
 
 class CsvReporter:
@@ -204,11 +217,13 @@ class CsvReporter:
                 cells += _NO_METRIC
             else:
                 cells += [_minutes(res.target), _minutes(res.elapsed), res.status,
-                          "" if res.target is None else iso(res.due, zone) or ""]
+                          "" if res.target is None else iso(res.due, zone) or "",
+                          _minutes(res.paused_seconds), "true" if res.paused else "false"]
+        cells.append(r.reopens)
         self.writer.writerow(cells)
 
     def rejected(self, x: Rejected) -> None:
-        cells = [x.row, x.id, "", "", "", "", "rejected", "", x.reason] + [""] * 8
+        cells = [x.row, x.id, "", "", "", "", "rejected", "", x.reason] + [""] * (len(CSV_COLUMNS) - 9)
         self.writer.writerow([csv_cell(c) for c in cells])
 
     def finish(self, meta: Meta, scorer: Scorer) -> None:
@@ -235,17 +250,28 @@ def _headline(meta: Meta, scorer: Scorer) -> list[str]:
         f"(preset {meta.preset}, naive times read as {meta.timezone}, as of {iso(meta.as_of)})",
         f"matched {mc['matched']}, uncovered {mc['uncovered']}, ambiguous {mc['ambiguous']}, "
         f"no_rule {mc['no_rule']}",
-    ]
+    ] + _history_lines(meta, scorer) + meta.notes
+
+
+def _history_lines(meta: Meta, scorer: Scorer) -> list[str]:
+    h = meta.history
+    if h is None:
+        return []
+    return [f"status history {h.path} ({h.preset}): {h.changes} status changes, {scorer.reopens} reopens, "
+            f"{h.unknown_tickets} for tickets not in the export, {len(h.rejected)} rejected; "
+            f"matched {'in one pass (sorted by ticket)' if h.method == 'sorted' else 'through an on-disk index'}"
+            + ("" if h.method in ("sorted", "indexed") else " after the export left the history's order")]
 
 
 def _summary_rows(scorer: Scorer) -> tuple[list[str], list[list[object]], list[dict[str, object]]]:
     rows = scorer.grouped()
     key = ["agreement", "priority"] if scorer.group_by == "agreement" else [scorer.group_by]
+    paused = any(r["paused_tickets"] for r in rows)  # the column only where some clock was paused
     headers = key + ["metric", "tickets", "met", "breached", "pending", "at risk", "compl. %",
-                     "target %", "median min", "verdict"]
+                     "target %", "median min"] + (["paused med"] if paused else []) + ["verdict"]
     body = [[r[k] for k in key] + [r["metric"], r["tickets"], r["met"], r["breached"], r["pending"],
-                                   r["at_risk"], r["compliance_pct"], r["target_pct"], r["median_minutes"],
-                                   _verdict(r)] for r in rows]
+                                   r["at_risk"], r["compliance_pct"], r["target_pct"], r["median_minutes"]]
+            + ([r["median_paused_minutes"]] if paused else []) + [_verdict(r)] for r in rows]
     return headers, body, rows
 
 
@@ -302,7 +328,7 @@ def _plain_table(headers: list[str], body: list[list[object]]) -> str:
     return tabulate(cells, headers=headers, disable_numparse=True, colalign=align)
 
 
-_NUMERIC = {"tickets", "met", "breached", "pending", "at risk", "compl. %", "target %", "median min",
+_NUMERIC = {"tickets", "met", "breached", "pending", "at risk", "compl. %", "target %", "median min", "paused med",
             "target min", "elapsed min", "over by min"}
 
 
@@ -317,7 +343,7 @@ def _write_rejected_text(w, meta: Meta) -> None:  # type: ignore[no-untyped-def]
 
 _SHORT = {"tickets": "tix", "breached": "breach", "pending": "pend", "at risk": "risk", "compl. %": "compl%",
           "target %": "target%", "median min": "median", "target min": "target", "elapsed min": "elapsed",
-          "over by min": "over by", "first_response": "response", "priority": "prio"}
+          "over by min": "over by", "paused med": "paused", "first_response": "response", "priority": "prio"}
 
 
 _NO_VERDICT = object()

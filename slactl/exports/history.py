@@ -1,0 +1,272 @@
+"""Status-history files (``score --history``): presets, opening, and the row loop.
+
+A history file has one row per change: ticket, instant, field, from, to (the
+canonical ``generic`` columns), or the shape of a desk's own export: Jira's
+issue history, Zendesk's ticket field history, ServiceNow's ``metric_instance``
+list (one row per status interval: the interval's start is the change). The
+file is read exactly as an export is read (encoding, delimiter, timestamp
+layouts, ``--tz``), by the export reader's own machinery.
+
+``open_history`` raises ``InputError`` for what is wrong with the file as a
+whole; iterating a ``History`` never raises: each record is a ``HistoryRow``,
+a ``Rejected``, or a change of another field (counted in ``ignored``).
+"""
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from slactl.errors import InputError
+from slactl.exports import reader as R
+from slactl.exports.historypresets import NULLS, PRESET_NAMES, PRESETS, REQUIRED, HistoryPreset, detect, \
+    expected, load_history_mapping
+from slactl.exports.presets import norm
+from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
+
+@dataclass(slots=True)
+class HistoryRow:
+    row: int  # 1-based record number after the header
+    ticket: str
+    at: float  # UTC epoch seconds
+    to: str
+    before: str | None  # the `from` cell, None when absent or empty
+
+
+class History:
+    """An opened history file; iterate it for ``HistoryRow`` / ``Rejected`` in file order."""
+
+    def __init__(self, path: str, preset: HistoryPreset, tz_name: str, encoding: str, delimiter: str,
+                 header: list[str], indices: dict[str, tuple[int, ...]]) -> None:
+        self.path = path
+        self.preset = preset.name
+        self.preset_title = preset.title
+        self.timezone = tz_name
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.header = header
+        self.columns = {f: header[ix[0]] for f, ix in indices.items()}
+        self.warnings: list[str] = []
+        self.ignored = 0  # rows changing another field
+        self._preset = preset
+        self._tz = zone(tz_name)
+        self._indices = indices
+        self._ncols = len(header)
+        self._fmt: ColumnFormat | None = None
+
+    def _records(self) -> tuple[Any, Iterator[list[str]]]:
+        f, reader, _ = R._open_stream(self.path, self.encoding, self.delimiter)
+        return f, reader
+
+    def _detect(self) -> None:
+        """Decide the changed_at column's layout from the first records."""
+        f, reader = self._records()
+        get = R._first(self._indices["changed_at"])
+        values: list[str] = []
+        try:
+            for rec in reader:
+                if len(rec) == self._ncols:
+                    values.append(get(rec))
+                if len(values) >= R.SAMPLE_RECORDS:
+                    break
+        except Exception:  # an unreadable record: the row loop reports it
+            pass
+        finally:
+            f.close()
+        pre = self._preset
+        self._fmt = detect_format(values, self._tz, dayfirst=pre.dayfirst, strptime_format=pre.timestamp_format)
+        label = self.columns["changed_at"]
+        self.warnings.extend(f"{label}: {n}" for n in self._fmt.notes)
+
+    def ticket_ids(self) -> Iterator[str]:
+        """The ticket id of every readable record, in file order (for the sortedness check)."""
+        f, reader = self._records()
+        get = R._first(self._indices["ticket_id"])
+        ncols = self._ncols
+        try:
+            while True:
+                try:
+                    for rec in reader:
+                        if len(rec) == ncols:
+                            yield get(rec).strip()
+                    return
+                except csv.Error:
+                    continue
+        except Exception:
+            return
+        finally:
+            f.close()
+
+    def __iter__(self) -> Iterator[HistoryRow | R.Rejected]:
+        f, reader = self._records()
+        return self._rows(f, reader)
+
+    def _rows(self, f: Any, reader: Iterator[list[str]]) -> Iterator[HistoryRow | R.Rejected]:
+        ix = self._indices
+        get_id, get_at, get_to = (R._first(ix[k]) for k in ("ticket_id", "changed_at", "to"))
+        get_field = R._first(ix["field"]) if "field" in ix else None
+        get_from = R._first(ix["from"]) if "from" in ix else None
+        pre = self._preset
+        wanted, contains = pre.status_fields, pre.field_contains
+        assert self._fmt is not None
+        parse = self._fmt.parse
+        ncols = self._ncols
+        base = R._DECODE_ERRORS[0]
+        n = 0
+        last_line = -1
+        try:
+            while True:
+                try:
+                    for rec in reader:
+                        if not rec:
+                            continue
+                        n += 1
+                        if len(rec) > ncols and not "".join(rec[ncols:]).strip():
+                            del rec[ncols:]
+                        if get_field is not None:
+                            name = get_field(rec) if len(rec) == ncols else ""
+                            key = name.strip().casefold()
+                            if len(rec) == ncols and not (
+                                    key in wanted or (contains and ("state" in key or "status" in key))):
+                                self.ignored += 1
+                                continue
+                        yield self._row(n, rec, get_id, get_at, get_to, get_from, parse, base)
+                    return
+                except csv.Error as e:
+                    n += 1
+                    line = getattr(reader, "line_num", 0)
+                    if line == last_line:
+                        yield R.Rejected(n, "", f"{R._csv_reason(e)}; the rest of the file could not be read")
+                        return
+                    last_line = line
+                    yield R.Rejected(n, "", R._csv_reason(e))
+                except Exception as e:  # a read error
+                    n += 1
+                    yield R.Rejected(n, "", f"could not read the rest of the file ({e}); nothing after this was read")
+                    return
+        finally:
+            f.close()
+
+    def _row(self, n: int, rec: list[str], get_id: Any, get_at: Any, get_to: Any, get_from: Any,
+             parse: Any, base: int) -> HistoryRow | R.Rejected:
+        if len(rec) != self._ncols:
+            guess = clip(get_id(rec).strip(), 80) if len(rec) > max(self._indices["ticket_id"]) else ""
+            return R.Rejected(n, guess, f"row has {len(rec)} cells, the header has {self._ncols}")
+        ticket = get_id(rec).strip()
+        shown = clip(ticket, 80)
+        if R._DECODE_ERRORS[0] != base and R._has_marks(rec):
+            return R.Rejected(n, shown, f"undecodable bytes: the row is not valid {self.encoding}; "
+                                        "name the file's encoding with --encoding")
+        if not ticket:
+            return R.Rejected(n, "", f"{self.columns['ticket_id']} (ticket id) is empty")
+        value = get_at(rec)
+        if not value.strip():
+            return R.Rejected(n, shown, f"{self.columns['changed_at']} (changed_at) is empty")
+        try:
+            at = parse(value)
+        except Exception:
+            try:
+                at = parse_slow(value, self._fmt, self._tz)  # type: ignore[arg-type]
+            except TimestampError as e:
+                return R.Rejected(n, shown, f"{self.columns['changed_at']} (changed_at) {e}")
+        to = get_to(rec).strip()
+        if to.casefold() in NULLS:
+            return R.Rejected(n, shown, f"{self.columns['to']} (the new status) is empty")
+        before = get_from(rec).strip() if get_from is not None else ""
+        return HistoryRow(n, ticket, at, to, None if before.casefold() in NULLS else before)
+
+
+def open_history(path: str, *, preset: str = "auto", tz: str = "UTC", encoding: str | None = None,
+                 mapping: str | None = None) -> History:
+    """Open a status-history file; ``InputError`` when it cannot be read at all."""
+    path = os.fspath(path)
+    preset = preset.strip().lower()
+    if preset not in PRESET_NAMES:
+        raise InputError(f"unknown history preset '{preset}'; choose one of {', '.join(PRESET_NAMES)} "
+                         "(or give --history-mapping FILE)")
+    pre: HistoryPreset | None = None
+    if mapping is not None:
+        pre = load_history_mapping(os.fspath(mapping))
+    elif preset != "auto":
+        pre = PRESETS[preset]
+    tz_name = pre.timezone if pre is not None and pre.timezone and tz == "UTC" else tz
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a directory; give the path of a status-history CSV file")
+    try:
+        with open(path, "rb") as fb:
+            sample = fb.read(R.SAMPLE_BYTES)
+    except FileNotFoundError:
+        raise InputError(f"{path} does not exist; check the --history path") from None
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
+    if not sample.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise InputError(f"{path} is empty; a status history needs a header line and one line per change")
+    try:
+        zone(tz_name)
+    except Exception:
+        raise InputError(f"unknown time zone '{tz_name}'{R._zone_hint(tz_name)}") from None
+    enc = encoding or R.detect_encoding(sample, path)
+    text = sample.decode(enc, errors="replace")
+    delimiter = _delimiter(text, pre)
+    f, _, header = R._open_stream(path, enc, delimiter)
+    f.close()
+    normed = [norm(h) for h in header]
+    if pre is None:
+        pre = detect(set(normed))
+        if pre is None:
+            raise InputError(f"{path}: not a status history the presets know. Columns seen: {R._seen(header)}. "
+                             f"Expected ({expected()}); or name the columns with --history-mapping FILE")
+    indices: dict[str, tuple[int, ...]] = {}
+    for f_, names in pre.columns.items():
+        found = tuple(i for name in names for i, h in enumerate(normed) if h == norm(name))
+        if found:
+            indices[f_] = found
+    missing = [f_ for f_ in REQUIRED if f_ not in indices]
+    if pre.source is not None:
+        missing += [f_ for f_ in pre.columns if f_ not in indices and f_ not in missing]
+    if missing:
+        want = ", ".join(f"{f_} ('{pre.columns[f_][0]}')" for f_ in missing)
+        raise InputError(f"{path}: column(s) missing for the {pre.title} layout: {want}. "
+                         f"Columns seen: {R._seen(header)}")
+    history = History(path, pre, tz_name, enc, delimiter, header, indices)
+    history._detect()
+    return history
+
+
+def _delimiter(text: str, pre: HistoryPreset | None) -> str:
+    best, best_n = ",", -1
+    for d in (",", ";", "\t", "|"):
+        try:
+            head = next((r for r in csv.reader(text.splitlines()[:1], delimiter=d) if r), [])
+        except csv.Error:
+            continue
+        names = {norm(h) for h in head}
+        presets = [pre] if pre is not None else list(PRESETS.values())
+        n = max(sum(1 for names_ in p.columns.values() if any(norm(x) in names for x in names_)) for p in presets)
+        if n > best_n:
+            best, best_n = d, n
+    return best
+
+
+@dataclass(slots=True)
+class HistoryStats:
+    """What the run did with the history file (for the report)."""
+
+    path: str
+    preset: str
+    rows: int = 0  # records read, every kind
+    changes: int = 0  # status changes read
+    ignored: int = 0  # changes of other fields
+    unknown_tickets: int = 0  # status changes of tickets not in the export
+    rejected: list[R.Rejected] = field(default_factory=list)
+    method: str = ""  # "sorted" | "indexed"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"path": self.path, "preset": self.preset, "rows": self.rows, "status_changes": self.changes,
+                "other_fields": self.ignored, "unknown_ticket_rows": self.unknown_tickets,
+                "matched_by": self.method}
+
+
+__all__ = ["History", "HistoryRow", "HistoryStats", "open_history", "PRESET_NAMES"]

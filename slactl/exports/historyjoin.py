@@ -1,0 +1,205 @@
+"""Matching a status history to the export's tickets without holding every timeline in memory.
+
+Two ways, chosen before scoring (README "Pauses and status history"):
+
+* **sorted**: when the history lists each ticket's rows together and the
+  tickets in ascending order of their ids (as text, or with numbers compared as
+  numbers: ``T-9`` before ``T-10``), it is read once, in step with the export,
+  one ticket's rows at a time. The export must list its tickets in the same
+  order; a ticket that is out of that order makes the rest of the run switch to
+  the index below (said in the run's notes).
+* **indexed**: otherwise the history is copied once into an on-disk SQLite
+  file (standard library ``sqlite3``, in the temporary directory, removed
+  afterwards) and each ticket's rows are looked up by id.
+
+Either way the order of a ticket's rows is their file order, and status
+changes of tickets the export does not hold are counted, never fatal.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from slactl.core.pauses import Change
+from slactl.exports.history import History, HistoryRow, HistoryStats
+from slactl.exports.reader import Rejected
+
+_DIGITS = re.compile(r"(\d+)")
+Key = Callable[[str], Any]
+
+
+def _natural(ticket: str) -> tuple[list[object], str]:
+    parts: list[object] = _DIGITS.split(ticket)
+    for i in range(1, len(parts), 2):
+        parts[i] = int(parts[i])  # type: ignore[call-overload]
+    return parts, ticket
+
+
+def _plain(ticket: str) -> str:
+    return ticket
+
+
+def ticket_order(ids: Iterator[str]) -> Key | None:
+    """The order the ids ascend in (``str`` or numbers-as-numbers), or None when they do not."""
+    plain_ok = natural_ok = True
+    prev: str | None = None
+    prev_nat: Any = None
+    for ticket in ids:
+        if ticket == prev:
+            continue
+        if prev is not None:
+            if plain_ok and ticket < prev:
+                plain_ok = False
+            if natural_ok:
+                nat = _natural(ticket)
+                if nat < prev_nat:
+                    natural_ok = False
+                prev_nat = nat
+            if not (plain_ok or natural_ok):
+                return None
+        else:
+            prev_nat = _natural(ticket)
+        prev = ticket
+    return _plain if plain_ok else _natural
+
+
+class HistoryLookup:
+    """``changes(ticket_id)`` for each export ticket in export order; then ``finish()``."""
+
+    def __init__(self, history: History, *, index_dir: str | None = None) -> None:
+        self.history = history
+        self.stats = HistoryStats(history.path, history.preset)
+        self.notes: list[str] = []
+        self._index_dir = index_dir
+        self._key = ticket_order(history.ticket_ids())
+        self._db: sqlite3.Connection | None = None
+        self._tmp: str | None = None
+        self._hits: list[tuple[str]] = []
+        self._merged_rows = 0
+        if self._key is None:
+            self.stats.method = "indexed"
+            self._build_index()
+        else:
+            self.stats.method = "sorted"
+            self._rows = self._status_rows()
+            self._next: HistoryRow | None = next(self._rows, None)
+            self._last: Any = None
+
+    # ------------------------------------------------------------------ both ways
+
+    def _status_rows(self) -> Iterator[HistoryRow]:
+        """The readable status rows; rejected ones go to the stats."""
+        stats = self.stats
+        for item in self.history:
+            if type(item) is Rejected:
+                stats.rejected.append(item)
+            else:
+                stats.changes += 1
+                yield item  # type: ignore[misc]  # the type() check narrowed it
+
+    def changes(self, ticket: str) -> list[Change] | None:
+        """The status changes of ``ticket`` in file order, or None when it has none."""
+        if self._db is not None:
+            return self._lookup(ticket)
+        key = self._key(ticket)  # type: ignore[misc]
+        if self._last is not None and key < self._last:
+            self.notes.append(f"the export lists ticket {ticket} out of the history's order: "
+                              "the rest of the history was matched through an index")
+            self._switch_to_index()
+            return self._lookup(ticket)
+        self._last = key
+        rows = self._rows
+        nxt = self._next
+        while nxt is not None:
+            if nxt.ticket == ticket:
+                out = []
+                while nxt is not None and nxt.ticket == ticket:
+                    out.append(Change(nxt.at, nxt.to, nxt.before))
+                    nxt = next(rows, None)
+                self._next = nxt
+                self._merged_rows += len(out)
+                return out
+            if self._key(nxt.ticket) > key:  # type: ignore[misc]
+                break
+            skipped = nxt.ticket  # a ticket the export does not hold (or holds out of order)
+            while nxt is not None and nxt.ticket == skipped:
+                self.stats.unknown_tickets += 1
+                nxt = next(rows, None)
+        self._next = nxt
+        return None
+
+    def finish(self) -> HistoryStats:
+        """Count what is left, close the index; the stats of the whole run."""
+        stats = self.stats
+        if self._db is not None:
+            self._flush_hits()
+            (matched,) = self._db.execute("SELECT COUNT(*) FROM c WHERE t IN (SELECT t FROM h)").fetchone()
+            stats.unknown_tickets = max(0, stats.changes - matched - self._merged_rows)
+            self.close()
+        else:
+            nxt = self._next
+            while nxt is not None:
+                stats.unknown_tickets += 1
+                nxt = next(self._rows, None)
+            self._next = None
+        stats.ignored = self.history.ignored
+        stats.rows = stats.changes + stats.ignored + len(stats.rejected)
+        return stats
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    # ------------------------------------------------------------------ the index
+
+    def _switch_to_index(self) -> None:
+        self.stats.method = "sorted, then indexed"
+        self.stats.rejected.clear()
+        self.stats.changes = 0
+        self.history.ignored = 0
+        self._build_index()
+
+    def _build_index(self) -> None:
+        self._tmp = tempfile.mkdtemp(prefix="slactl-history-", dir=self._index_dir)
+        db = sqlite3.connect(os.path.join(self._tmp, "history.sqlite3"), isolation_level=None)
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("PRAGMA cache_size=-32000")  # 32 MB
+        db.execute("PRAGMA temp_store=FILE")
+        db.execute("CREATE TABLE c (t TEXT NOT NULL, n INTEGER NOT NULL, at REAL, s TEXT, b TEXT)")
+        db.execute("CREATE TABLE h (t TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("BEGIN")
+        batch: list[tuple[str, int, float, str, str | None]] = []
+        for row in self._status_rows():
+            batch.append((row.ticket, row.row, row.at, row.to, row.before))
+            if len(batch) >= 50_000:
+                db.executemany("INSERT INTO c VALUES (?, ?, ?, ?, ?)", batch)
+                batch.clear()
+        db.executemany("INSERT INTO c VALUES (?, ?, ?, ?, ?)", batch)
+        db.execute("CREATE INDEX c_t ON c (t, n)")
+        db.execute("COMMIT")
+        self._db = db
+
+    def _lookup(self, ticket: str) -> list[Change] | None:
+        assert self._db is not None
+        rows = self._db.execute("SELECT at, s, b FROM c WHERE t = ? ORDER BY n", (ticket,)).fetchall()
+        if not rows:
+            return None
+        self._hits.append((ticket,))
+        if len(self._hits) >= 50_000:
+            self._flush_hits()
+        return [Change(at, s, b) for at, s, b in rows]
+
+    def _flush_hits(self) -> None:
+        if self._db is not None and self._hits:
+            self._db.executemany("INSERT OR IGNORE INTO h VALUES (?)", self._hits)
+        self._hits.clear()
