@@ -54,7 +54,7 @@ def test_pause_resolves_per_metric_rule_then_agreement_then_policy(tmp_path):
     assert p1.pauses.resolution == frozenset() and p1.pauses.first_response == {"pending"}
     assert p2.pauses.resolution == {"pending", "waiting for customer"}
     assert p2.pauses.resolved == {"done"}  # the agreement's list replaces the default
-    assert p2.pause_source == "agreement 'acme', policy 'standard'"
+    assert p2.pause_sources == ("agreement 'acme'", "policy 'standard'")
 
 
 def test_unknown_metric_under_pause_is_an_error_with_position_and_hint(tmp_path, run_line):

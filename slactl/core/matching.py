@@ -21,7 +21,7 @@ class Terms:
     clock: BusinessClock
     target_pct: float
     pauses: PauseTerms = NO_PAUSES
-    pause_source: str = ""  # where a non-empty pause list came from, e.g. "policy 'standard'"
+    pause_sources: tuple[str, ...] = ()  # where non-empty pause lists came from, e.g. "policy 'standard'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +178,8 @@ def _find(rules: tuple[Rule, ...], wanted: str) -> Rule | None:
     return None
 
 
-def pause_terms(ag: Agreement, policy: Policy | None, rule: Rule, rule_home: str) -> tuple[PauseTerms, str]:
+def pause_terms(ag: Agreement, policy: Policy | None, rule: Rule, rule_home: str
+                ) -> tuple[PauseTerms, tuple[str, ...]]:
     """What pauses each metric under ``rule``: the rule's list, else the agreement's, else the
     policy's, per metric key; resolved statuses from the agreement, else the policy, else the
     default. Also where the non-empty lists came from (for the "no status history" notice)."""
@@ -201,4 +202,4 @@ def pause_terms(ag: Agreement, policy: Policy | None, rule: Rule, rule_home: str
     if resolved is None and policy is not None:
         resolved = policy.resolved_statuses
     keys = frozenset(status_key(s) for s in (DEFAULT_RESOLVED if resolved is None else resolved))
-    return PauseTerms(lists["first_response"], lists["resolution"], keys), ", ".join(sources)
+    return PauseTerms(lists["first_response"], lists["resolution"], keys), tuple(sources)

@@ -122,7 +122,7 @@ class _Slot:
     """One (agreement, priority) a ticket can land on: its terms and its two counters."""
 
     __slots__ = ("rank", "begin", "end", "agreement", "terms", "clock", "fr", "res", "as_of_cum", "match",
-                 "pause_source")
+                 "pause_sources")
 
     def __init__(self, rank: int, begin: float, end: float, agreement: Agreement, terms: Terms | None,
                  fr: Group | None, res: Group | None, as_of_cum: float) -> None:
@@ -130,7 +130,7 @@ class _Slot:
         self.terms, self.fr, self.res, self.as_of_cum = terms, fr, res, as_of_cum
         self.clock: BusinessClock | None = terms.clock if terms is not None else None
         self.match = Match(MATCHED, terms.rule.priority, agreement, terms) if terms is not None else None
-        self.pause_source = terms.pause_source if terms is not None and terms.pauses.any else ""
+        self.pause_sources = terms.pause_sources if terms is not None and terms.pauses.any else ()
 
 
 Measured = tuple[str, float | None]
@@ -231,8 +231,8 @@ class Scorer:
             pauses = ticket_pauses(clock, chosen.terms.pauses, created, changes, fr_stop, row.resolved, self.as_of)
             fr_paused, res_paused = pauses.first_response.paused, pauses.resolution.paused
             self.reopens += pauses.reopens
-        elif chosen.pause_source and not self.history:
-            self.pauses_not_applied.add(chosen.pause_source)
+        elif chosen.pause_sources and not self.history:
+            self.pauses_not_applied.update(chosen.pause_sources)
         fr = self._tally(chosen.fr, clock, start, chosen.as_of_cum, fr_stop,  # type: ignore[arg-type]
                          rule.first_response, self._fr_measured, row, chosen, "first_response", fr_paused)
         res = self._tally(chosen.res, clock, start, chosen.as_of_cum, row.resolved,  # type: ignore[arg-type]
