@@ -20,7 +20,8 @@ import os
 import tempfile
 from typing import Any, Callable, Iterator, Protocol
 
-from slactl.exports.reader import Export, Rejected, range_records
+from slactl.exports.ranges import range_records
+from slactl.exports.reader import Export, Rejected, RepeatedIds
 from slactl.scoring import Group, Scorer
 
 MIN_BYTES = 24 * 1024 * 1024  # below this, forking costs more than it saves
@@ -196,7 +197,7 @@ def score_parallel(export: Export, make_scorer: Callable[[], Scorer], reporter: 
             scorer = make_scorer()
             with _sink(reporter, halves[1]) as sink:
                 n, rejected, _ = _run(export, scorer, cut, size, False, sink)
-            send.send(("ok", n, rejected, _state(scorer)))
+            send.send(("ok", n, rejected, _state(scorer), export.range_seen))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which falls back
             send.send(("error", repr(exc)))
         finally:
@@ -229,7 +230,9 @@ def score_parallel(export: Export, make_scorer: Callable[[], Scorer], reporter: 
     try:
         if not clean or message is None or message[0] != "ok":
             return None
-        _, n2, rejected2, state = message
+        _, n2, rejected2, state, seen2 = message
+        if seen2 & export.range_seen:  # an id in both halves: an event log (see slactl.scorerun)
+            raise RepeatedIds(n1, "")
         _merge(scorer, state)
         for r in rejected2:
             r.row += n1

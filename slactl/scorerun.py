@@ -7,7 +7,7 @@ import os
 import sys
 from typing import IO, Any, Callable, Iterator
 
-from slactl.exports.reader import Export, Rejected, TicketRow
+from slactl.exports.reader import Export, Rejected, RepeatedIds, TicketRow
 from slactl.model import Workspace
 from slactl.reporters.score import Meta
 from slactl.scoring import Scorer
@@ -18,27 +18,71 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     """Score every row of ``source`` into ``out``; returns the scorer with the totals."""
     from zoneinfo import ZoneInfo
 
-    meta = Meta(as_of=as_of, timezone=source.timezone, preset=source.preset, path=source.path, rejected=[])
+    meta = Meta(as_of=as_of, timezone=source.timezone, preset=source.preset, path=source.path, rejected=[],
+                encoding=source.encoding_name)
 
     def make_scorer() -> Scorer:
         return Scorer(ws, as_of, has_first_response=source.has_first_response,
                       has_resolution=source.has_resolution, group_by=group_by,
                       report_zone=ZoneInfo(source.timezone))
 
-    reporter = reporter_cls(out, meta)
-    summary_only = getattr(reporter, "summary_only", False)
-    with _progress_bar(source, progress) as update:
-        from slactl import parallel
+    summary_only = getattr(reporter_cls, "summary_only", False)
+    # An event log is only known at its first repeated id: the report is then started
+    # again (see slactl.exports.collapse), so a streamed report must be rewindable.
+    with _rewindable(out, summary_only) as (target, rewind):
+        reporter = reporter_cls(target, meta)
+        with _progress_bar(source, progress) as update:
+            from slactl import parallel
 
-        done = None
-        if parallel.worth_it(source) and (summary_only or hasattr(reporter, "merge")):
-            done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter, update)
-        if done is None:
-            done = _one_pass(source, make_scorer(), reporter, summary_only, update)
-    scorer, meta.rows, meta.rejected = done
-    meta.scored = meta.rows - len(meta.rejected)
-    reporter.finish(meta, scorer)
+            done = None
+            try:
+                if (not source.collapse and parallel.worth_it(source)
+                        and (summary_only or hasattr(reporter, "merge"))):
+                    done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter, update)
+                if done is None:
+                    done = _one_pass(source, make_scorer(), reporter, summary_only, update)
+            except RepeatedIds:
+                source.collapse = True
+                rewind()
+                reporter = reporter_cls(target, meta)
+                done = _one_pass(source, make_scorer(), reporter, summary_only, update)
+        scorer, meta.rows, meta.rejected = done
+        meta.collapsed = source.collapsed
+        meta.rows += meta.collapsed
+        meta.scored = meta.rows - len(meta.rejected) - meta.collapsed
+        meta.notes = list(source.notes)
+        reporter.finish(meta, scorer)
     return scorer
+
+
+@contextlib.contextmanager
+def _rewindable(out: IO[str], summary_only: bool) -> Iterator[tuple[IO[str], Callable[[], None]]]:
+    """``out`` (or a temporary file copied to it at the end) and a function that empties
+    what was written so far."""
+    if summary_only:  # writes only at the end
+        yield out, lambda: None
+        return
+    try:
+        start = out.tell() if out.seekable() else -1
+    except (OSError, ValueError):
+        start = -1
+    if start >= 0:
+        def rewind() -> None:
+            out.seek(start)
+            with contextlib.suppress(OSError):  # /dev/null and other devices
+                out.truncate()
+        yield out, rewind
+        return
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        def rewind_spool() -> None:
+            spool.seek(0)
+            spool.truncate()
+        yield spool, rewind_spool
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
 
 
 def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,

@@ -12,11 +12,12 @@ import html
 import json
 import shutil
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Callable
 from zoneinfo import ZoneInfo
 
 from slactl.console import inert
-from slactl.exports.reader import Rejected
+from slactl.core.tickets import Rejected
+from slactl.reporters.instants import iso_formatter
 from slactl.scoring import METRICS, Scorer, TicketResult, iso
 
 
@@ -31,6 +32,9 @@ class Meta:
     rows: int = 0
     scored: int = 0
     rejected: list[Rejected] | None = None
+    encoding: str = ""  # as read, e.g. "utf-8", "cp1251", "xlsx"
+    collapsed: int = 0  # rows merged into an earlier row's ticket (event logs)
+    notes: list[str] | None = None  # how the export was read, said in the report header
 
 
 _zones: dict[str, ZoneInfo] = {}
@@ -44,11 +48,13 @@ def _zone(result: TicketResult) -> ZoneInfo:
     return z
 
 
-def ticket_dict(r: TicketResult) -> dict[str, object]:
+def ticket_dict(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> dict[str, object]:
     row, m = r.row, r.match
     out: dict[str, object] = {
         "row": row.row, "id": row.id, "agreement": r.agreement, "priority": m.priority, "match": m.kind,
         "customer": row.customer, "service": row.service, "status": row.status,
+        "created_at": stamp(row.created), "first_response_at": stamp(row.first_response),
+        "resolved_at": stamp(row.resolved),
     }
     if m.candidates:
         out["candidates"] = list(m.candidates)
@@ -80,15 +86,21 @@ def _metric_json(m, zone) -> str:  # type: ignore[no-untyped-def]
     return head + f', "due_at": {"null" if due is None else _jstr(due)}}}'
 
 
-def ticket_json(r: TicketResult) -> str:
-    """``json.dumps(ticket_dict(r))``, written directly: the JSON report's hot path."""
+def _jstamp(text: str | None) -> str:
+    return "null" if text is None else f'"{text}"'
+
+
+def ticket_json(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> str:
+    """``json.dumps(ticket_dict(r, stamp))``, written directly: the JSON report's hot path."""
     row, m = r.row, r.match
     agreement = m.agreement.name if m.agreement is not None else None
     zone = _zone(r) if m.terms is not None else None
     cands = f', "candidates": [{", ".join(_jstr(c) for c in m.candidates)}]' if m.candidates else ""
     return (f'{{"row": {row.row}, "id": {_jstr(row.id)}, "agreement": {"null" if agreement is None else _jstr(agreement)}, '
             f'"priority": {_jstr(m.priority)}, "match": "{m.kind}", "customer": {_jstr(row.customer)}, '
-            f'"service": {_jstr(row.service)}, "status": {_jstr(row.status)}{cands}, '
+            f'"service": {_jstr(row.service)}, "status": {_jstr(row.status)}, '
+            f'"created_at": {_jstamp(stamp(row.created))}, "first_response_at": {_jstamp(stamp(row.first_response))}, '
+            f'"resolved_at": {_jstamp(stamp(row.resolved))}{cands}, '
             f'"first_response": {_metric_json(r.first_response, zone)}, '
             f'"resolution": {_metric_json(r.resolution, zone)}}}')
 
@@ -102,19 +114,20 @@ class JsonReporter:
 
     def __init__(self, out: IO[str], meta: Meta) -> None:
         self.out, self.first = out, True
-        head = {"as_of": iso(meta.as_of), "timezone": meta.timezone, "preset": meta.preset, "file": meta.path}
+        self.stamp = iso_formatter(ZoneInfo(meta.timezone))  # ticket times in the export's zone
+        head = {"as_of": iso(meta.as_of), "timezone": meta.timezone, "preset": meta.preset, "file": meta.path,
+                "encoding": meta.encoding}
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tickets": [')
 
     def ticket(self, r: TicketResult) -> None:
-        self.out.write(("\n  " if self.first else ",\n  ") + ticket_json(r))
+        self.out.write(("\n  " if self.first else ",\n  ") + ticket_json(r, self.stamp))
         self.first = False
 
     # two-core scoring: each half writes ticket lines to a file of its own (sink), and
     # the halves are merged here in file order, row numbers shifted for the second half
 
-    @staticmethod
-    def sink(out: IO[str]) -> _JsonLines:
-        return _JsonLines(out)
+    def sink(self, out: IO[str]) -> _JsonLines:
+        return _JsonLines(out, self.stamp)
 
     def merge(self, lines: IO[str], row_offset: int) -> None:
         write = self.out.write
@@ -128,7 +141,8 @@ class JsonReporter:
 
     def finish(self, meta: Meta, scorer: Scorer) -> None:
         tail = {
-            "rows": meta.rows, "scored": meta.scored, "rejected": _rejected_dicts(meta),
+            "rows": meta.rows, "scored": meta.scored, "collapsed": meta.collapsed, "rejected": _rejected_dicts(meta),
+            "notes": list(meta.notes or ()),
             "matches": scorer.match_counts, "summary": scorer.summary(),
             "worst_breaches": [_breach_dict(b) for b in scorer.worst_breaches()],
         }
@@ -140,11 +154,11 @@ class JsonReporter:
 class _JsonLines:
     """One JSON object a line (strings escape their newlines), rejected rows kept apart."""
 
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
+    def __init__(self, out: IO[str], stamp: Callable[[float | None], str | None]) -> None:
+        self.out, self.stamp = out, stamp
 
     def ticket(self, r: TicketResult) -> None:
-        self.out.write(ticket_json(r) + "\n")
+        self.out.write(ticket_json(r, self.stamp) + "\n")
 
     def rejected(self, item: Rejected) -> None:
         pass
@@ -230,9 +244,12 @@ def _verdict(row: dict[str, object]) -> str:
 
 def _headline(meta: Meta, scorer: Scorer) -> list[str]:
     mc = scorer.match_counts
+    collapsed = f", {meta.collapsed} collapsed" if meta.collapsed else ""
     return [
-        f"{meta.path}: {meta.rows} rows, {meta.scored} scored, {len(meta.rejected or ())} rejected "
-        f"(preset {meta.preset}, naive times read as {meta.timezone}, as of {iso(meta.as_of)})",
+        f"{meta.path}: {meta.rows} rows, {meta.scored} scored, {len(meta.rejected or ())} rejected{collapsed} "
+        f"(preset {meta.preset}, encoding {meta.encoding}, naive times read as {meta.timezone}, "
+        f"as of {iso(meta.as_of)})",
+        *(meta.notes or ()),
         f"matched {mc['matched']}, uncovered {mc['uncovered']}, ambiguous {mc['ambiguous']}, "
         f"no_rule {mc['no_rule']}",
     ]
