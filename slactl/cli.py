@@ -325,8 +325,11 @@ def score(
             _err(f"slactl: warning: {source.path}: {warning}")
         as_of_t = _as_of_instant(as_of, source.timezone)
         with _output(output, force, newline="" if chosen == "csv" else None) as out:
+            said = len(source.warnings)
             scorer = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out, group_by=group_by,
                                progress=progress)
+        for warning in source.warnings[said:]:  # learnt while reading (event-log collapse...)
+            _err(f"slactl: warning: {source.path}: {warning}")
     if scorer.created_after_as_of:
         _err(f"slactl: warning: {scorer.created_after_as_of} ticket(s) were created after --as-of "
              f"{as_of or 'now'}; is --as-of right?")

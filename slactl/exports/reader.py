@@ -368,6 +368,9 @@ class Export:
                         yield row
                     close()
                     return
+                except RepeatedIds:
+                    close()
+                    raise
                 except csv.Error as e:
                     n += 1
                     line = getattr(reader, "line_num", 0)
