@@ -20,9 +20,9 @@ import os
 import tempfile
 from typing import Any, Callable, Iterator, Protocol
 
+from slactl.core.scoring import Group, Scorer
 from slactl.exports.ranges import range_records
 from slactl.exports.reader import Export, Rejected, RepeatedIds
-from slactl.scoring import Group, Scorer
 
 MIN_BYTES = 24 * 1024 * 1024  # below this, forking costs more than it saves
 SENTINEL = "\x00slactl-cut\x00"

@@ -7,10 +7,11 @@ import os
 import sys
 from typing import IO, Any, Callable, Iterator
 
-from slactl.exports.reader import Export, Rejected, RepeatedIds, TicketRow
-from slactl.model import Workspace
+from slactl.core.model import Workspace
+from slactl.core.tickets import Rejected, TicketRow
+from slactl.exports.reader import Export, RepeatedIds
 from slactl.reporters.score import Meta
-from slactl.scoring import Scorer
+from slactl.core.scoring import Scorer
 
 
 def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, out: IO[str], *,

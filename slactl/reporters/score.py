@@ -16,9 +16,9 @@ from typing import IO, Callable
 from zoneinfo import ZoneInfo
 
 from slactl.console import inert
+from slactl.core.scoring import METRICS, Scorer, TicketResult, iso
 from slactl.core.tickets import Rejected
 from slactl.reporters.instants import iso_formatter
-from slactl.scoring import METRICS, Scorer, TicketResult, iso
 
 
 @dataclass(slots=True)
