@@ -20,8 +20,9 @@ import os
 import tempfile
 from typing import Any, Callable, Iterator, Protocol
 
-from slactl.exports.reader import Export, Rejected, range_records
 from slactl.core.scoring import Group, Scorer
+from slactl.exports.ranges import range_records
+from slactl.exports.reader import Export, Rejected, RepeatedIds
 
 MIN_BYTES = 24 * 1024 * 1024  # below this, forking costs more than it saves
 SENTINEL = "\x00slactl-cut\x00"
@@ -198,7 +199,7 @@ def score_parallel(export: Export, make_scorer: Callable[[], Scorer], reporter: 
             scorer = make_scorer()
             with _sink(reporter, halves[1]) as sink:
                 n, rejected, _ = _run(export, scorer, cut, size, False, sink)
-            send.send(("ok", n, rejected, _state(scorer)))
+            send.send(("ok", n, rejected, _state(scorer), export.range_seen))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which falls back
             send.send(("error", repr(exc)))
         finally:
@@ -231,7 +232,9 @@ def score_parallel(export: Export, make_scorer: Callable[[], Scorer], reporter: 
     try:
         if not clean or message is None or message[0] != "ok":
             return None
-        _, n2, rejected2, state = message
+        _, n2, rejected2, state, seen2 = message
+        if seen2 & export.range_seen:  # an id in both halves: an event log (see slactl.scorerun)
+            raise RepeatedIds(n1, "")
         _merge(scorer, state)
         for r in rejected2:
             r.row += n1

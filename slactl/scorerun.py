@@ -7,8 +7,10 @@ import os
 import sys
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
 
-from slactl.exports.reader import Export, Rejected, TicketRow
 from slactl.core.model import Workspace
+from slactl.core.pauses import from_snapshots
+from slactl.core.tickets import Rejected, TicketRow
+from slactl.exports.reader import Export, RepeatedIds
 from slactl.reporters.score import Meta
 from slactl.core.scoring import Scorer
 
@@ -24,37 +26,85 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     With ``history`` each ticket's status changes pause its clocks (one pass, one core)."""
     from zoneinfo import ZoneInfo
 
-    meta = Meta(as_of=as_of, timezone=source.timezone, preset=source.preset, path=source.path, rejected=[])
+    meta = Meta(as_of=as_of, timezone=source.timezone, preset=source.preset, path=source.path, rejected=[],
+                encoding=source.encoding_name)
 
     def make_scorer() -> Scorer:
         return Scorer(ws, as_of, has_first_response=source.has_first_response,
                       has_resolution=source.has_resolution, group_by=group_by,
                       report_zone=ZoneInfo(source.timezone), history=history is not None)
 
-    reporter = reporter_cls(out, meta)
-    summary_only = getattr(reporter, "summary_only", False)
-    with _progress_bar(source, progress) as update:
-        from slactl import parallel
+    summary_only = getattr(reporter_cls, "summary_only", False)
+    # An event log is only known at its first repeated id: the report is then started
+    # again (see slactl.exports.collapse), so a streamed report must be rewindable.
+    with _rewindable(out, summary_only) as (target, rewind):
+        reporter = reporter_cls(target, meta)
+        with _progress_bar(source, progress) as update:
+            from slactl import parallel
 
-        done = None
-        if history is None and parallel.worth_it(source) and (summary_only or hasattr(reporter, "merge")):
-            done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter, update)
-        if done is None:
-            done = _one_pass(source, make_scorer(), reporter, summary_only, update, history)
-    scorer, meta.rows, meta.rejected = done
-    if history is not None:
-        meta.history = history.finish()
-        meta.notes.extend(history.notes)
-    if scorer.pauses_not_applied:
-        meta.notes.append(pauses_notice(scorer))
-    meta.scored = meta.rows - len(meta.rejected)
-    reporter.finish(meta, scorer)
+            done = None
+            try:
+                if (history is None and not source.collapse and parallel.worth_it(source)
+                        and (summary_only or hasattr(reporter, "merge"))):
+                    done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter, update)
+                if done is None:
+                    done = _one_pass(source, make_scorer(), reporter, summary_only, update, history)
+            except RepeatedIds:
+                source.collapse = True
+                rewind()
+                if history is not None:
+                    history.restart()
+                reporter = reporter_cls(target, meta)
+                done = _one_pass(source, make_scorer(), reporter, summary_only, update, history)
+        scorer, meta.rows, meta.rejected = done
+        meta.collapsed = source.collapsed
+        meta.rows += meta.collapsed
+        meta.scored = meta.rows - len(meta.rejected) - meta.collapsed
+        meta.notes = list(source.notes)
+        if history is not None:
+            meta.history = history.finish()
+            meta.pause_notes.extend(history.notes)
+        elif source.collapse and source.snapshot_column is not None:
+            scorer.pauses_not_applied.clear()  # the event log's snapshots were the history
+        if scorer.pauses_not_applied:
+            meta.pause_notes.append(pauses_notice(scorer))
+        reporter.finish(meta, scorer)
     return (scorer, meta) if with_meta else scorer
 
 
 def pauses_notice(scorer: Scorer) -> str:
     """The one line said when pauses are configured but no status history was given."""
     return f"no status history: pauses in {', '.join(sorted(scorer.pauses_not_applied))} not applied"
+
+
+@contextlib.contextmanager
+def _rewindable(out: IO[str], summary_only: bool) -> Iterator[tuple[IO[str], Callable[[], None]]]:
+    """``out`` (or a temporary file copied to it at the end) and a function that empties
+    what was written so far."""
+    if summary_only:  # writes only at the end
+        yield out, lambda: None
+        return
+    try:
+        start = out.tell() if out.seekable() else -1
+    except (OSError, ValueError):
+        start = -1
+    if start >= 0:
+        def rewind() -> None:
+            out.seek(start)
+            with contextlib.suppress(OSError):  # /dev/null and other devices
+                out.truncate()
+        yield out, rewind
+        return
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        def rewind_spool() -> None:
+            spool.seek(0)
+            spool.truncate()
+        yield spool, rewind_spool
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
 
 
 def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
@@ -78,10 +128,13 @@ def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
                 tally(item, found)  # type: ignore[arg-type]
             else:
                 emit(score(item, found))  # type: ignore[arg-type]
-        elif summary_only:
-            tally(item)  # type: ignore[arg-type]  # type() above narrowed it to TicketRow
-        else:
-            emit(score(item))  # type: ignore[arg-type]
+        else:  # an event log's snapshots are the ticket's history (without --history)
+            snaps = item.snapshots  # type: ignore[union-attr]  # type() above narrowed it to TicketRow
+            found = from_snapshots(snaps) if snaps else None
+            if summary_only:
+                tally(item, found)  # type: ignore[arg-type]
+            else:
+                emit(score(item, found))  # type: ignore[arg-type]
     return scorer, n, rejected
 
 

@@ -89,9 +89,12 @@ def score(
         as_of_t = _as_of_instant(as_of, source.timezone)
         with _history(history, history_mapping, source, encoding) as lookup:
             with output_to(output, force, newline="" if chosen == "csv" else None) as out:
+                said = len(source.warnings)
                 scorer, meta = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out,
                                          group_by=group_by, progress=progress, history=lookup, with_meta=True)
-    for note in meta.notes:
+            for warning in source.warnings[said:]:  # learnt while reading (event-log collapse...)
+                err(f"slactl: warning: {source.path}: {warning}")
+    for note in meta.pause_notes:
         err(f"slactl: {note}")
     if meta.history is not None:
         h = meta.history

@@ -25,7 +25,7 @@ from typing import NamedTuple, Protocol
 __all__ = [
     "Change", "Segment", "Removed", "PauseTerms", "NO_PAUSES", "DEFAULT_RESOLVED", "status_key",
     "timeline", "removed_intervals", "reopens", "status_at", "measure", "due", "paused_seconds",
-    "MetricPauses", "TicketPauses", "ticket_pauses",
+    "MetricPauses", "TicketPauses", "ticket_pauses", "from_snapshots",
 ]
 
 INF = float("inf")
@@ -87,6 +87,13 @@ class PauseTerms(NamedTuple):
 
 
 NO_PAUSES = PauseTerms()
+
+
+def from_snapshots(snapshots: Iterable[tuple[float | None, str]]) -> list[Change]:
+    """An event log's (time, status) snapshots as status changes: each snapshot's status holds
+    from its time on; before the first one the status pauses nothing. Snapshots without a
+    time cannot be placed and give nothing."""
+    return [Change(at, status) for at, status in snapshots if at is not None]
 
 
 def timeline(created: float, changes: Iterable[Change]) -> list[Segment]:

@@ -12,7 +12,7 @@ from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 
-from slactl.exports.reader import TicketRow
+from slactl.core.tickets import TicketRow
 from slactl.core.clock import BusinessClock
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
 from slactl.core.model import Agreement, Workspace

@@ -19,11 +19,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from slactl.core.tickets import Rejected
 from slactl.errors import InputError
-from slactl.exports import reader as R
-from slactl.exports.historypresets import NULLS, PRESET_NAMES, PRESETS, REQUIRED, HistoryPreset, detect, \
+from slactl.exports.opening import _seen, _zone_hint
+from slactl.exports.reader import SAMPLE_RECORDS, _first
+from slactl.exports.sniff import EVIDENCE_BYTES, LINE_LIMIT, LONG_LINE, SAMPLE_BYTES, bad_bytes, csv_reason, \
+    detect_encoding, field_limit, open_records
+from slactl.exports.historypresets import PRESET_NAMES, PRESETS, REQUIRED, HistoryPreset, detect, \
     expected, load_history_mapping
-from slactl.exports.presets import norm
+from slactl.exports.presets import is_null, norm
 from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
 
 @dataclass(slots=True)
@@ -55,21 +59,23 @@ class History:
         self._indices = indices
         self._ncols = len(header)
         self._fmt: ColumnFormat | None = None
+        self._suspect = [0]  # moves when a record may hold undecodable bytes (see sniff.TextStream)
 
     def _records(self) -> tuple[Any, Iterator[list[str]]]:
-        f, reader, _ = R._open_stream(self.path, self.encoding, self.delimiter)
-        return f, reader
+        stream, reader, _ = open_records(self.path, self.encoding, self.delimiter)
+        self._suspect = stream.suspect
+        return stream, reader
 
     def _detect(self) -> None:
         """Decide the changed_at column's layout from the first records."""
         f, reader = self._records()
-        get = R._first(self._indices["changed_at"])
+        get = _first(self._indices["changed_at"])
         values: list[str] = []
         try:
-            for rec in reader:
+            for rec in _limited(reader):
                 if len(rec) == self._ncols:
                     values.append(get(rec))
-                if len(values) >= R.SAMPLE_RECORDS:
+                if len(values) >= SAMPLE_RECORDS:
                     break
         except Exception:  # an unreadable record: the row loop reports it
             pass
@@ -83,12 +89,12 @@ class History:
     def ticket_ids(self) -> Iterator[str]:
         """The ticket id of every readable record, in file order (for the sortedness check)."""
         f, reader = self._records()
-        get = R._first(self._indices["ticket_id"])
+        get = _first(self._indices["ticket_id"])
         ncols = self._ncols
         try:
             while True:
                 try:
-                    for rec in reader:
+                    for rec in _limited(reader):
                         if len(rec) == ncols:
                             yield get(rec).strip()
                     return
@@ -99,27 +105,26 @@ class History:
         finally:
             f.close()
 
-    def __iter__(self) -> Iterator[HistoryRow | R.Rejected]:
+    def __iter__(self) -> Iterator[HistoryRow | Rejected]:
         f, reader = self._records()
         return self._rows(f, reader)
 
-    def _rows(self, f: Any, reader: Iterator[list[str]]) -> Iterator[HistoryRow | R.Rejected]:
+    def _rows(self, f: Any, reader: Iterator[list[str]]) -> Iterator[HistoryRow | Rejected]:
         ix = self._indices
-        get_id, get_at, get_to = (R._first(ix[k]) for k in ("ticket_id", "changed_at", "to"))
-        get_field = R._first(ix["field"]) if "field" in ix else None
-        get_from = R._first(ix["from"]) if "from" in ix else None
+        get_id, get_at, get_to = (_first(ix[k]) for k in ("ticket_id", "changed_at", "to"))
+        get_field = _first(ix["field"]) if "field" in ix else None
+        get_from = _first(ix["from"]) if "from" in ix else None
         pre = self._preset
         wanted, contains = pre.status_fields, pre.field_contains
         assert self._fmt is not None
         parse = self._fmt.parse
         ncols = self._ncols
-        base = R._DECODE_ERRORS[0]
         n = 0
         last_line = -1
         try:
             while True:
                 try:
-                    for rec in reader:
+                    for rec in _limited(reader):
                         if not rec:
                             continue
                         n += 1
@@ -132,50 +137,52 @@ class History:
                                     key in wanted or (contains and ("state" in key or "status" in key))):
                                 self.ignored += 1
                                 continue
-                        yield self._row(n, rec, get_id, get_at, get_to, get_from, parse, base)
+                        yield self._row(n, rec, get_id, get_at, get_to, get_from, parse)
                     return
                 except csv.Error as e:
                     n += 1
                     line = getattr(reader, "line_num", 0)
                     if line == last_line:
-                        yield R.Rejected(n, "", f"{R._csv_reason(e)}; the rest of the file could not be read")
+                        yield Rejected(n, "", f"{csv_reason(e)}; the rest of the file could not be read")
                         return
                     last_line = line
-                    yield R.Rejected(n, "", R._csv_reason(e))
+                    yield Rejected(n, "", csv_reason(e))
                 except Exception as e:  # a read error
                     n += 1
-                    yield R.Rejected(n, "", f"could not read the rest of the file ({e}); nothing after this was read")
+                    yield Rejected(n, "", f"could not read the rest of the file ({e}); nothing after this was read")
                     return
         finally:
             f.close()
 
     def _row(self, n: int, rec: list[str], get_id: Any, get_at: Any, get_to: Any, get_from: Any,
-             parse: Any, base: int) -> HistoryRow | R.Rejected:
+             parse: Any) -> HistoryRow | Rejected:
+        if rec == [LONG_LINE]:
+            return Rejected(n, "", f"the line is longer than {LINE_LIMIT // (1024 * 1024)} MiB")
         if len(rec) != self._ncols:
             guess = clip(get_id(rec).strip(), 80) if len(rec) > max(self._indices["ticket_id"]) else ""
-            return R.Rejected(n, guess, f"row has {len(rec)} cells, the header has {self._ncols}")
+            return Rejected(n, guess, f"row has {len(rec)} cells, the header has {self._ncols}")
         ticket = get_id(rec).strip()
         shown = clip(ticket, 80)
-        if R._DECODE_ERRORS[0] != base and R._has_marks(rec):
-            return R.Rejected(n, shown, f"undecodable bytes: the row is not valid {self.encoding}; "
-                                        "name the file's encoding with --encoding")
+        if self._suspect[0] and any(bad_bytes(c, self.encoding) for c in rec):
+            return Rejected(n, shown, f"undecodable bytes: the row is not valid {self.encoding}; "
+                                      "name the file's encoding with --encoding")
         if not ticket:
-            return R.Rejected(n, "", f"{self.columns['ticket_id']} (ticket id) is empty")
+            return Rejected(n, "", f"{self.columns['ticket_id']} (ticket id) is empty")
         value = get_at(rec)
         if not value.strip():
-            return R.Rejected(n, shown, f"{self.columns['changed_at']} (changed_at) is empty")
+            return Rejected(n, shown, f"{self.columns['changed_at']} (changed_at) is empty")
         try:
             at = parse(value)
         except Exception:
             try:
                 at = parse_slow(value, self._fmt, self._tz)  # type: ignore[arg-type]
             except TimestampError as e:
-                return R.Rejected(n, shown, f"{self.columns['changed_at']} (changed_at) {e}")
+                return Rejected(n, shown, f"{self.columns['changed_at']} (changed_at) {e}")
         to = get_to(rec).strip()
-        if to.casefold() in NULLS:
-            return R.Rejected(n, shown, f"{self.columns['to']} (the new status) is empty")
+        if is_null(to):
+            return Rejected(n, shown, f"{self.columns['to']} (the new status) is empty")
         before = get_from(rec).strip() if get_from is not None else ""
-        return HistoryRow(n, ticket, at, to, None if before.casefold() in NULLS else before)
+        return HistoryRow(n, ticket, at, to, None if is_null(before) else before)
 
 
 def open_history(path: str, *, preset: str = "auto", tz: str = "UTC", encoding: str | None = None,
@@ -196,7 +203,8 @@ def open_history(path: str, *, preset: str = "auto", tz: str = "UTC", encoding: 
         raise InputError(f"{path} is a directory; give the path of a status-history CSV file")
     try:
         with open(path, "rb") as fb:
-            sample = fb.read(R.SAMPLE_BYTES)
+            sample = fb.read(SAMPLE_BYTES)
+            more = b"" if sample.isascii() else fb.read(EVIDENCE_BYTES)
     except FileNotFoundError:
         raise InputError(f"{path} does not exist; check the --history path") from None
     except OSError as e:
@@ -206,17 +214,17 @@ def open_history(path: str, *, preset: str = "auto", tz: str = "UTC", encoding: 
     try:
         zone(tz_name)
     except Exception:
-        raise InputError(f"unknown time zone '{tz_name}'{R._zone_hint(tz_name)}") from None
-    enc = encoding or R.detect_encoding(sample, path)
+        raise InputError(f"unknown time zone '{tz_name}'{_zone_hint(tz_name)}") from None
+    enc = encoding or detect_encoding(sample, path, more)
     text = sample.decode(enc, errors="replace")
     delimiter = _delimiter(text, pre)
-    f, _, header = R._open_stream(path, enc, delimiter)
-    f.close()
+    stream, _, header = open_records(path, enc, delimiter)
+    stream.close()
     normed = [norm(h) for h in header]
     if pre is None:
         pre = detect(set(normed))
         if pre is None:
-            raise InputError(f"{path}: not a status history the presets know. Columns seen: {R._seen(header)}. "
+            raise InputError(f"{path}: not a status history the presets know. Columns seen: {_seen(header)}. "
                              f"Expected ({expected()}); or name the columns with --history-mapping FILE")
     indices: dict[str, tuple[int, ...]] = {}
     for f_, names in pre.columns.items():
@@ -229,7 +237,7 @@ def open_history(path: str, *, preset: str = "auto", tz: str = "UTC", encoding: 
     if missing:
         want = ", ".join(f"{f_} ('{pre.columns[f_][0]}')" for f_ in missing)
         raise InputError(f"{path}: column(s) missing for the {pre.title} layout: {want}. "
-                         f"Columns seen: {R._seen(header)}")
+                         f"Columns seen: {_seen(header)}")
     history = History(path, pre, tz_name, enc, delimiter, header, indices)
     history._detect()
     return history
@@ -260,7 +268,7 @@ class HistoryStats:
     changes: int = 0  # status changes read
     ignored: int = 0  # changes of other fields
     unknown_tickets: int = 0  # status changes of tickets not in the export
-    rejected: list[R.Rejected] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
     method: str = ""  # "sorted" | "indexed"
 
     def as_dict(self) -> dict[str, object]:
@@ -270,3 +278,9 @@ class HistoryStats:
 
 
 __all__ = ["History", "HistoryRow", "HistoryStats", "open_history", "PRESET_NAMES"]
+
+
+def _limited(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The records, read with the csv cell limit raised (and restored after)."""
+    with field_limit():
+        yield from reader

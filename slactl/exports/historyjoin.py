@@ -133,6 +133,20 @@ class HistoryLookup:
         self._next = nxt
         return None
 
+    def restart(self) -> None:
+        """From the top again (the export turned out to be an event log and is read again)."""
+        if self._db is not None:
+            self._flush_hits()
+            self._db.execute("DELETE FROM h")
+        else:
+            self.stats = HistoryStats(self.history.path, self.history.preset, method=self.stats.method)
+            self.history.ignored = 0
+            self._rows = self._status_rows()
+            self._next = next(self._rows, None)
+            self._last = None
+        self._merged_rows = 0
+        self.notes.clear()
+
     def finish(self) -> HistoryStats:
         """Count what is left, close the index; the stats of the whole run."""
         stats = self.stats

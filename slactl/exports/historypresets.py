@@ -21,7 +21,6 @@ from slactl.exports.presets import norm
 FIELDS = ("ticket_id", "changed_at", "field", "from", "to")
 REQUIRED = ("ticket_id", "changed_at", "to")
 STATUS_FIELDS = frozenset({"status", "state", "incident_state", "incident state"})
-NULLS = frozenset({"", "?", "null", "n/a", "-", "(none)", "none"})
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,13 @@ import html
 import json
 import shutil
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from slactl.console import inert
-from slactl.exports.reader import Rejected
 from slactl.core.scoring import METRICS, Scorer, TicketResult, iso
+from slactl.core.tickets import Rejected
+from slactl.reporters.instants import iso_formatter
 
 if TYPE_CHECKING:
     from slactl.exports.history import HistoryStats
@@ -34,8 +35,11 @@ class Meta:
     rows: int = 0
     scored: int = 0
     rejected: list[Rejected] | None = None
+    encoding: str = ""  # as read, e.g. "utf-8", "cp1251", "xlsx"
+    collapsed: int = 0  # rows merged into an earlier row's ticket (event logs)
+    notes: list[str] | None = None  # how the export was read, said in the report header
     history: HistoryStats | None = None  # with --history: what was read and how it was matched
-    notes: list[str] = field(default_factory=list)  # one-line notices for the report and stderr
+    pause_notes: list[str] = field(default_factory=list)  # pauses not applied, history out of order
 
 
 _zones: dict[str, ZoneInfo] = {}
@@ -49,11 +53,13 @@ def _zone(result: TicketResult) -> ZoneInfo:
     return z
 
 
-def ticket_dict(r: TicketResult) -> dict[str, object]:
+def ticket_dict(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> dict[str, object]:
     row, m = r.row, r.match
     out: dict[str, object] = {
         "row": row.row, "id": row.id, "agreement": r.agreement, "priority": m.priority, "match": m.kind,
         "customer": row.customer, "service": row.service, "status": row.status,
+        "created_at": stamp(row.created), "first_response_at": stamp(row.first_response),
+        "resolved_at": stamp(row.resolved),
     }
     if m.candidates:
         out["candidates"] = list(m.candidates)
@@ -87,15 +93,21 @@ def _metric_json(m, zone) -> str:  # type: ignore[no-untyped-def]
     return head + f', "due_at": {"null" if due is None else _jstr(due)}' + tail
 
 
-def ticket_json(r: TicketResult) -> str:
-    """``json.dumps(ticket_dict(r))``, written directly: the JSON report's hot path."""
+def _jstamp(text: str | None) -> str:
+    return "null" if text is None else f'"{text}"'
+
+
+def ticket_json(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> str:
+    """``json.dumps(ticket_dict(r, stamp))``, written directly: the JSON report's hot path."""
     row, m = r.row, r.match
     agreement = m.agreement.name if m.agreement is not None else None
     zone = _zone(r) if m.terms is not None else None
     cands = f', "candidates": [{", ".join(_jstr(c) for c in m.candidates)}]' if m.candidates else ""
     return (f'{{"row": {row.row}, "id": {_jstr(row.id)}, "agreement": {"null" if agreement is None else _jstr(agreement)}, '
             f'"priority": {_jstr(m.priority)}, "match": "{m.kind}", "customer": {_jstr(row.customer)}, '
-            f'"service": {_jstr(row.service)}, "status": {_jstr(row.status)}{cands}, '
+            f'"service": {_jstr(row.service)}, "status": {_jstr(row.status)}, '
+            f'"created_at": {_jstamp(stamp(row.created))}, "first_response_at": {_jstamp(stamp(row.first_response))}, '
+            f'"resolved_at": {_jstamp(stamp(row.resolved))}{cands}, '
             f'"first_response": {_metric_json(r.first_response, zone)}, '
             f'"resolution": {_metric_json(r.resolution, zone)}, "reopens": {r.reopens}}}')
 
@@ -109,19 +121,20 @@ class JsonReporter:
 
     def __init__(self, out: IO[str], meta: Meta) -> None:
         self.out, self.first = out, True
-        head = {"as_of": iso(meta.as_of), "timezone": meta.timezone, "preset": meta.preset, "file": meta.path}
+        self.stamp = iso_formatter(ZoneInfo(meta.timezone))  # ticket times in the export's zone
+        head = {"as_of": iso(meta.as_of), "timezone": meta.timezone, "preset": meta.preset, "file": meta.path,
+                "encoding": meta.encoding}
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tickets": [')
 
     def ticket(self, r: TicketResult) -> None:
-        self.out.write(("\n  " if self.first else ",\n  ") + ticket_json(r))
+        self.out.write(("\n  " if self.first else ",\n  ") + ticket_json(r, self.stamp))
         self.first = False
 
     # two-core scoring: each half writes ticket lines to a file of its own (sink), and
     # the halves are merged here in file order, row numbers shifted for the second half
 
-    @staticmethod
-    def sink(out: IO[str]) -> _JsonLines:
-        return _JsonLines(out)
+    def sink(self, out: IO[str]) -> _JsonLines:
+        return _JsonLines(out, self.stamp)
 
     def merge(self, lines: IO[str], row_offset: int) -> None:
         write = self.out.write
@@ -135,10 +148,11 @@ class JsonReporter:
 
     def finish(self, meta: Meta, scorer: Scorer) -> None:
         tail = {
-            "rows": meta.rows, "scored": meta.scored, "rejected": _rejected_dicts(meta),
+            "rows": meta.rows, "scored": meta.scored, "collapsed": meta.collapsed, "rejected": _rejected_dicts(meta),
+            "notes": list(meta.notes or ()) + meta.pause_notes,
             "matches": scorer.match_counts, "summary": scorer.summary(),
             "worst_breaches": [_breach_dict(b) for b in scorer.worst_breaches()],
-            "reopens": scorer.reopens, "notes": meta.notes,
+            "reopens": scorer.reopens,
         }
         if meta.history is not None:
             tail["history"] = meta.history.as_dict()
@@ -152,11 +166,11 @@ class JsonReporter:
 class _JsonLines:
     """One JSON object a line (strings escape their newlines), rejected rows kept apart."""
 
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
+    def __init__(self, out: IO[str], stamp: Callable[[float | None], str | None]) -> None:
+        self.out, self.stamp = out, stamp
 
     def ticket(self, r: TicketResult) -> None:
-        self.out.write(ticket_json(r) + "\n")
+        self.out.write(ticket_json(r, self.stamp) + "\n")
 
     def rejected(self, item: Rejected) -> None:
         pass
@@ -245,12 +259,15 @@ def _verdict(row: dict[str, object]) -> str:
 
 def _headline(meta: Meta, scorer: Scorer) -> list[str]:
     mc = scorer.match_counts
+    collapsed = f", {meta.collapsed} collapsed" if meta.collapsed else ""
     return [
-        f"{meta.path}: {meta.rows} rows, {meta.scored} scored, {len(meta.rejected or ())} rejected "
-        f"(preset {meta.preset}, naive times read as {meta.timezone}, as of {iso(meta.as_of)})",
+        f"{meta.path}: {meta.rows} rows, {meta.scored} scored, {len(meta.rejected or ())} rejected{collapsed} "
+        f"(preset {meta.preset}, encoding {meta.encoding}, naive times read as {meta.timezone}, "
+        f"as of {iso(meta.as_of)})",
+        *(meta.notes or ()),
         f"matched {mc['matched']}, uncovered {mc['uncovered']}, ambiguous {mc['ambiguous']}, "
         f"no_rule {mc['no_rule']}",
-    ] + _history_lines(meta, scorer) + meta.notes
+    ] + _history_lines(meta, scorer) + meta.pause_notes
 
 
 def _history_lines(meta: Meta, scorer: Scorer) -> list[str]:

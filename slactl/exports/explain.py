@@ -1,0 +1,88 @@
+"""The careful path of the row reader: rescue a record the fast loop could not take, or
+say exactly why it is rejected (``explain_row``). Functions of the ``Export`` (typed ``Any``:
+the reader imports this module)."""
+from __future__ import annotations
+
+from typing import Any
+
+from slactl.core.tickets import Rejected, TicketRow
+from slactl.exports.sniff import LINE_LIMIT, LONG_LINE, bad_bytes
+from slactl.exports.timestamps import TimestampError, clip, parse_slow
+
+MAX_MINUTES = 1e8  # ~190 years: anything larger is not a duration
+
+
+class Broken(list):  # type: ignore[type-arg]
+    """A record the csv module could not parse; the loop turns it into a Rejected."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__([None])
+        self.reason = reason
+
+
+def explain_row(self: Any, n: int, rec: list[str]) -> TicketRow | Rejected:
+    """The careful path: rescue the record or say exactly why it is rejected."""
+    if isinstance(rec, Broken):
+        return Rejected(n, "", rec.reason)
+    ncols = self._ncols
+    id_ix = self._indices["id"]
+    guess = next((rec[i].strip() for i in id_ix if i < len(rec) and rec[i].strip()), "")
+    shown_id = clip(guess, 80)
+    if LONG_LINE in rec:
+        return Rejected(n, shown_id if rec[0] != LONG_LINE else "",
+                        f"a line is longer than {LINE_LIMIT // (1024 * 1024)} MiB; the whole line is "
+                        "rejected as one row (its text was not read)")
+    if any(bad_bytes(c, self.encoding) for c in rec):
+        return Rejected(n, shown_id, f"undecodable bytes: the row is not valid {self.encoding_name} "
+                                     f"(the encoding read); fix the bytes or name the file's encoding "
+                                     "with --encoding")
+    if len(rec) > ncols and not any(c.strip() for c in rec[ncols:]):
+        rec = rec[:ncols]  # trailing delimiters
+    if len(rec) != ncols:
+        return Rejected(n, shown_id, f"row has {len(rec)} cells, the header has {ncols}")
+    i, cu, sv, pp, st, c, fr, rs, frm, rsm = self._get([*rec, ""])
+    i = i.strip()
+    if not i:
+        return Rejected(n, "", "id is empty")
+    shown_id = clip(i, 80)
+    lab = self._labels
+    created = _time(self, "created_at", c)
+    if created is None:
+        return Rejected(n, shown_id, f"{lab['created_at']} is empty")
+    if isinstance(created, str):
+        return Rejected(n, shown_id, created)
+    events: list[float | None] = []
+    for tf, mf, tv, mv in (("first_response_at", "first_response_minutes", fr, frm),
+                           ("resolved_at", "resolution_minutes", rs, rsm)):
+        t = _time(self, tf, tv)
+        if isinstance(t, str):
+            return Rejected(n, shown_id, t)
+        if t is None and mv.strip():
+            m = _minutes(self, mf, mv)
+            if isinstance(m, str):
+                return Rejected(n, shown_id, m)
+            t = created + m * 60.0
+        elif t is not None and t < created:
+            return Rejected(n, shown_id, f"{lab[tf]} precedes {lab['created_at']}")
+        events.append(t)
+    return TicketRow(n, i, cu.strip(), sv.strip(), pp.strip(), st.strip(), created, events[0], events[1])
+
+def _time(self: Any, f: str, v: str) -> float | str | None:
+    """Epoch seconds, None for an empty cell, or the rejection reason."""
+    if not v or v.isspace():
+        return None
+    try:
+        return parse_slow(v, self._fmt[f], self._tz)
+    except TimestampError as e:
+        return f"{self._labels[f]} {e}"
+
+def _minutes(self: Any, f: str, v: str) -> float | str:
+    s = v.strip()
+    try:
+        m = float(s.replace(",", ".")) if s.count(",") <= 1 and "." not in s else float(s)
+    except ValueError:
+        return f"{self._labels[f]} '{clip(s)}' is not a number of minutes"
+    if not 0 <= m < MAX_MINUTES:
+        return f"{self._labels[f]} '{clip(s)}' is not a plausible number of minutes"
+    return m
+

@@ -1,0 +1,173 @@
+"""Opening an export: the checks that concern the file as a whole.
+
+``open_export`` finds the file, its encoding, delimiter, header and preset,
+resolves the columns and the time zone, and raises ``InputError`` (exit 2)
+for anything that stops the whole file from being read. What it returns
+(``slactl.exports.reader.Export``) reads the rows.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+from datetime import tzinfo
+
+from slactl.errors import InputError
+from slactl.exports import presets as P
+from slactl.exports.collapse import collapsed_rows
+from slactl.exports.mapping import load_mapping
+from slactl.exports.reader import Export, Opener
+from slactl.exports.sniff import EVIDENCE_BYTES, SAMPLE_BYTES, choose_delimiter, detect_encoding, open_records
+from slactl.exports.timestamps import clip, zone
+
+SNAPSHOT_TIME = ("updated_at", "updated", "updated at", "sys_updated_at", "sys_updated_on")
+"""Headers of an event log's snapshot time column (the last snapshot of a ticket wins)."""
+
+
+def _resolve_columns(pre: P.Preset, header: list[str], path: str) -> dict[str, tuple[int, ...]]:
+    normed = [P.norm(h) for h in header]
+    indices: dict[str, tuple[int, ...]] = {}
+    for f, names in pre.columns.items():
+        ix = tuple(i for name in names for i, h in enumerate(normed) if h == P.norm(name))
+        if ix:
+            indices[f] = ix
+    if "updated_at" not in indices:
+        snap = next((i for name in SNAPSHOT_TIME for i, h in enumerate(normed) if h == name), None)
+        if snap is not None:
+            indices["updated_at"] = (snap,)
+    seen = _seen(header)
+    if pre.source is not None:
+        absent = [f"'{pre.labels[f]}' ({f})" for f in pre.columns if f not in indices]
+        if absent:
+            raise InputError(f"{path}: the mapping file {pre.source} names column(s) the export "
+                             f"does not have: {', '.join(absent)}. Columns seen: {seen}")
+    missing = [f for f in P.REQUIRED if f not in indices]
+    if missing:
+        want = ", ".join(f"{f} ('{pre.columns[f][0]}')" if f in pre.columns and pre.name != "generic" else f
+                         for f in missing)
+        raise InputError(f"{path}: required column(s) missing for the {pre.title} layout: {want}. "
+                         f"Columns seen: {seen}. Use --preset to choose another layout or "
+                         "--mapping FILE to name the columns")
+    return indices
+
+
+def _seen(header: list[str], limit: int = 25) -> str:
+    names = [clip(h.strip(), 40) for h in header]
+    shown = ", ".join(f"'{h}'" for h in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _zone_hint(name: str) -> str:
+    import difflib
+    from zoneinfo import available_timezones
+
+    zones = sorted(available_timezones())
+    by_fold = {z.casefold(): z for z in zones}
+    close = [by_fold[name.casefold()]] if name.casefold() in by_fold else difflib.get_close_matches(name, zones, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else "; use an IANA name such as Europe/Moscow or UTC"
+
+
+def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
+                encoding: str | None = None, mapping: str | None = None) -> Export:
+    """Open a ticket export for streaming; ``InputError`` if it cannot be read at all.
+
+    ``tz`` is the zone of naive timestamps; a mapping file's ``timezone`` applies
+    when ``tz`` is None or ``"UTC"`` (the default).
+    """
+    path = os.fspath(path)
+    preset = preset.strip().lower()
+    if preset not in P.PRESET_NAMES:
+        raise InputError(f"unknown preset '{preset}'; choose one of {', '.join(P.PRESET_NAMES[:-1])} "
+                         "(or give --mapping FILE)")
+    pre: P.Preset | None = None
+    if mapping is not None:
+        pre = load_mapping(os.fspath(mapping))
+    elif preset == "mapping":
+        raise InputError("preset 'mapping' needs a mapping file: give --mapping FILE")
+    elif preset != "auto":
+        pre = P.PRESETS[preset]
+    tz_name = tz or "UTC"
+    if pre is not None and pre.timezone and tz_name == "UTC":
+        tz_name = pre.timezone
+    try:
+        tzi = zone(tz_name)
+    except Exception:
+        src = f" (from {pre.source})" if pre is not None and pre.source and tz_name == pre.timezone else ""
+        raise InputError(f"unknown time zone '{tz_name}'{src}{_zone_hint(tz_name)}") from None
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(f"unknown encoding '{encoding}'; try utf-8, utf-8-sig, cp1251 or cp1252") from None
+
+    # the file itself
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a directory; give the path of a CSV export file")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = stat.S_IFREG  # the open below says what is wrong
+    if not stat.S_ISREG(mode):
+        # the export is read twice (sample, then stream): a pipe would block or lose its header
+        raise InputError(f"{path} is a pipe or device, not a file; save the export to a file first "
+                         "(e.g. ... > export.csv) and score that")
+    sample, more = _read_sample(path)
+    enc = encoding or detect_encoding(sample, path, more)
+
+    # the header
+    try:
+        text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=False)
+    except UnicodeError as e:  # e.g. --encoding utf-16 on a file without its BOM
+        raise InputError(f"{path} cannot be read as {enc} ({e}); check --encoding") from None
+    if not text.strip():
+        raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)")
+    delimiter = choose_delimiter(text, pre)
+    stream, reader, header = open_records(path, enc, delimiter)
+    try:
+        export = _export(path, pre, header, tz_name, tzi, enc, delimiter)
+        export.start(stream, reader)
+    except BaseException:
+        stream.close()
+        raise
+    return export
+
+
+def _read_sample(path: str) -> tuple[bytes, bytes]:
+    """The first block of the file (at least one line of it), and up to EVIDENCE_BYTES more
+    when the block has bytes above ASCII (for the UTF-8 decision)."""
+    try:
+        with open(path, "rb") as fb:
+            sample = fb.read(SAMPLE_BYTES)
+            while b"\n" not in sample and len(sample) < 16 * SAMPLE_BYTES:
+                block = fb.read(SAMPLE_BYTES)
+                if not block:
+                    break
+                sample += block
+            more = b"" if sample.isascii() else fb.read(EVIDENCE_BYTES)
+    except FileNotFoundError:
+        raise InputError(f"{path} does not exist; check the path of the export") from None
+    except PermissionError:
+        raise InputError(f"cannot read {path}: permission denied") from None
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
+    if not sample.strip(b" \t\r\n\x00") or sample in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)")
+    return sample, more
+
+
+def _export(path: str, pre: P.Preset | None, header: list[str], tz_name: str, tzi: tzinfo, enc: str,
+            delimiter: str, opener: Opener | None = None) -> Export:
+    """The Export for a header: preset recognised, columns resolved."""
+    if not any(h.strip() for h in header):
+        raise InputError(f"{path} has no header line; the first line must name the columns "
+                         f"({P.expected_text()})")
+    if pre is None:
+        pre = P.detect({P.norm(h) for h in header})
+        if pre is None:
+            raise InputError(f"{path}: no recognisable columns. Columns seen: {_seen(header)}. "
+                             f"Expected {P.expected_text()}. Use --preset NAME or --mapping FILE "
+                             f"(delimiter read as {delimiter!r}, encoding {enc})")
+    indices = _resolve_columns(pre, header, path)
+    export = Export(path, pre, tz_name, tzi, enc, delimiter, header, indices, opener)
+    export.collapser = collapsed_rows
+    return export

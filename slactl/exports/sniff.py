@@ -1,0 +1,282 @@
+"""Sniffing and decoding an export: encoding, delimiter, BOM, and the line stream.
+
+Nothing here changes process-wide state for longer than a read: the CSV field
+size limit is raised inside ``field_limit()`` and restored after, and no codec
+error handler is registered (undecodable bytes become lone surrogates through
+the built-in ``surrogateescape``).
+
+Two things make a record suspect, and both raise ``TextStream.suspect[0]`` so a
+clean file pays nothing for them: a byte the codec cannot decode (seen by a
+strict decoder that checks the raw bytes as they are read) and a line over
+``LINE_LIMIT``, which reaches the CSV parser as the one-cell record
+``LONG_LINE`` (the reader rejects it as one row).
+"""
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import functools
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from slactl.errors import InputError
+
+if TYPE_CHECKING:
+    from slactl.exports.presets import Preset
+
+SAMPLE_BYTES = 64 * 1024
+EVIDENCE_BYTES = 8 * 1024 * 1024  # read this far for UTF-8 evidence when the sample is unclear
+FIELD_LIMIT = 16 * 1024 * 1024  # characters in one cell; a runaway quote stops here
+LINE_LIMIT = 2 * 1024 * 1024  # characters in one physical line; a longer line is one rejected row
+LONG_LINE = "\x00slactl: line over the limit\x00"
+
+_find_mark = re.compile("[\udc80-\udcff\ufffd\x00]").search
+
+
+def has_marks(rec: list[str]) -> bool:
+    """Whether a record may hold an undecodable byte or the over-long-line marker."""
+    return _find_mark("\x00".join(rec)) is not None
+
+
+def bad_bytes(value: str, encoding: str) -> bool:
+    """Whether a cell holds bytes the codec could not decode."""
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        return True
+    return "\ufffd" in value and not _escapes(encoding)
+
+
+def _escapes(encoding: str) -> bool:
+    """Codecs whose errors ``surrogateescape`` can carry (every undecodable byte is >= 0x80)."""
+    return not codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+
+
+@contextlib.contextmanager
+def field_limit(limit: int = FIELD_LIMIT) -> Iterator[None]:
+    """Raise the csv module's cell size limit for the time of a read, then restore it."""
+    old = csv.field_size_limit()
+    if old >= limit:
+        yield
+        return
+    csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+# --------------------------------------------------------------------------- encoding
+
+def _utf8_evidence(data: bytes) -> tuple[int, int]:
+    """(valid non-ASCII characters, undecodable bytes) of ``data`` read as UTF-8."""
+    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(data, final=False)
+    bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return good, bad
+
+
+def detect_encoding(sample: bytes, path: str, more: bytes = b"") -> str:
+    """The codec of a file from its first bytes (BOM, UTF-8 validity, byte statistics).
+
+    ``more`` is further text of the file, read when the sample holds undecodable
+    UTF-8 but no valid non-ASCII character: a UTF-8 file with a few bad bytes stays
+    UTF-8 (its rows with bad bytes are rejected one by one).
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if sample.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise InputError(f"{path} is a spreadsheet, not CSV; save it as .xlsx (read directly) or CSV")
+    n = len(sample)
+    nul = sample.count(0)
+    if nul > n // 5:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > 3 * even and odd > n // 6:
+            return "utf-16-le"
+        if even > 3 * odd and even > n // 6:
+            return "utf-16-be"
+    controls = sum(sample.count(b) for b in range(32) if b not in (9, 10, 13))
+    if controls > max(8, n // 10):
+        raise InputError(f"cannot determine the text encoding of {path}: it looks like a binary "
+                         "file, not a CSV export; if it is text, name its encoding with --encoding")
+    if sample.isascii():
+        return "utf-8"
+    good, bad = _utf8_evidence(sample)
+    if bad and not good and more:
+        good, bad = _utf8_evidence(sample + more)
+    # Valid multi-byte UTF-8 is rare by chance in cp1251/cp1252 text (a lead byte must be
+    # followed by the right number of continuation bytes): where there is as much of it
+    # as there are bad bytes, the file is UTF-8 with a few damaged bytes.
+    if bad == 0 or good >= bad:
+        return "utf-8"
+    return _single_byte(sample)
+
+
+def _single_byte(sample: bytes) -> str:
+    # Cyrillic cp1251 is written in runs of high bytes (whole words),
+    # Western cp1252 has isolated accented letters between ASCII ones
+    n = len(sample)
+    high = adjacent = 0
+    prev_high = False
+    for i, b in enumerate(sample):
+        if b >= 0x80:
+            high += 1
+            if prev_high or (i + 1 < n and sample[i + 1] >= 0x80):
+                adjacent += 1
+            prev_high = True
+        else:
+            prev_high = False
+    if any(b in sample for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)) and 0x98 not in sample:
+        return "cp1251"  # bytes cp1252 does not define
+    if 0x98 in sample and not any(b in sample for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)):
+        return "cp1252"  # the one byte cp1251 does not define
+    return "cp1251" if adjacent * 2 > high else "cp1252"
+
+
+def encoding_name(enc: str) -> str:
+    """How reports name a codec: ``utf-8``, ``utf-8 with BOM``, ``cp1251``..."""
+    name = codecs.lookup(enc).name
+    return {"utf-8-sig": "utf-8 with BOM"}.get(name, name.replace("_", "-"))
+
+
+# --------------------------------------------------------------------------- delimiter
+
+def choose_delimiter(text: str, pre: Preset | None) -> str:
+    """The delimiter whose split of the header is the most recognisable."""
+    from slactl.exports import presets as P
+
+    best, best_score = "", 0
+    for d in (",", ";", "\t"):
+        try:
+            head = next((r for r in csv.reader(io.StringIO(text), delimiter=d) if r), [])
+        except csv.Error:
+            continue
+        names = {P.norm(h) for h in head}
+        s = P.score(pre, names) if pre is not None else P.best_score(names)
+        if s > best_score:
+            best, best_score = d, s
+    if best:
+        return best
+    first = text.split("\n", 1)[0]
+    counts = Counter({d: first.count(d) for d in (",", ";", "\t")})
+    d, c = counts.most_common(1)[0]
+    return d if c else ","
+
+
+# --------------------------------------------------------------------------- the stream
+
+class _Checked(io.RawIOBase):
+    """The file's bytes, checked by a strict decoder as they pass: the first undecodable
+    byte raises ``suspect[0]`` before any record holding it is parsed."""
+
+    def __init__(self, raw: io.RawIOBase | io.BufferedIOBase, encoding: str, suspect: list[int]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._check: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder(encoding)("strict")
+        self._suspect = suspect
+        self.consumed = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def,override]
+        n = self._raw.readinto(b) or 0
+        self.consumed += n
+        if self._check is not None:
+            try:
+                self._check.decode(bytes(memoryview(b)[:n]), final=n == 0)
+            except UnicodeDecodeError:
+                self._suspect[0] += 1
+                self._check = None  # one is enough: from here on every record is scanned
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class TextStream:
+    """An export's text, decoded; ``suspect[0]`` moves when a record may need a closer look."""
+
+    def __init__(self, raw: io.RawIOBase | io.BufferedIOBase, encoding: str) -> None:
+        self.encoding = encoding
+        self.suspect = [0]
+        self.long_lines = 0
+        self._checked = _Checked(raw, encoding, self.suspect)
+        errors = "surrogateescape" if _escapes(encoding) else "replace"
+        self.text = io.TextIOWrapper(io.BufferedReader(self._checked, 1 << 16), encoding=encoding,
+                                     errors=errors, newline="")
+
+    def position(self) -> int:
+        """Bytes read from the file so far (read-ahead included)."""
+        return self._checked.consumed
+
+    def close(self) -> None:
+        self.text.close()
+
+    def lines(self) -> Iterator[str]:
+        """The physical lines, none longer than ``LINE_LIMIT``: a longer one becomes the
+        line ``LONG_LINE`` (its text is skipped without being held in memory)."""
+        readline = self.text.readline
+        limit = LINE_LIMIT
+        for line in iter(functools.partial(readline, limit), ""):
+            if len(line) < limit or line[-1] in "\r\n":
+                yield line
+                continue
+            rest = readline(limit)
+            if not rest:  # exactly at the end of the file: not over the limit
+                yield line
+                return
+            while len(rest) == limit and rest[-1] not in "\r\n":
+                rest = readline(limit)
+            self.long_lines += 1
+            self.suspect[0] += 1
+            yield LONG_LINE + "\n"
+
+
+def open_text(path: str, encoding: str) -> TextStream:
+    """The export as text; ``InputError`` if it cannot be opened."""
+    try:
+        raw = open(path, "rb", buffering=0)  # noqa: SIM115 - TextStream.close closes it
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
+    return TextStream(raw, encoding)
+
+
+def open_records(path: str, encoding: str, delimiter: str) -> tuple[TextStream, Iterator[list[str]], list[str]]:
+    """Open the export; return its stream, a csv reader after the header, and the header ([] if none)."""
+    stream = open_text(path, encoding)
+    reader = csv.reader(stream.lines(), delimiter=delimiter)
+    header: list[str] = []
+    try:
+        with field_limit():
+            for rec in reader:
+                if rec:
+                    header = rec
+                    break
+    except csv.Error as e:
+        stream.close()
+        raise InputError(f"{path}: the header line cannot be read as CSV ({e})") from None
+    except Exception as e:
+        stream.close()
+        raise InputError(f"cannot read {path}: {e}") from None
+    if header == [LONG_LINE]:
+        stream.close()
+        raise InputError(f"{path}: the header line is longer than {LINE_LIMIT // (1024 * 1024)} MiB; "
+                         "this is not a ticket export")
+    return stream, reader, header
+
+
+def csv_reason(e: Exception) -> str:
+    """Why the csv module could not read a record, for a rejected row."""
+    msg = str(e)
+    if "field larger than field limit" in msg:
+        return (f"a cell is larger than {FIELD_LIMIT // (1024 * 1024)} MiB ({msg}); "
+                "a quote is probably unbalanced")
+    return f"not readable as CSV ({msg})"
