@@ -341,3 +341,40 @@ def test_without_history_the_notice_and_unpaused_clocks(case):
         if ref is not None:
             assert g["resolution"]["status"] == ref["resolution"]["status"]
             assert g["resolution"]["paused_minutes"] == 0 and g["resolution"]["paused"] is False
+
+
+def write_event_log(path: Path, tickets: list[dict]) -> int:
+    """The tickets as an event log: a row with its first status, then one row per status
+    change in time order, every row carrying the ticket's final fields. Returns the row count."""
+    rows = []
+    for t in tickets:
+        ordered = sorted(t["changes"], key=lambda c: c[0])
+        snaps = [(at, to) for at, to, _ in ordered]
+        first = ordered[0][2] if ordered and ordered[0][2] else "new"
+        # the first status at creation, or, when the first change is no later, just before it
+        snaps.insert(0, (min(t["created"], ordered[0][0]) if ordered else t["created"], first))
+        for at, status in snaps:
+            rows.append([t["id"], t["customer"], t["priority"], iso(t["created"]), iso(t["fr"]),
+                         iso(t["resolved"]), status, iso(at)])
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "customer", "priority", "created_at", "first_response_at", "resolved_at", "status",
+                    "updated_at"])
+        w.writerows(rows)
+    return len(rows)
+
+
+def test_event_log_snapshots_are_the_history(case):
+    ws, tmp, tickets, as_of, _ = case
+    # "new" is no status of the history: a ticket whose history has no `from` starts in it,
+    # which pauses nothing, as an unknown first status does
+    n_rows = write_event_log(tmp / "event_log.csv", tickets)
+    out, err = run_score(ws, tmp / "event_log.csv")
+    assert out["rows"] == n_rows == out["scored"] + len(out["rejected"]) + out["collapsed"]
+    assert out["scored"] == len(tickets) and [t["id"] for t in out["tickets"]] == [t["id"] for t in tickets]
+    assert "no status history" not in err and out["notes"] == []
+    problems = compare(tickets, out, as_of)
+    assert not problems, f"{len(problems)} disagreement(s), first ones:\n  " + "\n  ".join(problems[:20])
+    # --history wins over the snapshots
+    with_history, _ = run_score(ws, tmp / "event_log.csv", "--history", str(tmp / "sorted.csv"))
+    assert [t["resolution"] for t in with_history["tickets"]] == [t["resolution"] for t in out["tickets"]]
