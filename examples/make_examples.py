@@ -471,6 +471,100 @@ def make_servicenow(out: str, rnd: random.Random) -> None:
     write_csv(os.path.join(out, "servicenow.csv"), header, rows, newline="\n")
 
 
+# -- status histories: a Jira issue history, a ServiceNow event log -------------------------
+
+def status_story(rnd: random.Random, t: Ticket, names: dict[str, str]) -> list[tuple[datetime, str, str]]:
+    """The ticket's status changes (instant, from, to) consistent with its export row: a reply
+    starts the work, some tickets wait on the customer for a while, a few are resolved too
+    early and reopened, resolved tickets are closed four days later. ``names`` spells the
+    states (new, work, wait, solved, reopened, closed) as the desk does."""
+    out: list[tuple[datetime, str, str]] = []
+    status = names["new"]
+
+    def change(at: datetime, to: str) -> None:
+        nonlocal status
+        out.append((at.replace(microsecond=0), status, to))
+        status = to
+
+    if t.first_response is None:
+        return out
+    change(t.first_response, names["work"])
+    end = t.resolved or AS_OF
+    room = (end - t.first_response).total_seconds()
+    if t.state == "pending":
+        change(t.first_response + timedelta(seconds=room * rnd.uniform(0.2, 0.8)), names["wait"])
+        return out
+    if t.resolved is not None and room > 3600 and rnd.random() < 0.12:  # resolved too early, reopened
+        early = t.first_response + timedelta(seconds=room * rnd.uniform(0.2, 0.4))
+        change(early, names["solved"])
+        change(early + timedelta(seconds=room * rnd.uniform(0.1, 0.3)), names["reopened"])
+        change(out[-1][0] + timedelta(minutes=rnd.randint(5, 90)), names["work"])
+    elif room > 7200 and rnd.random() < 0.4:  # waits on the customer for a while
+        a = rnd.uniform(0.1, 0.5)
+        change(t.first_response + timedelta(seconds=room * a), names["wait"])
+        change(t.first_response + timedelta(seconds=room * rnd.uniform(a + 0.1, 0.9)), names["work"])
+    if t.resolved is not None:
+        change(t.resolved, names["solved"])
+        if t.state == "closed":
+            change(t.resolved + timedelta(days=4), names["closed"])
+    return out
+
+
+JIRA_STATES = {"new": "Waiting for support", "work": "In Progress", "wait": "Waiting for customer",
+               "solved": "Resolved", "reopened": "Reopened", "closed": "Closed"}
+
+
+def jira_stamp(dt: datetime) -> str:
+    """The issue-history export's layout: ISO 8601 with milliseconds and a +0000 offset."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+
+
+def make_jira_history(out: str, rnd: random.Random) -> None:
+    """The status history of the tickets in jira.csv, in the shape of a Jira issue-history
+    export (one row per changed field, sorted by issue), other fields mixed in."""
+    tickets = population(random.Random(SEED + 3), 260)  # exactly jira.csv's tickets
+    header = ["issue_id", "issue_key", "author", "created_date", "field", "field_type", "from", "from_string",
+              "to", "to_string"]
+    ids = {name: str(10000 + i) for i, name in enumerate(JIRA_STATES.values())}
+    rows = [["30990", "ITSD-1190", "olga.smirnova", jira_stamp(datetime(2025, 12, 1, 9, 0, tzinfo=UTC)),
+             "status", "jira", ids["Waiting for support"], "Waiting for support", ids["In Progress"],
+             "In Progress"]]  # an issue deleted since: not in the export
+    for t in tickets:
+        key, issue, who = f"ITSD-{1200 + t.n}", str(31000 + t.n), t.agent.lower().replace(" ", ".")
+        changes = [(at, "status", ids[a], a, ids[b], b) for at, a, b in status_story(rnd, t, JIRA_STATES)]
+        changes.append((t.created + timedelta(minutes=rnd.randint(1, 20)), "assignee", "", "", who, t.agent))
+        if rnd.random() < 0.15:
+            changes.append((t.created + timedelta(minutes=rnd.randint(20, 300)), "priority", "3", "Medium",
+                            "2", "High"))
+        for at, field_, a_id, a, b_id, b in sorted(changes, key=lambda c: c[0]):
+            rows.append([issue, key, who, jira_stamp(at), field_, "jira", a_id, a, b_id, b])
+    write_csv(os.path.join(out, "jira-history.csv"), header, rows)
+
+
+def make_servicenow_event_log(out: str, rnd: random.Random) -> None:
+    """A ServiceNow incident event log: one row per update of an incident, all incidents
+    interleaved in update order; the status column across an incident's rows is its history."""
+    tickets = population(rnd, 60, carry_over=0)
+    names = {"new": "New", "work": "In Progress", "wait": "On Hold", "solved": "Resolved",
+             "reopened": "In Progress", "closed": "Closed"}
+    prio = {"P1": "1 - Critical", "P2": "2 - High", "P3": "3 - Moderate", "P4": "4 - Low"}
+    companies = {"acme": "ACME Corporation", "globex": "Globex Corporation", "initech": "Initech LLC",
+                 "umbrella": "Umbrella Pharma"}
+    fmt = "%Y-%m-%d %H:%M:%S"
+    header = ["number", "company", "priority", "state", "opened_at", "resolved_at", "sys_updated_on",
+              "sys_updated_by", "short_description"]
+    events = []
+    for t in tickets:
+        base = [f"INC00{31000 + t.n}", companies.get(t.customer, t.customer), prio[t.priority]]
+        snaps = [(t.created, "New")] + [(at, to) for at, _, to in status_story(rnd, t, names)]
+        for at, state in snaps:
+            resolved = t.resolved if t.resolved is not None and at >= t.resolved else None
+            events.append((at, [*base, state, naive(t.created, UTC, fmt), naive(resolved, UTC, fmt),
+                                naive(at, UTC, fmt), t.agent.lower().replace(" ", "."), t.subject]))
+    events.sort(key=lambda e: e[0])
+    write_csv(os.path.join(out, "servicenow-event-log.csv"), header, [row for _, row in events], newline="\n")
+
+
 # -- a home-grown desk that needs a mapping file ---------------------------------------------
 
 def make_custom(out: str, rnd: random.Random) -> None:
@@ -494,10 +588,11 @@ def make_custom(out: str, rnd: random.Random) -> None:
 def main(argv: list[str]) -> int:
     out = argv[1] if len(argv) > 1 else HERE
     os.makedirs(out, exist_ok=True)
-    for i, make in enumerate((make_generic, make_generic_cp1251, make_zendesk, make_jira, make_freshdesk,
-                              make_servicenow, make_custom)):
+    makers = (make_generic, make_generic_cp1251, make_zendesk, make_jira, make_freshdesk, make_servicenow,
+              make_custom, make_jira_history, make_servicenow_event_log)
+    for i, make in enumerate(makers):
         make(out, random.Random(SEED + i))  # one stream per file: editing one leaves the others alone
-    print(f"wrote 7 exports to {out}")
+    print(f"wrote {len(makers)} files to {out}")
     return 0
 
 

@@ -514,3 +514,24 @@ def test_shared_clock_agrees_with_fresh_clock(cal, a, length):
     shared.cumulative(far_before)
     assert shared.open_seconds(a, a + length) == pytest.approx(got, abs=1e-6)
     assert BusinessClock(cal).open_seconds(a, a + length) == pytest.approx(got, abs=1e-6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([MSK, MSK_RU, whole_week("Europe/Berlin"), CALENDAR_24X7]),
+       st.integers(0, 400 * DAY), st.integers(0, 9 * DAY))
+def test_open_intervals_add_up_to_open_seconds_and_are_open(cal, offset, length):
+    start = msk(2025, 12, 1) + offset
+    end = start + length
+    clock = clock_for(cal)
+    ivs = clock.open_intervals(start, end)
+    assert abs(sum(b - a for a, b in ivs) - ref_open(cal, start, end)) < 1e-6
+    assert all(start <= a < b <= end for a, b in ivs)
+    assert all(b1 < a2 for (_, b1), (a2, _) in zip(ivs, ivs[1:]))  # separated by closed time
+
+
+def test_day_spans_say_why():
+    c = clock_for(MSK_RU)
+    assert c.day_spans(date(2026, 1, 1)) == ((), "holiday")
+    assert c.holiday_name(date(2026, 1, 7)) and c.holiday_name(date(2026, 1, 12)) is None
+    assert c.day_spans(date(2025, 11, 1))[1] == "workday"
+    assert c.day_spans(date(2026, 3, 11)) == (LUNCH, "hours")

@@ -274,30 +274,58 @@ class BusinessClock:
             self._lib_days[year] = got
         return got
 
+    def day_spans(self, d: date) -> tuple[tuple[Span, ...], str]:
+        """The open spans of local date ``d`` and why: ``"hours"`` (its weekday's),
+        ``"workday"`` (a closed day made a working day) or ``"holiday"`` (closed)."""
+        cal = self.calendar
+        lib_hol, lib_work = self._library_days(d.year)
+        if d in cal.workdays:
+            return self._workday_spans, "workday"
+        if d in cal.holiday_dates:
+            return (), "holiday"
+        if d in lib_work:
+            return self._workday_spans, "workday"
+        if d in lib_hol:
+            return (), "holiday"
+        return self._week[d.weekday()], "hours"
+
+    def holiday_name(self, d: date) -> str | None:
+        """The name of the public holiday on ``d`` (None for the calendar's own extra dates)."""
+        cal = self.calendar
+        if d in cal.holiday_dates or not cal.holiday_country:
+            return None
+        import holidays  # lazy: ~45 ms to import
+
+        name = holidays.country_holidays(cal.holiday_country, subdiv=cal.holiday_subdivision,
+                                         years=d.year).get(d)
+        return str(name) if name else None
+
+    def open_intervals(self, start: float, end: float) -> list[tuple[float, float]]:
+        """The open stretches inside ``[start, end]``, in order."""
+        if end <= start or self._closed_forever:
+            return []
+        self.cumulative(start)
+        self.cumulative(end)  # both inside the built range now
+        starts, lens = self._starts, self._lens
+        out = []
+        i = max(1, bisect_right(starts, start) - 1)
+        while i < len(starts) and starts[i] < end:
+            a, b = max(starts[i], start), min(starts[i] + lens[i], end)
+            if b > a:
+                out.append((a, b))
+            i += 1
+        return out
+
     def _year_intervals(self, year: int) -> list[tuple[float, float]]:
         """Open intervals (UTC epoch floats) of the local dates of ``year``, sorted, merged."""
-        cal = self.calendar
         tz = self._tz
-        week = self._week
-        wd_spans = self._workday_spans
-        lib_hol, lib_work = self._library_days(year)
-        own_hol = cal.holiday_dates
-        own_work = cal.workdays
         deltas: dict[int, timedelta] = {}
         out: list[tuple[float, float]] = []
         d = date(year, 1, 1)
         one = timedelta(days=1)
+        day_spans = self.day_spans
         while d.year == year:
-            if d in own_work:
-                spans = wd_spans
-            elif d in own_hol:
-                spans = ()
-            elif d in lib_work:
-                spans = wd_spans
-            elif d in lib_hol:
-                spans = ()
-            else:
-                spans = week[d.weekday()]
+            spans = day_spans(d)[0]
             if spans:
                 midnight = datetime(d.year, d.month, d.day, tzinfo=tz)
                 for s, e in spans:
@@ -343,6 +371,15 @@ class _WallClock(BusinessClock):
 
     def due(self, start: float, seconds: float) -> float | None:
         return start + seconds if seconds > 0 else start
+
+    def day_spans(self, d: date) -> tuple[tuple[Span, ...], str]:
+        return ((0, DAY),), "hours"
+
+    def holiday_name(self, d: date) -> str | None:
+        return None
+
+    def open_intervals(self, start: float, end: float) -> list[tuple[float, float]]:
+        return [(start, end)] if end > start else []
 
 
 _BY_ID: dict[int, tuple[Calendar, BusinessClock]] = {}

@@ -1,0 +1,96 @@
+"""``slactl explain``: find one ticket in an export (and its status history) and build its
+receipt. Kept apart from the CLI, like ``scorerun``, so it can be driven without Typer."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from slactl.core.matching import agreement_zone
+from slactl.core.model import Workspace
+from slactl.core.pauses import Change, from_snapshots
+from slactl.core.receipt import Receipt, build_receipt
+from slactl.core.scoring import Scorer
+from slactl.core.tickets import Rejected, TicketRow
+from slactl.errors import InputError
+from slactl.exports.history import History, HistoryRow
+from slactl.exports.reader import Export, RepeatedIds
+
+SUGGEST_FROM = 200_000  # ids kept to suggest a close one when the ticket is not found
+
+
+@dataclass(slots=True)
+class Explained:
+    receipt: Receipt
+    export: str
+    history: str | None  # where the status history came from (a file, the event log's snapshots)
+    history_rejected: list[Rejected] = field(default_factory=list)  # the ticket's unreadable history rows
+    notes: list[str] = field(default_factory=list)
+
+
+def explain_ticket(ws: Workspace, source: Export, ticket_id: str, as_of: float,
+                   history: History | None = None) -> Explained:
+    """The receipt of ``ticket_id``; ``InputError`` when the export does not hold it."""
+    row = _find(source, ticket_id.strip())
+    changes: list[Change] | None = None
+    rejected: list[Rejected] = []
+    origin = None
+    if history is not None:
+        changes = []
+        for item in history:
+            if isinstance(item, HistoryRow):
+                if item.ticket == row.id:
+                    changes.append(Change(item.at, item.to, item.before))
+            elif item.id == row.id:
+                rejected.append(item)
+        origin = history.path
+    elif row.snapshots and any(t is not None for t, _ in row.snapshots):
+        changes = from_snapshots(row.snapshots)
+        origin = f"the snapshots of {source.path} (an event log)"
+    scorer = Scorer(ws, as_of, has_first_response=source.has_first_response,
+                    has_resolution=source.has_resolution, history=origin is not None)
+    result = scorer.score(row, changes or None)
+    ag = result.match.agreement
+    zone = ZoneInfo(agreement_zone(ws, ag) if ag is not None else source.timezone)
+    receipt = build_receipt(result, as_of, zone, has_first_response=source.has_first_response,
+                            has_resolution=source.has_resolution)
+    notes = []
+    if scorer.pauses_not_applied:
+        notes.append(f"no status history: pauses in {', '.join(sorted(scorer.pauses_not_applied))} not applied "
+                     "(give --history FILE)")
+    return Explained(receipt, source.path, origin, rejected, notes)
+
+
+def _find(source: Export, wanted: str) -> TicketRow:
+    """The ticket's row (its last snapshot in an event log), or an InputError saying why not."""
+    try:
+        return _scan(source, wanted)
+    except RepeatedIds:
+        source.collapse = True
+        return _scan(source, wanted)
+
+
+def _scan(source: Export, wanted: str) -> TicketRow:
+    seen: list[str] = []
+    folded = wanted.casefold()
+    loose: TicketRow | None = None
+    reasons: list[str] = []
+    n = 0
+    for item in source:
+        if isinstance(item, TicketRow):
+            n += 1
+            if item.id == wanted:
+                return item
+            if loose is None and item.id.casefold() == folded:
+                loose = item
+            if len(seen) < SUGGEST_FROM:
+                seen.append(item.id)
+        elif item.id == wanted:
+            reasons.append(f"row {item.row}: {item.reason}")
+    if loose is not None:
+        return loose
+    if reasons:
+        raise InputError(f"ticket '{wanted}' is in {source.path} but its row was rejected: {'; '.join(reasons)}")
+    close = difflib.get_close_matches(wanted, seen, n=3)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise InputError(f"ticket '{wanted}' is not in {source.path} ({n} tickets read){hint}")
