@@ -43,19 +43,27 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
             from slactl import parallel
 
             done = None
-            try:
-                if (history is None and not source.collapse and parallel.worth_it(source)
-                        and (summary_only or hasattr(reporter, "merge"))):
-                    done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter, update)
-                if done is None:
-                    done = _one_pass(source, make_scorer(), reporter, summary_only, update, history)
-            except RepeatedIds:
-                source.collapse = True
+            from slactl.exports.historyjoin import OutOfOrder
+
+            for _ in range(3):  # at most: an event log found, then a history out of order
+                try:
+                    if (done is None and history is None and not source.collapse and parallel.worth_it(source)
+                            and (summary_only or hasattr(reporter, "merge"))):
+                        done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter,
+                                                       update)
+                    if done is None:
+                        done = _one_pass(source, make_scorer(), reporter, summary_only, update, history)
+                    break
+                except RepeatedIds:
+                    source.collapse = True
+                    if history is not None:
+                        history.restart()
+                except OutOfOrder:
+                    assert history is not None
+                    history.restart(indexed=True)
+                done = None
                 rewind()
-                if history is not None:
-                    history.restart()
                 reporter = reporter_cls(target, meta)
-                done = _one_pass(source, make_scorer(), reporter, summary_only, update, history)
         scorer, meta.rows, meta.rejected = done
         meta.collapsed = source.collapsed
         meta.rows += meta.collapsed
@@ -135,6 +143,8 @@ def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
                 tally(item, found)  # type: ignore[arg-type]
             else:
                 emit(score(item, found))  # type: ignore[arg-type]
+    if history is not None:
+        history.drain()  # may still find the history out of order
     return scorer, n, rejected
 
 

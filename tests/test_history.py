@@ -167,3 +167,31 @@ def test_table_shows_median_paused_time_and_the_history_line(run_line, workspace
     assert "paused med" in result.stdout
     assert "3 status changes, 0 reopens, 0 for tickets not in the export, 0 rejected; matched in one pass" \
         in result.stdout
+
+
+def test_disorder_found_late_starts_again_through_the_index(run_line, workspace, tmp_path):
+    """The order guessed from the first records holds for 1,500 tickets, then one ticket's rows
+    come back out of order: the report (streamed JSON) starts again, matched by the index."""
+    n = 1600
+    export = ["id,customer,priority,created_at,first_response_at,resolved_at"]
+    rows = []
+    for i in range(1, n + 1):
+        export.append(f"T-{i},acme,P3,2026-11-02T09:00:00+03:00,,")
+        rows.append(f"T-{i},2026-11-02T10:00:00+03:00,status,open,pending")
+    late = rows.pop(4)  # T-5's rows after all the others
+    e = write(tmp_path, "e.csv", "\n".join(export) + "\n")
+    good = write(tmp_path, "sorted.csv", "ticket_id,changed_at,field,from,to\n" + "\n".join(rows[:4] + [late] + rows[4:]) + "\n")
+    bad = write(tmp_path, "late.csv", "ticket_id,changed_at,field,from,to\n" + "\n".join(rows + [late]) + "\n")
+    result, sorted_out = score(run_line, workspace, e, "--history", str(good))
+    assert sorted_out["history"]["matched_by"] == "sorted"
+    result, late_out = score(run_line, workspace, e, "--history", str(bad))
+    assert result.exit_code == 0 and late_out["history"]["matched_by"] == "indexed"
+    assert "matched through an on-disk index instead" in result.stderr
+    assert late_out["tickets"] == sorted_out["tickets"] and len(late_out["tickets"]) == n
+    assert late_out["history"]["status_changes"] == n and late_out["history"]["unknown_ticket_rows"] == 0
+    # the export in another order than the history: the same
+    flipped = write(tmp_path, "flipped.csv", "\n".join([export[0]] + export[:0:-1]) + "\n")
+    result, flipped_out = score(run_line, workspace, flipped, "--history", str(good))
+    assert flipped_out["history"]["matched_by"] == "indexed"
+    assert {t["id"]: t["resolution"] for t in flipped_out["tickets"]} == \
+        {t["id"]: t["resolution"] for t in sorted_out["tickets"]}

@@ -20,6 +20,7 @@ The rules, as the README states them:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import NamedTuple, Protocol
 
 __all__ = [
@@ -42,7 +43,15 @@ class Clock(Protocol):
 
 def status_key(name: str) -> str:
     """How status names compare: trimmed, case-insensitive."""
-    return name.strip().casefold()
+    key = _KEYS.get(name)
+    if key is None:
+        key = name.strip().casefold()
+        if len(_KEYS) < 10_000:  # a history repeats a few status names millions of times
+            _KEYS[name] = key
+    return key
+
+
+_KEYS: dict[str, str] = {}
 
 
 class Change(NamedTuple):
@@ -87,6 +96,8 @@ class PauseTerms(NamedTuple):
 
 
 NO_PAUSES = PauseTerms()
+_AT = itemgetter(0)  # Change.at
+_SEGMENT = Segment._make  # a C-level constructor: timelines are built once per ticket
 
 
 def from_snapshots(snapshots: Iterable[tuple[float | None, str]]) -> list[Change]:
@@ -98,16 +109,18 @@ def from_snapshots(snapshots: Iterable[tuple[float | None, str]]) -> list[Change
 
 def timeline(created: float, changes: Iterable[Change]) -> list[Segment]:
     """The status segments from ``created`` on; the last one never ends."""
-    ordered = sorted(changes, key=lambda c: c.at)  # stable: ties keep the order given
+    ordered = sorted(changes, key=_AT)  # stable: ties keep the order given
     first = ordered[0].before if ordered else None
     status = first.strip() if first and first.strip() else ""
     segments: list[Segment] = []
+    add, seg, key = segments.append, _SEGMENT, status_key
     start = created
-    for change in ordered:
-        at = change.at if change.at > created else created
-        segments.append(Segment(start, at, status, status_key(status)))
-        start, status = at, change.to.strip()
-    segments.append(Segment(start, INF, status, status_key(status)))
+    for at, to, _ in ordered:
+        if at < created:
+            at = created
+        add(seg((start, at, status, key(status))))
+        start, status = at, to.strip()
+    add(seg((start, INF, status, key(status))))
     return segments
 
 
@@ -193,6 +206,9 @@ def ticket_pauses(clock: Clock, terms: PauseTerms, created: float, changes: Iter
     out = []
     for metric, stop in (("first_response", fr_stop), ("resolution", res_stop)):
         pause = terms.pauses(metric)
+        if not pause and metric == "first_response":  # nothing to remove: the common case
+            out.append(MetricPauses([], 0.0, False))
+            continue
         removed = removed_intervals(segments, pause, terms.resolved if metric == "resolution" else None)
         end = as_of if stop is None else stop
         out.append(MetricPauses(removed, paused_seconds(clock, created, end, removed) if end > created else 0.0,

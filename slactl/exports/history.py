@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import os
+from operator import itemgetter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,9 +26,9 @@ from slactl.exports.opening import _seen, _zone_hint
 from slactl.exports.reader import SAMPLE_RECORDS, _first
 from slactl.exports.sniff import EVIDENCE_BYTES, LINE_LIMIT, LONG_LINE, SAMPLE_BYTES, bad_bytes, csv_reason, \
     detect_encoding, field_limit, open_records
-from slactl.exports.historypresets import PRESET_NAMES, PRESETS, REQUIRED, HistoryPreset, detect, \
+from slactl.exports.historypresets import FIELDS, PRESET_NAMES, PRESETS, REQUIRED, HistoryPreset, detect, \
     expected, load_history_mapping
-from slactl.exports.presets import is_null, norm
+from slactl.exports.presets import NULL_MARKERS, is_null, norm
 from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
 
 @dataclass(slots=True)
@@ -59,6 +60,7 @@ class History:
         self._indices = indices
         self._ncols = len(header)
         self._fmt: ColumnFormat | None = None
+        self.sample_ids: list[str] = []  # ticket ids of the first records, in file order (runs once)
         self._suspect = [0]  # moves when a record may hold undecodable bytes (see sniff.TextStream)
 
     def _records(self) -> tuple[Any, Iterator[list[str]]]:
@@ -70,11 +72,16 @@ class History:
         """Decide the changed_at column's layout from the first records."""
         f, reader = self._records()
         get = _first(self._indices["changed_at"])
+        get_id = _first(self._indices["ticket_id"])
         values: list[str] = []
+        ids = self.sample_ids
         try:
             for rec in _limited(reader):
                 if len(rec) == self._ncols:
                     values.append(get(rec))
+                    ticket = get_id(rec).strip()
+                    if not ids or ids[-1] != ticket:
+                        ids.append(ticket)
                 if len(values) >= SAMPLE_RECORDS:
                     break
         except Exception:  # an unreadable record: the row loop reports it
@@ -86,73 +93,81 @@ class History:
         label = self.columns["changed_at"]
         self.warnings.extend(f"{label}: {n}" for n in self._fmt.notes)
 
-    def ticket_ids(self) -> Iterator[str]:
-        """The ticket id of every readable record, in file order (for the sortedness check)."""
-        f, reader = self._records()
-        get = _first(self._indices["ticket_id"])
-        ncols = self._ncols
-        try:
-            while True:
-                try:
-                    for rec in _limited(reader):
-                        if len(rec) == ncols:
-                            yield get(rec).strip()
-                    return
-                except csv.Error:
-                    continue
-        except Exception:
-            return
-        finally:
-            f.close()
-
     def __iter__(self) -> Iterator[HistoryRow | Rejected]:
         f, reader = self._records()
         return self._rows(f, reader)
 
     def _rows(self, f: Any, reader: Iterator[list[str]]) -> Iterator[HistoryRow | Rejected]:
+        """The row loop: a strict fast path for clean records, ``_row`` for anything else."""
         ix = self._indices
         get_id, get_at, get_to = (_first(ix[k]) for k in ("ticket_id", "changed_at", "to"))
         get_field = _first(ix["field"]) if "field" in ix else None
         get_from = _first(ix["from"]) if "from" in ix else None
+        ncols = self._ncols
+        # one getter for (ticket, changed_at, to, from, field); absent fields read an appended ""
+        single = all(len(ix.get(k, ())) <= 1 for k in FIELDS)
+        fast = itemgetter(*[ix[k][0] if k in ix else ncols for k in ("ticket_id", "changed_at", "to", "from",
+                                                                      "field")]) if single else None
         pre = self._preset
         wanted, contains = pre.status_fields, pre.field_contains
+        has_field = "field" in ix
         assert self._fmt is not None
         parse = self._fmt.parse
-        ncols = self._ncols
+        suspect = self._suspect
+        nulls = NULL_MARKERS
+        row_cls = HistoryRow
+        explain = self._row
         n = 0
         last_line = -1
-        try:
-            while True:
-                try:
-                    for rec in _limited(reader):
-                        if not rec:
-                            continue
-                        n += 1
-                        if len(rec) > ncols and not "".join(rec[ncols:]).strip():
-                            del rec[ncols:]
-                        if get_field is not None:
-                            name = get_field(rec) if len(rec) == ncols else ""
-                            key = name.strip().casefold()
-                            if len(rec) == ncols and not (
-                                    key in wanted or (contains and ("state" in key or "status" in key))):
-                                self.ignored += 1
+        with field_limit():
+            try:
+                while True:
+                    try:
+                        for rec in reader:
+                            if not rec:
                                 continue
-                        yield self._row(n, rec, get_id, get_at, get_to, get_from, parse)
-                    return
-                except csv.Error as e:
-                    n += 1
-                    line = getattr(reader, "line_num", 0)
-                    if line == last_line:
-                        yield Rejected(n, "", f"{csv_reason(e)}; the rest of the file could not be read")
+                            n += 1
+                            if len(rec) > ncols and not "".join(rec[ncols:]).strip():
+                                del rec[ncols:]
+                            if fast is not None and len(rec) == ncols and not suspect[0]:
+                                rec.append("")
+                                ticket, at, to, before, name = fast(rec)
+                                if has_field:
+                                    key = name.strip().casefold()
+                                    if not (key in wanted or (contains and ("state" in key or "status" in key))):
+                                        self.ignored += 1
+                                        continue
+                                ticket, to, before = ticket.strip(), to.strip(), before.strip()
+                                try:
+                                    if not ticket or to.lower() in nulls:
+                                        raise ValueError
+                                    yield row_cls(n, ticket, parse(at), to,
+                                                  None if before.lower() in nulls else before)
+                                    continue
+                                except Exception:
+                                    del rec[ncols:]
+                            elif get_field is not None and len(rec) == ncols:
+                                key = get_field(rec).strip().casefold()
+                                if not (key in wanted or (contains and ("state" in key or "status" in key))):
+                                    self.ignored += 1
+                                    continue
+                            yield explain(n, rec, get_id, get_at, get_to, get_from, parse)
                         return
-                    last_line = line
-                    yield Rejected(n, "", csv_reason(e))
-                except Exception as e:  # a read error
-                    n += 1
-                    yield Rejected(n, "", f"could not read the rest of the file ({e}); nothing after this was read")
-                    return
-        finally:
-            f.close()
+                    except csv.Error as e:
+                        n += 1
+                        line = getattr(reader, "line_num", 0)
+                        if line == last_line:
+                            yield Rejected(n, "", f"{csv_reason(e)}; the rest of the file could not be read")
+                            return
+                        last_line = line
+                        yield Rejected(n, "", csv_reason(e))
+                    except Exception as e:  # a read error
+                        n += 1
+                        yield Rejected(n, "", f"could not read the rest of the file ({e}); "
+                                              "nothing after this was read")
+                        return
+            finally:
+                f.close()
 
     def _row(self, n: int, rec: list[str], get_id: Any, get_at: Any, get_to: Any, get_from: Any,
              parse: Any) -> HistoryRow | Rejected:

@@ -5,9 +5,9 @@ Two ways, chosen before scoring (README "Pauses and status history"):
 * **sorted**: when the history lists each ticket's rows together and the
   tickets in ascending order of their ids (as text, or with numbers compared as
   numbers: ``T-9`` before ``T-10``), it is read once, in step with the export,
-  one ticket's rows at a time. The export must list its tickets in the same
-  order; a ticket that is out of that order makes the rest of the run switch to
-  the index below (said in the run's notes).
+  one ticket's rows at a time. The order is guessed from the history's first
+  records and checked on every ticket of both files; at the first ticket out of
+  order the run starts again through the index below (said in the run's notes).
 * **indexed**: otherwise the history is copied once into an on-disk SQLite
   file (standard library ``sqlite3``, in the temporary directory, removed
   afterwards) and each ticket's rows are looked up by id.
@@ -20,20 +20,29 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slactl.core.pauses import Change
 from slactl.exports.history import History, HistoryRow, HistoryStats
 from slactl.exports.reader import Rejected
 
+if TYPE_CHECKING:
+    import sqlite3
+
 _DIGITS = re.compile(r"(\d+)")
 Key = Callable[[str], Any]
+_CHANGE = Change._make
+
+
+_ONE_NUMBER = re.compile(r"(\D*)(\d+)\Z").match
 
 
 def _natural(ticket: str) -> tuple[list[object], str]:
+    m = _ONE_NUMBER(ticket)  # the common shape (PREFIX-123, 123): the same key, faster
+    if m is not None:
+        return [m[1], int(m[2]), ""], ticket
     parts: list[object] = _DIGITS.split(ticket)
     for i in range(1, len(parts), 2):
         parts[i] = int(parts[i])  # type: ignore[call-overload]
@@ -68,29 +77,51 @@ def ticket_order(ids: Iterator[str]) -> Key | None:
     return _plain if plain_ok else _natural
 
 
+class OutOfOrder(Exception):
+    """Raised by ``changes`` when the files turn out not to share one ticket order: the caller
+    reads the export again after ``restart(indexed=True)`` (see ``slactl.scorerun``)."""
+
+
 class HistoryLookup:
     """``changes(ticket_id)`` for each export ticket in export order; then ``finish()``."""
 
     def __init__(self, history: History, *, index_dir: str | None = None) -> None:
         self.history = history
-        self.stats = HistoryStats(history.path, history.preset)
         self.notes: list[str] = []
         self._index_dir = index_dir
-        self._key = ticket_order(history.ticket_ids())
+        self._key = ticket_order(iter(history.sample_ids))
         self._db: sqlite3.Connection | None = None
         self._tmp: str | None = None
         self._hits: list[tuple[str]] = []
-        self._merged_rows = 0
+        self._indexed: tuple[int, list[Rejected]] = (0, [])
+        self.stats = HistoryStats(history.path, history.preset)
+        self.restart(indexed=self._key is None)
+
+    def restart(self, indexed: bool = False) -> None:
+        """From the top again: the export is read again (an event log, or out of order)."""
+        if indexed and self._key is not None:
+            self.notes.append("the history is not sorted by ticket in the export's order: "
+                              "matched through an on-disk index instead")
+        if indexed:
+            self._key = None
+        self.stats = HistoryStats(self.history.path, self.history.preset)
+        self.history.ignored = 0
         if self._key is None:
             self.stats.method = "indexed"
-            self._build_index()
+            if self._db is None:
+                self._build_index()
+            else:
+                self._flush_hits()
+                self._db.execute("DELETE FROM h")
+            self.stats.changes, rejected = self._indexed
+            self.stats.rejected = list(rejected)
+            self.stats.ignored = self._ignored
         else:
             self.stats.method = "sorted"
             self._rows = self._status_rows()
             self._next: HistoryRow | None = next(self._rows, None)
-            self._last: Any = None
-
-    # ------------------------------------------------------------------ both ways
+            self._last: Any = None  # key of the export's last ticket
+            self._group: Any = None  # key of the history's last ticket passed
 
     def _status_rows(self) -> Iterator[HistoryRow]:
         """The readable status rows; rejected ones go to the stats."""
@@ -104,64 +135,63 @@ class HistoryLookup:
 
     def changes(self, ticket: str) -> list[Change] | None:
         """The status changes of ``ticket`` in file order, or None when it has none."""
-        if self._db is not None:
+        if self._key is None:
             return self._lookup(ticket)
-        key = self._key(ticket)  # type: ignore[misc]
-        if self._last is not None and key < self._last:
-            self.notes.append(f"the export lists ticket {ticket} out of the history's order: "
-                              "the rest of the history was matched through an index")
-            self._switch_to_index()
-            return self._lookup(ticket)
+        key_of = self._key
+        key = key_of(ticket)
+        if self._last is not None and key <= self._last:
+            raise OutOfOrder(f"the export lists ticket {ticket} out of order")
         self._last = key
         rows = self._rows
         nxt = self._next
         while nxt is not None:
-            if nxt.ticket == ticket:
-                out = []
-                while nxt is not None and nxt.ticket == ticket:
-                    out.append(Change(nxt.at, nxt.to, nxt.before))
-                    nxt = next(rows, None)
-                self._next = nxt
-                self._merged_rows += len(out)
-                return out
-            if self._key(nxt.ticket) > key:  # type: ignore[misc]
+            group = key_of(nxt.ticket)
+            if group > key:
                 break
-            skipped = nxt.ticket  # a ticket the export does not hold (or holds out of order)
-            while nxt is not None and nxt.ticket == skipped:
-                self.stats.unknown_tickets += 1
+            if self._group is not None and group <= self._group:
+                raise OutOfOrder(f"the history lists ticket {nxt.ticket} out of order (row {nxt.row})")
+            self._group = group
+            here = nxt.ticket
+            out = []
+            make = _CHANGE
+            while nxt is not None and nxt.ticket == here:
+                out.append(make((nxt.at, nxt.to, nxt.before)))
                 nxt = next(rows, None)
+            if here == ticket:
+                self._next = nxt
+                return out
+            self.stats.unknown_tickets += len(out)  # a ticket the export does not hold
         self._next = nxt
         return None
 
-    def restart(self) -> None:
-        """From the top again (the export turned out to be an event log and is read again)."""
-        if self._db is not None:
-            self._flush_hits()
-            self._db.execute("DELETE FROM h")
-        else:
-            self.stats = HistoryStats(self.history.path, self.history.preset, method=self.stats.method)
-            self.history.ignored = 0
-            self._rows = self._status_rows()
-            self._next = next(self._rows, None)
-            self._last = None
-        self._merged_rows = 0
-        self.notes.clear()
+    def drain(self) -> None:
+        """Read the history past the export's last ticket (tickets the export does not hold),
+        still checking the order: ``OutOfOrder`` when a ticket passed comes back."""
+        if self._key is None:
+            return
+        nxt, prev = self._next, None
+        while nxt is not None:
+            if nxt.ticket != prev:
+                group = self._key(nxt.ticket)
+                if self._group is not None and group <= self._group:
+                    raise OutOfOrder(f"the history lists ticket {nxt.ticket} out of order (row {nxt.row})")
+                self._group, prev = group, nxt.ticket
+            self.stats.unknown_tickets += 1
+            nxt = next(self._rows, None)
+        self._next = None
 
     def finish(self) -> HistoryStats:
         """Count what is left, close the index; the stats of the whole run."""
         stats = self.stats
-        if self._db is not None:
+        if self._key is None:
             self._flush_hits()
+            assert self._db is not None
             (matched,) = self._db.execute("SELECT COUNT(*) FROM c WHERE t IN (SELECT t FROM h)").fetchone()
-            stats.unknown_tickets = max(0, stats.changes - matched - self._merged_rows)
+            stats.unknown_tickets = stats.changes - matched
             self.close()
         else:
-            nxt = self._next
-            while nxt is not None:
-                stats.unknown_tickets += 1
-                nxt = next(self._rows, None)
-            self._next = None
-        stats.ignored = self.history.ignored
+            self.drain()
+            stats.ignored = self.history.ignored
         stats.rows = stats.changes + stats.ignored + len(stats.rejected)
         return stats
 
@@ -175,14 +205,9 @@ class HistoryLookup:
 
     # ------------------------------------------------------------------ the index
 
-    def _switch_to_index(self) -> None:
-        self.stats.method = "sorted, then indexed"
-        self.stats.rejected.clear()
-        self.stats.changes = 0
-        self.history.ignored = 0
-        self._build_index()
-
     def _build_index(self) -> None:
+        import sqlite3  # only a history out of order needs it
+
         self._tmp = tempfile.mkdtemp(prefix="slactl-history-", dir=self._index_dir)
         db = sqlite3.connect(os.path.join(self._tmp, "history.sqlite3"), isolation_level=None)
         db.execute("PRAGMA journal_mode=OFF")
@@ -202,6 +227,8 @@ class HistoryLookup:
         db.execute("CREATE INDEX c_t ON c (t, n)")
         db.execute("COMMIT")
         self._db = db
+        self._indexed = (self.stats.changes, list(self.stats.rejected))
+        self._ignored = self.history.ignored
 
     def _lookup(self, ticket: str) -> list[Change] | None:
         assert self._db is not None
@@ -211,7 +238,7 @@ class HistoryLookup:
         self._hits.append((ticket,))
         if len(self._hits) >= 50_000:
             self._flush_hits()
-        return [Change(at, s, b) for at, s, b in rows]
+        return [_CHANGE(r) for r in rows]
 
     def _flush_hits(self) -> None:
         if self._db is not None and self._hits:

@@ -276,8 +276,7 @@ def _history_lines(meta: Meta, scorer: Scorer) -> list[str]:
         return []
     return [f"status history {h.path} ({h.preset}): {h.changes} status changes, {scorer.reopens} reopens, "
             f"{h.unknown_tickets} for tickets not in the export, {len(h.rejected)} rejected; "
-            f"matched {'in one pass (sorted by ticket)' if h.method == 'sorted' else 'through an on-disk index'}"
-            + ("" if h.method in ("sorted", "indexed") else " after the export left the history's order")]
+            f"matched {'in one pass (sorted by ticket)' if h.method == 'sorted' else 'through an on-disk index'}"]
 
 
 def _summary_rows(scorer: Scorer) -> tuple[list[str], list[list[object]], list[dict[str, object]]]:
