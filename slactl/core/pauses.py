@@ -97,7 +97,7 @@ class PauseTerms(NamedTuple):
 
 NO_PAUSES = PauseTerms()
 _AT = itemgetter(0)  # Change.at
-_SEGMENT = Segment._make  # a C-level constructor: timelines are built once per ticket
+_NEW = tuple.__new__  # tuple.__new__(Segment, (...)): the named tuple without its Python-level __new__
 
 
 def from_snapshots(snapshots: Iterable[tuple[float | None, str]]) -> list[Change]:
@@ -113,14 +113,14 @@ def timeline(created: float, changes: Iterable[Change]) -> list[Segment]:
     first = ordered[0].before if ordered else None
     status = first.strip() if first and first.strip() else ""
     segments: list[Segment] = []
-    add, seg, key = segments.append, _SEGMENT, status_key
+    add, new, key = segments.append, _NEW, status_key
     start = created
     for at, to, _ in ordered:
         if at < created:
             at = created
-        add(seg((start, at, status, key(status))))
+        add(new(Segment, (start, at, status, key(status))))
         start, status = at, to.strip()
-    add(seg((start, INF, status, key(status))))
+    add(new(Segment, (start, INF, status, key(status))))
     return segments
 
 
@@ -142,9 +142,9 @@ def removed_intervals(segments: Sequence[Segment], pause: frozenset[str],
         if seg.end <= seg.start:
             continue
         if seg.key in pause:
-            out.append(Removed(seg.start, seg.end, seg.status, PAUSED))
+            out.append(_NEW(Removed, (seg.start, seg.end, seg.status, PAUSED)))
         elif i < last_open and seg.key in resolved:  # type: ignore[operator]  # last_open >= 0 needs resolved
-            out.append(Removed(seg.start, seg.end, seg.status, REOPENED))
+            out.append(_NEW(Removed, (seg.start, seg.end, seg.status, REOPENED)))
     return out
 
 

@@ -127,9 +127,11 @@ class History:
                             if not rec:
                                 continue
                             n += 1
-                            if len(rec) > ncols and not "".join(rec[ncols:]).strip():
+                            width = len(rec)
+                            if width > ncols and not "".join(rec[ncols:]).strip():
                                 del rec[ncols:]
-                            if fast is not None and len(rec) == ncols and not suspect[0]:
+                                width = ncols
+                            if width == ncols and fast is not None and not suspect[0]:
                                 rec.append("")
                                 ticket, at, to, before, name = fast(rec)
                                 if has_field:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 _DIGITS = re.compile(r"(\d+)")
 Key = Callable[[str], Any]
-_CHANGE = Change._make
+_NEW = tuple.__new__  # _NEW(Change, (...)): the named tuple without its Python-level __new__
 
 
 _ONE_NUMBER = re.compile(r"(\D*)(\d+)\Z").match
@@ -153,9 +153,8 @@ class HistoryLookup:
             self._group = group
             here = nxt.ticket
             out = []
-            make = _CHANGE
             while nxt is not None and nxt.ticket == here:
-                out.append(make((nxt.at, nxt.to, nxt.before)))
+                out.append(_NEW(Change, (nxt.at, nxt.to, nxt.before)))
                 nxt = next(rows, None)
             if here == ticket:
                 self._next = nxt
@@ -238,7 +237,7 @@ class HistoryLookup:
         self._hits.append((ticket,))
         if len(self._hits) >= 50_000:
             self._flush_hits()
-        return [_CHANGE(r) for r in rows]
+        return [_NEW(Change, r) for r in rows]
 
     def _flush_hits(self) -> None:
         if self._db is not None and self._hits:
