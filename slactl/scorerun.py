@@ -64,6 +64,7 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
                 done = None
                 rewind()
                 reporter = reporter_cls(target, meta)
+        assert done is not None  # a third pass raises neither: it collapses and it indexes
         scorer, meta.rows, meta.rejected = done
         meta.collapsed = source.collapsed
         meta.rows += meta.collapsed

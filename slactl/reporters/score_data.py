@@ -1,0 +1,243 @@
+"""The per-ticket reporters of ``slactl score`` (JSON and CSV) and what every score reporter
+is given (``Meta``); the human formats are in ``slactl.reporters.score``.
+
+Each reporter gets the tickets one by one (``ticket``) and the totals at the
+end (``finish``). JSON and CSV stream every ticket straight to the output, so
+memory stays flat whatever the size of the export; the human formats show
+the summary only.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Callable
+from zoneinfo import ZoneInfo
+
+from slactl.core.scoring import METRICS, Scorer, TicketResult, iso
+from slactl.core.tickets import Rejected
+from slactl.reporters.instants import iso_formatter
+
+if TYPE_CHECKING:
+    from slactl.exports.history import HistoryStats
+
+
+@dataclass(slots=True)
+class Meta:
+    """What the report is about."""
+
+    as_of: float
+    timezone: str
+    preset: str
+    path: str
+    rows: int = 0
+    scored: int = 0
+    rejected: list[Rejected] | None = None
+    encoding: str = ""  # as read, e.g. "utf-8", "cp1251", "xlsx"
+    collapsed: int = 0  # rows merged into an earlier row's ticket (event logs)
+    notes: list[str] | None = None  # how the export was read, said in the report header
+    history: HistoryStats | None = None  # with --history: what was read and how it was matched
+    pause_notes: list[str] = field(default_factory=list)  # pauses not applied, history out of order
+
+
+_zones: dict[str, ZoneInfo] = {}
+
+
+def _zone(result: TicketResult) -> ZoneInfo:
+    name = result.match.terms.clock.calendar.timezone  # type: ignore[union-attr]
+    z = _zones.get(name)
+    if z is None:
+        z = _zones[name] = ZoneInfo(name)
+    return z
+
+
+def ticket_dict(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> dict[str, object]:
+    row, m = r.row, r.match
+    out: dict[str, object] = {
+        "row": row.row, "id": row.id, "agreement": r.agreement, "priority": m.priority, "match": m.kind,
+        "customer": row.customer, "service": row.service, "status": row.status,
+        "created_at": stamp(row.created), "first_response_at": stamp(row.first_response),
+        "resolved_at": stamp(row.resolved),
+    }
+    if m.candidates:
+        out["candidates"] = list(m.candidates)
+    zone = _zone(r) if m.terms is not None else None
+    out["first_response"] = r.first_response.as_dict(zone) if r.first_response else None
+    out["resolution"] = r.resolution.as_dict(zone) if r.resolution else None
+    out["reopens"] = r.reopens
+    return out
+
+
+try:
+    from json.encoder import c_encode_basestring as _jstr  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - CPython always has it
+    from json.encoder import py_encode_basestring as _jstr
+if _jstr is None:  # pragma: no cover
+    from json.encoder import py_encode_basestring as _jstr
+
+
+def _jnum(seconds: float | None) -> str:
+    return "null" if seconds is None else repr(round(seconds / 60, 4))
+
+
+def _metric_json(m, zone) -> str:  # type: ignore[no-untyped-def]
+    if m is None:
+        return "null"
+    head = f'{{"target_minutes": {_jnum(m.target)}, "elapsed_minutes": {_jnum(m.elapsed)}, "status": "{m.status}"'
+    tail = f', "paused_minutes": {_jnum(m.paused_seconds)}, "paused": {"true" if m.paused else "false"}}}'
+    if m.target is None:
+        return head + tail
+    due = iso(m.due, zone)
+    return head + f', "due_at": {"null" if due is None else _jstr(due)}' + tail
+
+
+def _jstamp(text: str | None) -> str:
+    return "null" if text is None else f'"{text}"'
+
+
+def ticket_json(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> str:
+    """``json.dumps(ticket_dict(r, stamp))``, written directly: the JSON report's hot path."""
+    row, m = r.row, r.match
+    agreement = m.agreement.name if m.agreement is not None else None
+    zone = _zone(r) if m.terms is not None else None
+    cands = f', "candidates": [{", ".join(_jstr(c) for c in m.candidates)}]' if m.candidates else ""
+    return (f'{{"row": {row.row}, "id": {_jstr(row.id)}, "agreement": {"null" if agreement is None else _jstr(agreement)}, '
+            f'"priority": {_jstr(m.priority)}, "match": "{m.kind}", "customer": {_jstr(row.customer)}, '
+            f'"service": {_jstr(row.service)}, "status": {_jstr(row.status)}, '
+            f'"created_at": {_jstamp(stamp(row.created))}, "first_response_at": {_jstamp(stamp(row.first_response))}, '
+            f'"resolved_at": {_jstamp(stamp(row.resolved))}{cands}, '
+            f'"first_response": {_metric_json(r.first_response, zone)}, '
+            f'"resolution": {_metric_json(r.resolution, zone)}, "reopens": {r.reopens}}}')
+
+
+def _rejected_dicts(meta: Meta) -> list[dict[str, object]]:
+    return [{"row": x.row, "id": x.id, "reason": x.reason} for x in meta.rejected or ()]
+
+
+class JsonReporter:
+    """Contract §5 JSON, written as it goes: tickets stream, totals come last."""
+
+    def __init__(self, out: IO[str], meta: Meta) -> None:
+        self.out, self.first = out, True
+        self.stamp = iso_formatter(ZoneInfo(meta.timezone))  # ticket times in the export's zone
+        head = {"as_of": iso(meta.as_of), "timezone": meta.timezone, "preset": meta.preset, "file": meta.path,
+                "encoding": meta.encoding}
+        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tickets": [')
+
+    def ticket(self, r: TicketResult) -> None:
+        self.out.write(("\n  " if self.first else ",\n  ") + ticket_json(r, self.stamp))
+        self.first = False
+
+    # two-core scoring: each half writes ticket lines to a file of its own (sink), and
+    # the halves are merged here in file order, row numbers shifted for the second half
+
+    def sink(self, out: IO[str]) -> _JsonLines:
+        return _JsonLines(out, self.stamp)
+
+    def merge(self, lines: IO[str], row_offset: int) -> None:
+        write = self.out.write
+        for line in lines:
+            line = line.rstrip("\n")
+            if row_offset:  # every line starts '{"row": N,'
+                comma = line.index(",", 8)
+                line = '{"row": ' + str(int(line[8:comma]) + row_offset) + line[comma:]
+            write(("\n  " if self.first else ",\n  ") + line)
+            self.first = False
+
+    def finish(self, meta: Meta, scorer: Scorer) -> None:
+        tail = {
+            "rows": meta.rows, "scored": meta.scored, "collapsed": meta.collapsed, "rejected": _rejected_dicts(meta),
+            "notes": list(meta.notes or ()) + meta.pause_notes,
+            "matches": scorer.match_counts, "summary": scorer.summary(),
+            "worst_breaches": [_breach_dict(b) for b in scorer.worst_breaches()],
+            "reopens": scorer.reopens,
+        }
+        if meta.history is not None:
+            tail["history"] = meta.history.as_dict()
+            tail["history_rejected"] = [{"row": x.row, "id": x.id, "reason": x.reason}
+                                        for x in meta.history.rejected]
+        if scorer.group_by != "agreement":
+            tail["groups"] = scorer.grouped()
+        self.out.write("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
+
+
+class _JsonLines:
+    """One JSON object a line (strings escape their newlines), rejected rows kept apart."""
+
+    def __init__(self, out: IO[str], stamp: Callable[[float | None], str | None]) -> None:
+        self.out, self.stamp = out, stamp
+
+    def ticket(self, r: TicketResult) -> None:
+        self.out.write(ticket_json(r, self.stamp) + "\n")
+
+    def rejected(self, item: Rejected) -> None:
+        pass
+
+
+def _breach_dict(b) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {"id": b.ticket_id, "agreement": b.agreement, "priority": b.priority, "metric": b.metric,
+            "target_minutes": round(b.target / 60, 2), "elapsed_minutes": round(b.elapsed / 60, 2),
+            "overrun_minutes": round(b.overrun / 60, 2)}
+
+
+from slactl.reporters.cells import csv_cell  # noqa: E402
+
+
+_NO_METRIC = ["", "", "", "", "", ""]
+
+
+def _minutes(seconds: float | None) -> object:
+    return "" if seconds is None else round(seconds / 60, 4)
+
+
+CSV_COLUMNS = ["row", "id", "customer", "service", "priority", "status", "match", "agreement", "reason"] + [
+    f"{m}_{k}" for m in METRICS for k in ("target_minutes", "elapsed_minutes", "status", "due_at",
+                                          "paused_minutes", "paused")] + ["reopens"]
+
+
+class CsvReporter:
+    """One line per ticket (rejected rows included, with their reason) for spreadsheets."""
+
+    def __init__(self, out: IO[str], meta: Meta | None = None, header: bool = True) -> None:
+        self.out = out
+        self.writer = csv.writer(out, lineterminator="\r\n")
+        if header:
+            self.writer.writerow(CSV_COLUMNS)
+
+    @staticmethod
+    def sink(out: IO[str]) -> CsvReporter:
+        return CsvReporter(out, header=False)
+
+    def merge(self, half: IO[str], row_offset: int) -> None:
+        """A half's CSV, in order; the second half's row numbers shifted."""
+        if not row_offset:
+            shutil.copyfileobj(half, self.out)
+            return
+        writerow = self.writer.writerow
+        for cells in csv.reader(half):
+            cells[0] = str(int(cells[0]) + row_offset)
+            writerow(cells)
+
+    def ticket(self, r: TicketResult) -> None:
+        row, m = r.row, r.match
+        safe = csv_cell  # only text from the export can carry a formula; numbers and enums cannot
+        cells: list[object] = [row.row, safe(row.id), safe(row.customer), safe(row.service), safe(m.priority),
+                               safe(row.status), m.kind, m.agreement.name if m.agreement is not None else "", ""]
+        zone = _zone(r) if m.terms is not None else None
+        for res in (r.first_response, r.resolution):
+            if res is None:
+                cells += _NO_METRIC
+            else:
+                cells += [_minutes(res.target), _minutes(res.elapsed), res.status,
+                          "" if res.target is None else iso(res.due, zone) or "",
+                          _minutes(res.paused_seconds), "true" if res.paused else "false"]
+        cells.append(r.reopens)
+        self.writer.writerow(cells)
+
+    def rejected(self, x: Rejected) -> None:
+        cells = [x.row, x.id, "", "", "", "", "rejected", "", x.reason] + [""] * (len(CSV_COLUMNS) - 9)
+        self.writer.writerow([csv_cell(c) for c in cells])
+
+    def finish(self, meta: Meta, scorer: Scorer) -> None:
+        pass
