@@ -150,7 +150,14 @@ def removed_intervals(segments: Sequence[Segment], pause: frozenset[str],
 
 def reopens(segments: Sequence[Segment], resolved: frozenset[str]) -> int:
     """Changes from a resolved status to one that is not."""
-    return sum(1 for a, b in zip(segments, segments[1:]) if a.key in resolved and b.key not in resolved)
+    n = 0
+    was = False
+    for seg in segments:
+        now = seg.key in resolved
+        if was and not now:
+            n += 1
+        was = now
+    return n
 
 
 def status_at(segments: Sequence[Segment], t: float) -> Segment:
@@ -191,6 +198,9 @@ class MetricPauses(NamedTuple):
     paused_now: bool  # the status at ``as_of`` is in the metric's pause list
 
 
+_NOTHING = MetricPauses([], 0.0, False)  # shared: nobody appends to its list
+
+
 class TicketPauses(NamedTuple):
     segments: list[Segment]
     reopens: int
@@ -205,15 +215,15 @@ def ticket_pauses(clock: Clock, terms: PauseTerms, created: float, changes: Iter
     now = status_at(segments, as_of).key
     out = []
     for metric, stop in (("first_response", fr_stop), ("resolution", res_stop)):
-        pause = terms.pauses(metric)
+        pause = terms.first_response if metric == "first_response" else terms.resolution
         if not pause and metric == "first_response":  # nothing to remove: the common case
-            out.append(MetricPauses([], 0.0, False))
+            out.append(_NOTHING)
             continue
         removed = removed_intervals(segments, pause, terms.resolved if metric == "resolution" else None)
         end = as_of if stop is None else stop
-        out.append(MetricPauses(removed, paused_seconds(clock, created, end, removed) if end > created else 0.0,
-                                now in pause))
-    return TicketPauses(segments, reopens(segments, terms.resolved), out[0], out[1])
+        out.append(_NEW(MetricPauses, (removed, paused_seconds(clock, created, end, removed) if end > created
+                                       else 0.0, now in pause)))
+    return _NEW(TicketPauses, (segments, reopens(segments, terms.resolved), out[0], out[1]))
 
 
 def due(clock: Clock, created: float, target: float, removed: Sequence[Removed]) -> float | None:

@@ -18,7 +18,7 @@ import os
 from operator import itemgetter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from slactl.core.tickets import Rejected
 from slactl.errors import InputError
@@ -31,8 +31,7 @@ from slactl.exports.historypresets import FIELDS, PRESET_NAMES, PRESETS, REQUIRE
 from slactl.exports.presets import NULL_MARKERS, is_null, norm
 from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
 
-@dataclass(slots=True)
-class HistoryRow:
+class HistoryRow(NamedTuple):
     row: int  # 1-based record number after the header
     ticket: str
     at: float  # UTC epoch seconds
@@ -115,7 +114,7 @@ class History:
         parse = self._fmt.parse
         suspect = self._suspect
         nulls = NULL_MARKERS
-        row_cls = HistoryRow
+        new = tuple.__new__  # the named tuple without its Python-level __new__
         explain = self._row
         n = 0
         last_line = -1
@@ -143,8 +142,8 @@ class History:
                                 try:
                                     if not ticket or to.lower() in nulls:
                                         raise ValueError
-                                    yield row_cls(n, ticket, parse(at), to,
-                                                  None if before.lower() in nulls else before)
+                                    yield new(HistoryRow, (n, ticket, parse(at), to,
+                                                           None if before.lower() in nulls else before))
                                     continue
                                 except Exception:
                                     del rec[ncols:]

@@ -145,16 +145,20 @@ class HistoryLookup:
         rows = self._rows
         nxt = self._next
         while nxt is not None:
-            group = key_of(nxt.ticket)
-            if group > key:
-                break
-            if self._group is not None and group <= self._group:
-                raise OutOfOrder(f"the history lists ticket {nxt.ticket} out of order (row {nxt.row})")
-            self._group = group
             here = nxt.ticket
+            if here == ticket:  # the common case: in order by construction (see below)
+                group = key
+            else:
+                group = key_of(here)
+                if group > key:
+                    break
+                if self._group is not None and group <= self._group:
+                    raise OutOfOrder(f"the history lists ticket {here} out of order (row {nxt.row})")
+            # every group passed so far is <= the previous export ticket < key: no check needed
+            self._group = group
             out = []
             while nxt is not None and nxt.ticket == here:
-                out.append(_NEW(Change, (nxt.at, nxt.to, nxt.before)))
+                out.append(_NEW(Change, nxt[2:]))  # (at, to, before)
                 nxt = next(rows, None)
             if here == ticket:
                 self._next = nxt
