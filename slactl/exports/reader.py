@@ -75,8 +75,9 @@ class Export:
 
     def __init__(self, path: str, preset: P.Preset, tz_name: str, tz: tzinfo, encoding: str,
                  delimiter: str, header: list[str], indices: dict[str, tuple[int, ...]],
-                 opener: Opener | None = None) -> None:
+                 opener: Opener | None = None, dayfirst: bool | None = None) -> None:
         self.path = path
+        self.dayfirst = preset.dayfirst if dayfirst is None else dayfirst  # None: decided from the dates
         self.preset = preset.name
         self.timezone = tz_name
         self.encoding = encoding
@@ -212,16 +213,25 @@ class Export:
 
     def _detect_formats(self) -> None:
         pre = self._preset
+        orders: set[str] = set()
         for f in (*P.TIME_FIELDS, "updated_at"):
             ix = self._indices.get(f)
             if not ix:
                 continue
             get = _first(ix)
             values = [get(r) for r in self._buffer if not isinstance(r, Broken) and len(r) > max(ix)]
-            fmt = detect_format(values, self._tz, dayfirst=pre.dayfirst, strptime_format=pre.timestamp_format)
+            fmt = detect_format(values, self._tz, dayfirst=self.dayfirst, strptime_format=pre.timestamp_format)
             self._fmt[f] = fmt
             self.formats[f] = fmt.description
             self.warnings.extend(f"{self._labels[f]}: {n}" for n in fmt.notes)
+            if fmt.kind == "dmy" and fmt.numeric:
+                orders.add("day" if fmt.dayfirst else "month")
+        if orders:
+            how = ("as --dayfirst/--monthfirst or the mapping file says" if self.dayfirst is not None
+                   else "told by the dates themselves" if not any(
+                       self._fmt[f].ambiguous for f in self._fmt) else
+                   "no sampled date tells day from month: a guess; choose with --dayfirst or --monthfirst")
+            self.notes.append(f"dates read {' and '.join(sorted(orders))}-first ({how})")
 
     # -- iterating ----------------------------------------------------------------------
 

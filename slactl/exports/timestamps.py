@@ -42,6 +42,7 @@ class ColumnFormat:
     parse: Parser
     dayfirst: bool = False
     ambiguous: bool = False  # day/month order could not be told from the sample
+    numeric: bool = False  # numeric day and month (their order matters)
     notes: list[str] = field(default_factory=list)
 
 
@@ -144,10 +145,10 @@ def detect_format(
             if ambiguous:
                 notes.append(
                     f"no sampled date tells day from month; read {'day' if dayfirst else 'month'}-first "
-                    "(set dayfirst in a mapping file to choose)"
+                    "(choose with --dayfirst or --monthfirst)"
                 )
     fmt = ColumnFormat("dmy", _describe(sep, dayfirst, named and not numeric),
-                       make_dmy(tz, sep, dayfirst), dayfirst, ambiguous, notes)
+                       make_dmy(tz, sep, dayfirst), dayfirst, ambiguous, numeric=numeric > 0, notes=notes)
     dmy_ok = _count_ok(fmt.parse, sample)
     best = fmt if dmy_ok > iso_ok else iso
     if max(dmy_ok, iso_ok) * 2 < len(sample):
