@@ -114,6 +114,8 @@ class Export:
             self._get = lambda rec: tuple([g(rec) for g in getters])
         self._labels = {f: self._label(f) for f in (*ORDER, "updated_at")}
         self._fmt: dict[str, ColumnFormat] = {}
+        self._texts: dict[str, str] = {}  # text cell -> as read (see text())
+        self._dst_said: set[str] = set()
 
     @property
     def encoding_name(self) -> str:
@@ -297,7 +299,13 @@ class Export:
         seen_add = seen.add
         has_marks_ = has_marks
         explain = self._explain
+        T = self._texts
+        text = self.text
         Row = TicketRow
+        for f in fmt.values():  # DST gap / fold counts of this pass
+            dst = getattr(f.parse, "dst", None)
+            if dst is not None:
+                dst[:] = [0, 0]
         n = 0
         last_line = -1
         limit = csv.field_size_limit()  # restored when the loop ends (see sniff.field_limit)
@@ -364,7 +372,24 @@ class Export:
                                     rs = c + m * 60.0
                                 else:
                                     rs = None
-                                row = Row(n, i, cu.strip(), sv.strip(), pp.strip(), st.strip(), c, fr, rs)
+                                # text cells: trimmed, null markers emptied; cached (values repeat)
+                                try:
+                                    cu = T[cu]
+                                except KeyError:
+                                    cu = text(cu)
+                                try:
+                                    sv = T[sv]
+                                except KeyError:
+                                    sv = text(sv)
+                                try:
+                                    pp = T[pp]
+                                except KeyError:
+                                    pp = text(pp)
+                                try:
+                                    st = T[st]
+                                except KeyError:
+                                    st = text(st)
+                                row = Row(n, i, cu, sv, pp, st, c, fr, rs)
                             except Exception:
                                 del rec[ncols:]
                                 row = explain(n, rec)
@@ -397,6 +422,27 @@ class Export:
                     return
         finally:
             csv.field_size_limit(limit)
+            self._dst_warnings()
+
+    def _dst_warnings(self) -> None:
+        """Once per column: naive local times that fell in a DST gap or fold."""
+        for f, fmt in self._fmt.items():
+            gaps, folds = getattr(fmt.parse, "dst", (0, 0))
+            if (gaps or folds) and f not in self._dst_said:
+                self._dst_said.add(f)
+                self.warnings.append(
+                    f"{self._labels[f]}: {gaps} local time(s) fall in a DST gap (read with the offset before "
+                    f"the gap) and {folds} in a DST fold (read as the first occurrence) in {self.timezone}")
+
+    def text(self, value: str) -> str:
+        """A text cell as read: trimmed (no-break spaces too), a null marker (``?``, ``NULL``, ``N/A``,
+        ``-``, ``(none)``...) emptied; remembered for the loop's cache while it is small."""
+        out = value.strip()
+        if out.lower() in P.NULL_MARKERS:
+            out = ""
+        if len(self._texts) < 100_000:
+            self._texts[value] = out
+        return out
 
     def _explain(self, n: int, rec: list[str]) -> TicketRow | Rejected:
         try:
