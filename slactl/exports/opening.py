@@ -237,3 +237,44 @@ def _export(path: str, pre: P.Preset | None, header: list[str], tz_name: str, tz
     export.warnings.extend(_unmeasured(indices))
     export.warnings.extend(_duplicates(header, indices))
     return export
+
+
+def read_table(path: str, *, encoding: str | None = None, sheet: str | None = None,
+               limit: int = 2000) -> tuple[list[str], list[list[str]], str, str]:
+    """The header and up to ``limit`` records of an export whatever its columns (for
+    ``slactl mapping``): (header, records, encoding, delimiter)."""
+    import csv
+
+    from slactl.exports.sniff import field_limit
+
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a directory; give the path of a CSV export file")
+    sample, more = _read_sample(path)
+    if sample.startswith(b"PK\x03\x04"):
+        from slactl.exports.xlsx import open_workbook
+
+        stream, reader, header = open_workbook(path, sheet)
+        enc, delimiter = "xlsx", ""
+    else:
+        enc = encoding or detect_encoding(sample, path, more)
+        text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=False)
+        delimiter = choose_delimiter(text, None)
+        stream, reader, header = open_records(path, enc, delimiter)  # type: ignore[assignment]
+    rows: list[list[str]] = []
+    try:
+        with field_limit():
+            while len(rows) < limit:
+                try:
+                    rec = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error:
+                    continue
+                if rec:
+                    rows.append(rec)
+    finally:
+        stream.close()
+    if not any(h.strip() for h in header):
+        raise InputError(f"{path} has no header line; the first line must name the columns")
+    return header, rows, enc, delimiter
