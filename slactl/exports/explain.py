@@ -87,3 +87,14 @@ def _minutes(self: Any, f: str, v: str) -> float | str:
         return f"{self._labels[f]} '{clip(s)}' is not a plausible number of minutes"
     return m
 
+
+
+def dst_warnings(self: Any) -> None:
+    """Once per column: naive local times that fell in a DST gap or fold."""
+    for f, fmt in self._fmt.items():
+        gaps, folds = getattr(fmt.parse, "dst", (0, 0))
+        if (gaps or folds) and f not in self._dst_said:
+            self._dst_said.add(f)
+            self.warnings.append(
+                f"{self._labels[f]}: {gaps} local time(s) fall in a DST gap (read with the offset before "
+                f"the gap) and {folds} in a DST fold (read as the first occurrence) in {self.timezone}")

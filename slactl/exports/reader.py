@@ -30,7 +30,7 @@ from slactl.core.tickets import Rejected, TicketRow
 from slactl.exports import presets as P
 from slactl.exports.sniff import FIELD_LIMIT, LINE_LIMIT, LONG_LINE, TextStream, bad_bytes, csv_reason, encoding_name, \
     field_limit, has_marks, open_records
-from slactl.exports.explain import MAX_MINUTES, Broken, explain_row
+from slactl.exports.explain import MAX_MINUTES, Broken, dst_warnings, explain_row
 from slactl.exports.timestamps import ColumnFormat, clip, detect_format
 
 SAMPLE_RECORDS = 1000  # records buffered to decide each timestamp column's format
@@ -422,17 +422,7 @@ class Export:
                     return
         finally:
             csv.field_size_limit(limit)
-            self._dst_warnings()
-
-    def _dst_warnings(self) -> None:
-        """Once per column: naive local times that fell in a DST gap or fold."""
-        for f, fmt in self._fmt.items():
-            gaps, folds = getattr(fmt.parse, "dst", (0, 0))
-            if (gaps or folds) and f not in self._dst_said:
-                self._dst_said.add(f)
-                self.warnings.append(
-                    f"{self._labels[f]}: {gaps} local time(s) fall in a DST gap (read with the offset before "
-                    f"the gap) and {folds} in a DST fold (read as the first occurrence) in {self.timezone}")
+            dst_warnings(self)
 
     def text(self, value: str) -> str:
         """A text cell as read: trimmed (no-break spaces too), a null marker (``?``, ``NULL``, ``N/A``,

@@ -115,10 +115,10 @@ def guess_columns(header: list[str], rows: list[list[str]]) -> list[Guess]:
     scored.sort(key=lambda t: -t[0])
     taken: set[int] = set()
     chosen: dict[str, Guess] = {}
-    for score, f, i, why in scored:
+    for _, f, i, reason in scored:
         if f in chosen or i in taken:
             continue
-        chosen[f] = Guess(f, i, why)
+        chosen[f] = Guess(f, i, reason)
         taken.add(i)
     return [chosen.get(f) or Guess(f, None, "no column looks like it") for f in P.FIELDS
             if f in chosen or not f.endswith("_minutes")]
@@ -158,10 +158,10 @@ def starter_yaml(path: str, header: list[str], rows: list[list[str]], encoding: 
         "# timezone: Europe/Moscow              # zone of timestamps written without an offset",
     ]
     for f in LISTED:
-        g = by_field.get(f)
-        if g is None or g.column is None:
+        col = by_field[f].column if f in by_field else None
+        if col is None:
             continue
-        counts = Counter(r[g.column].strip() for r in rows if g.column < len(r) and r[g.column].strip())
+        counts = Counter(r[col].strip() for r in rows if col < len(r) and r[col].strip())
         if not counts:
             continue
         lines.append(f"#\n# {f} values seen ({len(counts)} distinct{', the ' + str(top) + ' commonest' if len(counts) > top else ''}):")
