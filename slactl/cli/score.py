@@ -90,6 +90,8 @@ def score(
                                progress=progress)
         for warning in source.warnings[said:]:  # learnt while reading (event-log collapse...)
             err(f"slactl: warning: {source.path}: {warning}")
+    if scorer.no_rule_priorities:
+        err(f"slactl: warning: {scorer.no_rule_text()}")
     if scorer.created_after_as_of:
         err(f"slactl: warning: {scorer.created_after_as_of} ticket(s) were created after --as-of "
              f"{as_of or 'now'}; is --as-of right?")

@@ -20,7 +20,7 @@ exports). ``collapsed_rows`` reads such a file whole and yields one
 
 Afterwards ``export.collapsed`` = rows merged into an earlier row's ticket, so
 rows = tickets + rejected + collapsed, and a warning says
-``N rows collapsed into M tickets``.
+``N rows collapsed into M tickets`` (the rows read as tickets, and the tickets they make).
 
 The streaming reader (``slactl.exports.reader``) switches to this at the first
 repeated id; the tickets are held in memory, one entry per ticket.
@@ -102,12 +102,12 @@ def collapsed_rows(export: Export, records: Iterator[list[str]], reader: Any) ->
     export.collapsed = sum(len(t.rows) - 1 for t in repeated)
     export.collapsed_tickets = len(repeated)
     if repeated:
-        many = sum(len(t.rows) for t in repeated)
+        many = sum(len(t.rows) for t in tickets.values())
         how = (f"the last snapshot of each by '{export.snapshot_column}' gives its fields" if ix is not None
                else "no snapshot time column: the last row of each in file order gives its fields, "
                     "and the snapshots give no status history")
-        export.warnings.append(f"{many} rows collapsed into {len(repeated)} tickets (ticket ids repeat: "
-                               f"read as an event log; {how})")
+        export.warnings.append(f"{many} rows collapsed into {len(tickets)} tickets ({len(repeated)} ticket ids "
+                               f"repeat: read as an event log; {how})")
     yield from _merge(out, [t.first for t in tickets.values()], rejected)
 
 

@@ -97,9 +97,12 @@ class _Zone:
         except KeyError:
             pass
         start = datetime(1970, 1, 1) + timedelta(hours=hour)
+        end = start + timedelta(minutes=59, seconds=59)
         a = start.replace(tzinfo=self.tz).utcoffset()
-        b = (start + timedelta(minutes=59, seconds=59)).replace(tzinfo=self.tz).utcoffset()
-        off = a.total_seconds() if a is not None and a == b else _TRANSITION
+        # fold=1 differs inside a DST gap or fold: those hours take the exact path, which counts them
+        same = (a == end.replace(tzinfo=self.tz).utcoffset() == start.replace(tzinfo=self.tz, fold=1).utcoffset()
+                == end.replace(tzinfo=self.tz, fold=1).utcoffset())
+        off = a.total_seconds() if a is not None and same else _TRANSITION
         if len(self.hours) > _CACHE_MAX:
             self.hours.clear()
         self.hours[hour] = off

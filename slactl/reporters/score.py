@@ -143,7 +143,10 @@ class JsonReporter:
         tail = {
             "rows": meta.rows, "scored": meta.scored, "collapsed": meta.collapsed, "rejected": _rejected_dicts(meta),
             "notes": list(meta.notes or ()),
-            "matches": scorer.match_counts, "summary": scorer.summary(),
+            "matches": scorer.match_counts,
+            "no_rule_priorities": [{"priority": p, "policy": pol, "tickets": n}
+                                   for (p, pol), n in sorted(scorer.no_rule_priorities.items())],
+            "summary": scorer.summary(),
             "worst_breaches": [_breach_dict(b) for b in scorer.worst_breaches()],
         }
         if scorer.group_by != "agreement":
@@ -252,6 +255,7 @@ def _headline(meta: Meta, scorer: Scorer) -> list[str]:
         *(meta.notes or ()),
         f"matched {mc['matched']}, uncovered {mc['uncovered']}, ambiguous {mc['ambiguous']}, "
         f"no_rule {mc['no_rule']}",
+        *([f"priorities with no rule: {scorer.no_rule_text()}"] if scorer.no_rule_priorities else []),
     ]
 
 
