@@ -1,9 +1,12 @@
-"""Column maps of known ticket exports, auto-detection, and user mapping files.
+"""Column maps of known ticket exports and their recognition from the header.
 
-A preset maps each canonical field (the contract's ``generic`` columns, plus
-duration fields for exports that give minutes instead of a timestamp) to the
-header names that may carry it, in order of preference. Header names are
-compared trimmed and case-insensitively.
+A preset maps each canonical field (the ``generic`` columns of the README,
+plus duration fields for exports that give minutes instead of a timestamp,
+and an event log's snapshot time) to the header names that may carry it, in
+order of preference; ``closed`` names the closed-time column used when there
+is no resolved one. Header names are compared trimmed (no-break spaces too)
+and case-insensitively. User mapping files are read by
+``slactl.exports.mapping``.
 """
 from __future__ import annotations
 
