@@ -150,7 +150,8 @@ def _run(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool, s
 def _state(scorer: Scorer) -> dict[str, Any]:
     return {"groups": scorer.groups, "by": scorer.by, "targets": scorer.targets,
             "match_counts": scorer.match_counts, "worst": scorer.worst, "seq": scorer._seq,
-            "created_after_as_of": scorer.created_after_as_of, "pauses_not_applied": scorer.pauses_not_applied}
+            "created_after_as_of": scorer.created_after_as_of, "no_rule_priorities": scorer.no_rule_priorities,
+            "pauses_not_applied": scorer.pauses_not_applied}
 
 
 def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
@@ -166,6 +167,8 @@ def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
     scorer.targets.update(other["targets"])
     scorer.created_after_as_of += other["created_after_as_of"]
     scorer.pauses_not_applied |= other["pauses_not_applied"]
+    for key, count in other["no_rule_priorities"].items():
+        scorer.no_rule_priorities[key] = scorer.no_rule_priorities.get(key, 0) + count
     for kind, count in other["match_counts"].items():
         scorer.match_counts[kind] += count
     offset = scorer._seq + 1
@@ -233,7 +236,7 @@ def score_parallel(export: Export, make_scorer: Callable[[], Scorer], reporter: 
         if not clean or message is None or message[0] != "ok":
             return None
         _, n2, rejected2, state, seen2 = message
-        if seen2 & export.range_seen:  # an id in both halves: an event log (see slactl.scorerun)
+        if set(seen2).intersection(export.range_seen):  # an id in both halves: an event log (see slactl.scorerun)
             raise RepeatedIds(n1, "")
         _merge(scorer, state)
         for r in rejected2:

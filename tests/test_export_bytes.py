@@ -92,3 +92,41 @@ def test_process_wide_state_is_restored(tmp_path):
     assert len(rows) == 2 and csv.field_size_limit() == before
     with pytest.raises(LookupError):
         codecs.lookup_error("slactl-mark")
+
+
+def test_the_line_guard_passes_every_line_through_unchanged(tmp_path):
+    """Lines of every length around the 64 KiB blocks, with LF, CRLF and CR endings, come out
+    exactly as Python's own newline='' reading gives them."""
+    import io
+    import random
+
+    from slactl.exports.sniff import open_text
+
+    rnd = random.Random(5)
+    parts = []
+    for k in range(400):
+        size = rnd.choice([0, 1, 5, 80, 4000, 65535, 65536, 65537, 200_000])
+        parts.append("é" * (size // 3) + "x" * (size - size // 3) + rnd.choice(["\n", "\r\n", "\r"]))
+    text = "".join(parts) + "tail without newline"
+    p = tmp_path / "lines.txt"
+    p.write_bytes(text.encode("utf-8"))
+    stream = open_text(str(p), "utf-8")
+    try:
+        got = list(stream.lines())
+    finally:
+        stream.close()
+    assert got == list(io.StringIO(text, newline=""))
+
+
+def test_the_line_guard_replaces_only_the_long_line(tmp_path):
+    from slactl.exports.sniff import LINE_LIMIT, LONG_LINE, open_text
+
+    text = "a\r\n" + "y" * (LINE_LIMIT + 10) + "\r\nb\n" + "z" * (3 * LINE_LIMIT) + "\rc"
+    p = tmp_path / "long.txt"
+    p.write_bytes(text.encode("utf-8"))
+    stream = open_text(str(p), "utf-8")
+    try:
+        got = [line for line in stream.lines() if line.strip("\r\n")]
+    finally:
+        stream.close()
+    assert got == ["a\r\n", LONG_LINE + "\n", "b\n", LONG_LINE + "\n", "c"]

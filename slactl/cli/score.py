@@ -44,11 +44,13 @@ def _fail_under(text: str | None) -> float | str | None:
 @app.command()
 def score(
     ctx: typer.Context,
-    export: Annotated[str, typer.Argument(help="Ticket export (CSV).", metavar="EXPORT.csv", show_default=False)],
-    preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow.")] = "auto",
+    export: Annotated[str, typer.Argument(help="Ticket export (CSV or .xlsx).", metavar="EXPORT.csv", show_default=False)],
+    preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow, osticket, glpi, otrs, zammad, hubspot.")] = "auto",
     mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping your export's columns (default: EXPORT.mapping.yaml beside the export, if there is one).")] = None,
     tz: Annotated[str, typer.Option("--tz", help="Time zone of timestamps without an offset.")] = "UTC",
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force the export's encoding (e.g. cp1251).")] = None,
+    dayfirst: Annotated[Optional[bool], typer.Option("--dayfirst/--monthfirst", help="Read numeric dates such as 03/11/2026 day-first or month-first (default: told by the dates).", show_default=False)] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Sheet of an .xlsx export (default: the first).", show_default=False)] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Measure open tickets up to this instant (default now).", show_default=False)] = None,
     fail_under: Annotated[Optional[str], typer.Option("--fail-under", help="Exit 1 when a group's compliance is below PCT, or 'target' for each agreement's own target.", show_default=False)] = None,
     group_by: Annotated[str, typer.Option("--group-by", help="agreement, customer, priority, service or month.")] = "agreement",
@@ -83,7 +85,8 @@ def score(
         if os.path.isfile(beside):
             mapping = beside
             err(f"slactl: reading {export} through the column mapping {beside}")
-    with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
+    with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping, dayfirst=dayfirst,
+                     sheet=sheet) as source:
         for warning in source.warnings:
             err(f"slactl: warning: {source.path}: {warning}")
         as_of_t = _as_of_instant(as_of, source.timezone)
@@ -94,6 +97,8 @@ def score(
                                          group_by=group_by, progress=progress, history=lookup, with_meta=True)
             for warning in source.warnings[said:]:  # learnt while reading (event-log collapse...)
                 err(f"slactl: warning: {source.path}: {warning}")
+    if scorer.no_rule_priorities:
+        err(f"slactl: warning: {scorer.no_rule_text()}")
     for note in meta.pause_notes:
         err(f"slactl: {note}")
     if meta.history is not None:

@@ -156,6 +156,7 @@ class Scorer:
         self.by: dict[tuple[str, str], Group] = {}  # (group value, metric) for --group-by
         self.targets: dict[tuple[str, str], float] = {}  # (agreement, priority) -> compliance target
         self.match_counts = {"matched": 0, "uncovered": 0, "ambiguous": 0, "no_rule": 0}
+        self.no_rule_priorities: dict[tuple[str, str], int] = {}  # (priority as written, policy) -> tickets
         self.created_after_as_of = 0  # a sign of a wrong --as-of
         self.worst: list[tuple[float, int, Breach]] = []
         self._worst_n = worst
@@ -219,6 +220,9 @@ class Scorer:
         if tied or chosen is None or chosen.terms is None or chosen.clock is None:
             kind = AMBIGUOUS if tied else UNCOVERED if chosen is None else NO_RULE
             self.match_counts[kind] += 1
+            if kind == NO_RULE and chosen is not None:  # named in the report: values to add as aliases
+                key = (row.priority, chosen.agreement.policy or chosen.agreement.name)
+                self.no_rule_priorities[key] = self.no_rule_priorities.get(key, 0) + 1
             return kind, None, None, None
         self.match_counts["matched"] += 1
         clock, rule = chosen.clock, chosen.terms.rule
@@ -361,6 +365,15 @@ class Scorer:
             heapq.heapreplace(self.worst, item)
         if len(self.worst) == self._worst_n:
             self._worst_floor = self.worst[0][0]
+
+    def no_rule_text(self) -> str:
+        """The priorities no rule matched, in one sentence ("" when there are none)."""
+        parts = []
+        for (prio, policy), n in sorted(self.no_rule_priorities.items(), key=lambda kv: (-kv[1], kv[0])):
+            what = f"{n} ticket{'s have' if n != 1 else ' has'} priority '{prio}'" if prio else \
+                f"{n} ticket{'s have' if n != 1 else ' has'} no priority"
+            parts.append(f"{what}, which no rule of policy '{policy}' matches")
+        return "; ".join(parts) + (": add it to a rule's aliases" if parts else "")
 
     def worst_breaches(self) -> list[Breach]:
         return [b for _, _, b in sorted(self.worst, key=lambda t: (-t[0], -t[1]))]

@@ -20,7 +20,7 @@ exports). ``collapsed_rows`` reads such a file whole and yields one
 
 Afterwards ``export.collapsed`` = rows merged into an earlier row's ticket, so
 rows = tickets + rejected + collapsed, and a warning says
-``N rows collapsed into M tickets``.
+``N rows collapsed into M tickets`` (the rows read as tickets, and the tickets they make).
 
 The streaming reader (``slactl.exports.reader``) switches to this at the first
 repeated id; the tickets are held in memory, one entry per ticket.
@@ -57,14 +57,28 @@ class _Tap:
 
 
 class _Ticket:
-    """The snapshots of one ticket read so far."""
+    """What is kept of one ticket's snapshots: the candidates for its fields and the
+    (time, status) pairs, not every row (an event log is held in memory)."""
 
-    __slots__ = ("first", "rows", "times")
+    __slots__ = ("first", "count", "last", "latest", "latest_time", "timed", "snaps")
 
     def __init__(self, first: int) -> None:
         self.first = first  # row number of its first snapshot
-        self.rows: list[TicketRow] = []
-        self.times: list[float | None] = []
+        self.count = 0
+        self.last: TicketRow | None = None  # the last snapshot in file order
+        self.latest: TicketRow | None = None  # the latest by time (the later one on equal times)
+        self.latest_time = float("-inf")
+        self.timed = True  # every snapshot has a time
+        self.snaps: list[Snapshot] = []
+
+    def add(self, row: TicketRow, when: float | None) -> None:
+        self.count += 1
+        self.last = row
+        self.snaps.append((when, row.status))
+        if when is None:
+            self.timed = False
+        elif when >= self.latest_time:
+            self.latest, self.latest_time = row, when
 
 
 def collapsed_rows(export: Export, records: Iterator[list[str]], reader: Any) -> Iterator[TicketRow | Rejected]:
@@ -95,19 +109,18 @@ def collapsed_rows(export: Export, records: Iterator[list[str]], reader: Any) ->
         t = tickets.get(row.id)
         if t is None:
             t = tickets[row.id] = _Ticket(row.row)
-        t.rows.append(row)
-        t.times.append(when)
+        t.add(row, when)
     out = [_final(t) for t in tickets.values()]
-    repeated = [t for t in tickets.values() if len(t.rows) > 1]
-    export.collapsed = sum(len(t.rows) - 1 for t in repeated)
+    repeated = [t for t in tickets.values() if t.count > 1]
+    export.collapsed = sum(t.count - 1 for t in repeated)
     export.collapsed_tickets = len(repeated)
     if repeated:
-        many = sum(len(t.rows) for t in repeated)
+        many = sum(t.count for t in tickets.values())
         how = (f"the last snapshot of each by '{export.snapshot_column}' gives its fields" if ix is not None
                else "no snapshot time column: the last row of each in file order gives its fields, "
                     "and the snapshots give no status history")
-        export.warnings.append(f"{many} rows collapsed into {len(repeated)} tickets (ticket ids repeat: "
-                               f"read as an event log; {how})")
+        export.warnings.append(f"{many} rows collapsed into {len(tickets)} tickets ({len(repeated)} ticket ids "
+                               f"repeat: read as an event log; {how})")
     yield from _merge(out, [t.first for t in tickets.values()], rejected)
 
 
@@ -119,18 +132,17 @@ def _is_null(cell: str) -> bool:
 
 def _final(t: _Ticket) -> TicketRow:
     """The ticket's last snapshot, carrying every snapshot's (time, status) in order."""
-    if len(t.rows) == 1:
-        row = t.rows[0]
-        if t.times[0] is not None:  # one snapshot is history too: its status holds from its time on
-            row.snapshots = ((t.times[0], row.status),)
+    if t.count == 1:
+        row = t.last
+        assert row is not None
+        if t.timed:  # one snapshot is history too: its status holds from its time on
+            row.snapshots = tuple(t.snaps)
         return row
-    order = list(range(len(t.rows)))
-    if all(x is not None for x in t.times):
-        order.sort(key=lambda k: t.times[k])  # type: ignore[arg-type,return-value]  # stable: file order on ties
-    last = t.rows[order[-1]]
-    snaps: tuple[Snapshot, ...] = tuple((t.times[k], t.rows[k].status) for k in order)
+    last = t.latest if t.timed else t.last
+    assert last is not None
+    snaps = sorted(t.snaps, key=lambda sn: sn[0]) if t.timed else t.snaps  # type: ignore[arg-type,return-value]
     return TicketRow(last.row, last.id, last.customer, last.service, last.priority, last.status,
-                     last.created, last.first_response, last.resolved, snaps)
+                     last.created, last.first_response, last.resolved, tuple(snaps))
 
 
 def _merge(tickets: list[TicketRow], firsts: list[int], rejected: list[Rejected]) -> Iterator[TicketRow | Rejected]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from slactl.core.tickets import Rejected, TicketRow
+from slactl.exports.presets import is_null
 from slactl.exports.sniff import LINE_LIMIT, LONG_LINE, bad_bytes
 from slactl.exports.timestamps import TimestampError, clip, parse_slow
 
@@ -57,7 +58,7 @@ def explain_row(self: Any, n: int, rec: list[str]) -> TicketRow | Rejected:
         t = _time(self, tf, tv)
         if isinstance(t, str):
             return Rejected(n, shown_id, t)
-        if t is None and mv.strip():
+        if t is None and mv.strip() and not is_null(mv):
             m = _minutes(self, mf, mv)
             if isinstance(m, str):
                 return Rejected(n, shown_id, m)
@@ -65,11 +66,11 @@ def explain_row(self: Any, n: int, rec: list[str]) -> TicketRow | Rejected:
         elif t is not None and t < created:
             return Rejected(n, shown_id, f"{lab[tf]} precedes {lab['created_at']}")
         events.append(t)
-    return TicketRow(n, i, cu.strip(), sv.strip(), pp.strip(), st.strip(), created, events[0], events[1])
+    return TicketRow(n, i, self.text(cu), self.text(sv), self.text(pp), self.text(st), created, events[0], events[1])
 
 def _time(self: Any, f: str, v: str) -> float | str | None:
     """Epoch seconds, None for an empty cell, or the rejection reason."""
-    if not v or v.isspace():
+    if not v or v.isspace() or is_null(v):
         return None
     try:
         return parse_slow(v, self._fmt[f], self._tz)
@@ -86,3 +87,14 @@ def _minutes(self: Any, f: str, v: str) -> float | str:
         return f"{self._labels[f]} '{clip(s)}' is not a plausible number of minutes"
     return m
 
+
+
+def dst_warnings(self: Any) -> None:
+    """Once per column: naive local times that fell in a DST gap or fold."""
+    for f, fmt in self._fmt.items():
+        gaps, folds = getattr(fmt.parse, "dst", (0, 0))
+        if (gaps or folds) and f not in self._dst_said:
+            self._dst_said.add(f)
+            self.warnings.append(
+                f"{self._labels[f]}: {gaps} local time(s) fall in a DST gap (read with the offset before "
+                f"the gap) and {folds} in a DST fold (read as the first occurrence) in {self.timezone}")

@@ -24,7 +24,8 @@ SNAPSHOT_TIME = ("updated_at", "updated", "updated at", "sys_updated_at", "sys_u
 """Headers of an event log's snapshot time column (the last snapshot of a ticket wins)."""
 
 
-def _resolve_columns(pre: P.Preset, header: list[str], path: str) -> dict[str, tuple[int, ...]]:
+def _resolve_columns(pre: P.Preset, header: list[str], path: str) -> tuple[dict[str, tuple[int, ...]], list[str]]:
+    """Field -> column indices, and what the report header must say about them."""
     normed = [P.norm(h) for h in header]
     indices: dict[str, tuple[int, ...]] = {}
     for f, names in pre.columns.items():
@@ -46,9 +47,49 @@ def _resolve_columns(pre: P.Preset, header: list[str], path: str) -> dict[str, t
         want = ", ".join(f"{f} ('{pre.columns[f][0]}')" if f in pre.columns and pre.name != "generic" else f
                          for f in missing)
         raise InputError(f"{path}: required column(s) missing for the {pre.title} layout: {want}. "
-                         f"Columns seen: {seen}. Use --preset to choose another layout or "
-                         "--mapping FILE to name the columns")
-    return indices
+                         f"Columns seen: {seen}. Use --preset to choose another layout, --mapping FILE to "
+                         f"name the columns, or write one with: slactl mapping {path}")
+    notes: list[str] = []
+    if "resolved_at" not in indices and "resolution_minutes" not in indices:
+        closed = next((i for name in pre.closed for i, h in enumerate(normed) if h == P.norm(name)), None)
+        if closed is not None:
+            indices["resolved_at"] = (closed,)
+            if not pre.closed_is_resolution:
+                notes.append(f"no resolved column: the closed time '{header[closed].strip()}' is used as the "
+                             "resolution time")
+    return indices, notes
+
+
+def _unmeasured(indices: dict[str, tuple[int, ...]]) -> list[str]:
+    """One warning per metric the export has no column for."""
+    out = []
+    if not indices.get("first_response_at") and not indices.get("first_response_minutes"):
+        out.append("no first-response column: first_response is unmeasured for every ticket")
+    if not indices.get("resolved_at") and not indices.get("resolution_minutes"):
+        out.append("no resolved or closed column: resolution is unmeasured for every ticket")
+    return out
+
+
+def _duplicates(header: list[str], indices: dict[str, tuple[int, ...]]) -> list[str]:
+    """Warnings for header names written more than once: which copy is read."""
+    by_name: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        if h.strip():
+            by_name.setdefault(P.norm(h), []).append(i)
+    used = {i: f for f, ix in indices.items() for i in ix}
+    out = []
+    for places in by_name.values():
+        if len(places) > 1:
+            cols = ", ".join(str(i + 1) for i in places)
+            name = header[places[0]].strip()
+            if places[0] in used and len(indices[used[places[0]]]) > 1:
+                which = (f"the first non-empty value of columns {cols} is read as {used[places[0]]}")
+            elif any(i in used for i in places):
+                which = f"column {next(i for i in places if i in used) + 1} is read"
+            else:
+                which = "none of them is read"
+            out.append(f"the header names '{clip(name)}' {len(places)} times (columns {cols}); {which}")
+    return out
 
 
 def _seen(header: list[str], limit: int = 25) -> str:
@@ -68,11 +109,14 @@ def _zone_hint(name: str) -> str:
 
 
 def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
-                encoding: str | None = None, mapping: str | None = None) -> Export:
-    """Open a ticket export for streaming; ``InputError`` if it cannot be read at all.
+                encoding: str | None = None, mapping: str | None = None, dayfirst: bool | None = None,
+                sheet: str | None = None) -> Export:
+    """Open a ticket export (CSV, or ``.xlsx``: ``sheet`` or the first one) for streaming;
+    ``InputError`` if it cannot be read at all.
 
     ``tz`` is the zone of naive timestamps; a mapping file's ``timezone`` applies
-    when ``tz`` is None or ``"UTC"`` (the default).
+    when ``tz`` is None or ``"UTC"`` (the default). ``dayfirst`` decides numeric
+    dates such as 03/11/2026 (None: from the dates themselves).
     """
     path = os.fspath(path)
     preset = preset.strip().lower()
@@ -112,6 +156,20 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
         raise InputError(f"{path} is a pipe or device, not a file; save the export to a file first "
                          "(e.g. ... > export.csv) and score that")
     sample, more = _read_sample(path)
+    if sample.startswith(b"PK\x03\x04"):  # a zip: an Excel workbook
+        from slactl.exports.xlsx import open_workbook
+
+        book, rows, head = open_workbook(path, sheet)
+        try:
+            export = _export(path, pre, head, tz_name, tzi, "xlsx", "", lambda: open_workbook(path, sheet),
+                             dayfirst)
+            export.start(book, rows)
+        except BaseException:
+            book.close()
+            raise
+        return export
+    if sheet is not None:
+        raise InputError(f"--sheet {sheet}: {path} is not an .xlsx workbook")
     enc = encoding or detect_encoding(sample, path, more)
 
     # the header
@@ -124,7 +182,7 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
     delimiter = choose_delimiter(text, pre)
     stream, reader, header = open_records(path, enc, delimiter)
     try:
-        export = _export(path, pre, header, tz_name, tzi, enc, delimiter)
+        export = _export(path, pre, header, tz_name, tzi, enc, delimiter, dayfirst=dayfirst)
         export.start(stream, reader)
     except BaseException:
         stream.close()
@@ -156,18 +214,67 @@ def _read_sample(path: str) -> tuple[bytes, bytes]:
 
 
 def _export(path: str, pre: P.Preset | None, header: list[str], tz_name: str, tzi: tzinfo, enc: str,
-            delimiter: str, opener: Opener | None = None) -> Export:
+            delimiter: str, opener: Opener | None = None, dayfirst: bool | None = None) -> Export:
     """The Export for a header: preset recognised, columns resolved."""
     if not any(h.strip() for h in header):
         raise InputError(f"{path} has no header line; the first line must name the columns "
                          f"({P.expected_text()})")
+    names = {P.norm(h) for h in header}
     if pre is None:
-        pre = P.detect({P.norm(h) for h in header})
+        pre = P.detect(names)
         if pre is None:
-            raise InputError(f"{path}: no recognisable columns. Columns seen: {_seen(header)}. "
-                             f"Expected {P.expected_text()}. Use --preset NAME or --mapping FILE "
-                             f"(delimiter read as {delimiter!r}, encoding {enc})")
-    indices = _resolve_columns(pre, header, path)
-    export = Export(path, pre, tz_name, tzi, enc, delimiter, header, indices, opener)
+            near, lacks = P.closest(names)
+            lacking = ", ".join(f"{f} ('{near.columns[f][0]}')" for f in lacks)
+            raise InputError(f"{path}: no recognisable columns: no preset recognises this header (delimiter {delimiter!r}, encoding {enc}); "
+                             f"the closest is {near.name} ({near.title}), which lacks {lacking}. Columns seen: "
+                             f"{_seen(header)}. Write a starter mapping with: slactl mapping {path} "
+                             "(then score with --mapping FILE), or choose --preset NAME")
+    indices, notes = _resolve_columns(pre, header, path)
+    export = Export(path, pre, tz_name, tzi, enc, delimiter, header, indices, opener, dayfirst)
     export.collapser = collapsed_rows
+    export.notes.extend(notes)
+    export.warnings.extend(notes)
+    export.warnings.extend(_unmeasured(indices))
+    export.warnings.extend(_duplicates(header, indices))
     return export
+
+
+def read_table(path: str, *, encoding: str | None = None, sheet: str | None = None,
+               limit: int = 2000) -> tuple[list[str], list[list[str]], str, str]:
+    """The header and up to ``limit`` records of an export whatever its columns (for
+    ``slactl mapping``): (header, records, encoding, delimiter)."""
+    import csv
+
+    from slactl.exports.sniff import field_limit
+
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a directory; give the path of a CSV export file")
+    sample, more = _read_sample(path)
+    if sample.startswith(b"PK\x03\x04"):
+        from slactl.exports.xlsx import open_workbook
+
+        stream, reader, header = open_workbook(path, sheet)
+        enc, delimiter = "xlsx", ""
+    else:
+        enc = encoding or detect_encoding(sample, path, more)
+        text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=False)
+        delimiter = choose_delimiter(text, None)
+        stream, reader, header = open_records(path, enc, delimiter)  # type: ignore[assignment]
+    rows: list[list[str]] = []
+    try:
+        with field_limit():
+            while len(rows) < limit:
+                try:
+                    rec = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error:
+                    continue
+                if rec:
+                    rows.append(rec)
+    finally:
+        stream.close()
+    if not any(h.strip() for h in header):
+        raise InputError(f"{path} has no header line; the first line must name the columns")
+    return header, rows, enc, delimiter

@@ -1,9 +1,12 @@
-"""Column maps of known ticket exports, auto-detection, and user mapping files.
+"""Column maps of known ticket exports and their recognition from the header.
 
-A preset maps each canonical field (the contract's ``generic`` columns, plus
-duration fields for exports that give minutes instead of a timestamp) to the
-header names that may carry it, in order of preference. Header names are
-compared trimmed and case-insensitively.
+A preset maps each canonical field (the ``generic`` columns of the README,
+plus duration fields for exports that give minutes instead of a timestamp,
+and an event log's snapshot time) to the header names that may carry it, in
+order of preference; ``closed`` names the closed-time column used when there
+is no resolved one. Header names are compared trimmed (no-break spaces too)
+and case-insensitively. User mapping files are read by
+``slactl.exports.mapping``.
 """
 from __future__ import annotations
 
@@ -19,13 +22,19 @@ FIELDS = TEXT_FIELDS + TIME_FIELDS + DURATION_FIELDS + (SNAPSHOT_FIELD,)
 REQUIRED = ("id", "priority", "created_at")
 
 
+Names = tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Preset:
     name: str
     title: str
-    columns: dict[str, tuple[str, ...]]  # field -> header names, preferred first
-    signature: tuple[str, ...] = ()  # all present: auto picks this preset
-    any_of: tuple[str, ...] = ()  # ... and at least one of these
+    columns: dict[str, Names]  # field -> header names, preferred first
+    signature: tuple[str | Names, ...] = ()  # all present (one name of each tuple): auto picks this preset
+    any_of: Names = ()  # ... and at least one of these
+    closed: Names = ()  # a closed-time column, the resolution when there is no resolved column
+    closed_is_resolution: bool = False  # the desk's only end state is "closed": no note when it is used
+    where: str = ""  # where the export is found in the product (README's preset table)
     # mapping files only
     timestamp_format: str | None = None
     dayfirst: bool | None = None
@@ -35,93 +44,118 @@ class Preset:
 
     def names(self) -> set[str]:
         """Every header name the preset knows, normalised."""
-        return {norm(n) for names in self.columns.values() for n in names}
+        return {norm(n) for names in (*self.columns.values(), self.closed) for n in names}
 
 
 GENERIC = Preset(
-    "generic",
-    "generic (slactl contract)",
-    {
-        "id": ("id",),
-        "customer": ("customer",),
-        "service": ("service",),
-        "priority": ("priority",),
-        "status": ("status",),
-        "created_at": ("created_at",),
-        "first_response_at": ("first_response_at",),
-        "resolved_at": ("resolved_at",),
-    },
-    signature=("id", "created_at"),
+    "generic", "generic (slactl contract)",
+    {"id": ("id",), "customer": ("customer",), "service": ("service",), "priority": ("priority",),
+     "status": ("status",), "created_at": ("created_at",), "first_response_at": ("first_response_at",),
+     "resolved_at": ("resolved_at",)},
+    signature=("id", "created_at"), closed=("closed_at",),
+    where="any tool that can write these columns (a report, a database query)",
 )
 
 ZENDESK = Preset(
-    "zendesk",
-    "Zendesk (Admin CSV export)",
-    {
-        "id": ("Id",),
-        "customer": ("Organization",),
-        # a custom Service/Category field says more than the agent group
-        "service": ("Service", "Category", "Group"),
-        "priority": ("Priority",),
-        "status": ("Status",),
-        "created_at": ("Created at",),
-        "resolved_at": ("Solved at",),
-        "first_response_minutes": ("First reply time in minutes",),
-    },
+    "zendesk", "Zendesk (Admin CSV export)",
+    {"id": ("Id",), "customer": ("Organization",),
+     # a custom Service/Category field says more than the agent group
+     "service": ("Service", "Category", "Group"), "priority": ("Priority",), "status": ("Status",),
+     "created_at": ("Created at",), "resolved_at": ("Solved at",),
+     "first_response_minutes": ("First reply time in minutes",)},
     signature=("Id", "Created at"),
     any_of=("Solved at", "First reply time in minutes", "Requester", "Organization"),
+    where="Admin Center > Account > Tools > Reports > Export (CSV), or Explore > Tickets dataset",
 )
 
 JIRA = Preset(
-    "jira",
-    "Jira (Export CSV, all fields)",
-    {
-        "id": ("Issue key",),
-        "customer": ("Custom field (Organizations)",),
-        "service": ("Component/s", "Custom field (Request Type)"),
-        "priority": ("Priority",),
-        "status": ("Status",),
-        "created_at": ("Created",),
-        "first_response_at": ("Custom field ([CHART] Date of First Response)",),
-        "resolved_at": ("Resolved",),
-    },
+    "jira", "Jira (Export CSV, all fields)",
+    {"id": ("Issue key",), "customer": ("Custom field (Organizations)",),
+     "service": ("Component/s", "Custom field (Request Type)"), "priority": ("Priority",), "status": ("Status",),
+     "created_at": ("Created",), "first_response_at": ("Custom field ([CHART] Date of First Response)",),
+     "resolved_at": ("Resolved",)},
     signature=("Issue key", "Created"),
+    where="Filters > search > Export > Export Excel CSV (all fields)",
 )
 
 FRESHDESK = Preset(
-    "freshdesk",
-    "Freshdesk (ticket export)",
-    {
-        "id": ("Ticket ID",),
-        "customer": ("Company Name", "Company"),
-        "service": ("Group", "Type"),
-        "priority": ("Priority",),
-        "status": ("Status",),
-        "created_at": ("Created time",),
-        "first_response_at": ("Initial response time",),
-        "resolved_at": ("Resolved time",),
-    },
-    signature=("Ticket ID", "Created time"),
+    "freshdesk", "Freshdesk (ticket export)",
+    {"id": ("Ticket ID",), "customer": ("Company Name", "Company"),
+     "service": ("Group", "Type"),  # the group first: it names the team that owes the SLA
+     "priority": ("Priority",), "status": ("Status",), "created_at": ("Created time",),
+     "first_response_at": ("Initial response time",), "resolved_at": ("Resolved time",)},
+    signature=("Ticket ID", "Created time"), closed=("Closed time",),
+    where="Tickets > Export (CSV or Excel)",
 )
 
 SERVICENOW = Preset(
-    "servicenow",
-    "ServiceNow (incident list export)",
-    {
-        "id": ("number",),
-        "customer": ("company",),
-        "service": ("business_service", "category", "cmdb_ci"),
-        "priority": ("priority",),
-        "status": ("state",),
-        "created_at": ("opened_at", "opened"),
-        "resolved_at": ("resolved_at", "resolved"),
-    },
-    signature=("number",),
-    any_of=("opened_at", "opened"),
+    "servicenow", "ServiceNow (incident list export)",
+    {"id": ("number",), "customer": ("company",), "service": ("business_service", "category", "cmdb_ci"),
+     "priority": ("priority",), "status": ("incident_state", "state"), "created_at": ("opened_at", "opened"),
+     "resolved_at": ("resolved_at", "resolved")},
+    signature=("number",), any_of=("opened_at", "opened"), closed=("closed_at", "closed"),
+    where="Incident list > column menu > Export > CSV (also the incident event log)",
+)
+
+OSTICKET = Preset(
+    "osticket", "osTicket (ticket export)",
+    {"id": ("Ticket Number", "Ticket #"), "customer": ("Organization", "User Organization"),
+     "service": ("Help Topic", "Department"), "priority": ("Priority",), "status": ("Current Status", "Status"),
+     "created_at": ("Date Created", "Created"), "first_response_at": ("First Response",)},
+    signature=(("Ticket Number", "Ticket #"), ("Date Created", "Created")),
+    any_of=("Help Topic", "Department", "Current Status", "Last Updated", "Closed Date"),
+    closed=("Closed Date", "Date Closed", "Closed"),
+    where="Agent Panel > Tickets > (a queue or search) > Export",
+)
+
+GLPI = Preset(
+    "glpi", "GLPI (ticket list export)",
+    {"id": ("ID",), "customer": ("Entité", "Entity"), "service": ("Catégorie", "Category"),
+     "priority": ("Priorité", "Priority"), "status": ("Statut", "Status"),
+     "created_at": ("Date d'ouverture", "Opening date"),
+     "first_response_at": ("Date de prise en compte", "Take into account date"),
+     "resolved_at": ("Date de résolution", "Resolution date")},
+    signature=("ID", ("Date d'ouverture", "Opening date")),
+    any_of=("Titre", "Title", "Statut", "Status", "Priorité", "Priority"),
+    closed=("Date de clôture", "Closing date", "Close date"),
+    where="Assistance > Tickets > search > export (CSV; French or English headers, ';', BOM)",
+)
+
+OTRS = Preset(
+    "otrs", "OTRS / Znuny (ticket search export)",
+    {"id": ("TicketNumber", "Ticket#", "Ticket Number"), "customer": ("CustomerID", "Customer ID", "CustomerName",
+                                                                        "Customer Name"),
+     "service": ("Service", "Queue"), "priority": ("Priority",), "status": ("State",),
+     "created_at": ("Created",), "first_response_at": ("FirstResponse", "First Response"),
+     "resolved_at": ("Solved", "SolutionTime", "Solution Time")},
+    signature=(("TicketNumber", "Ticket#", "Ticket Number"), "Created"),
+    any_of=("Queue", "State", "Age", "Lock", "Owner"),
+    closed=("Closed", "Close Time"),
+    where="Tickets > Search > output: CSV (Ticket::Frontend::AgentTicketSearch###SearchCSVData)",
+)
+
+ZAMMAD = Preset(
+    "zammad", "Zammad (reporting XLSX)",
+    {"id": ("#", "Number"), "customer": ("Organization",), "service": ("Group",), "priority": ("Priority",),
+     "status": ("State",), "created_at": ("Created At",), "first_response_at": ("First Response At",)},
+    signature=(("#", "Number"), "Created At"), any_of=("Closed At", "First Response At", "Organization"),
+    closed=("Closed At",), closed_is_resolution=True,
+    where="Reporting > (a profile) > Download XLSX (also ticket list CSV from the search)",
+)
+
+HUBSPOT = Preset(
+    "hubspot", "HubSpot (tickets export)",
+    {"id": ("Ticket ID",), "customer": ("Associated Company", "Company name", "Associated Company (Primary)"),
+     "service": ("Category", "Pipeline"), "priority": ("Priority",), "status": ("Ticket status",),
+     "created_at": ("Create date",), "first_response_at": ("First agent reply date", "First agent email reply date")},
+    signature=("Ticket ID", "Create date"), any_of=("Ticket name", "Ticket status", "Pipeline"),
+    closed=("Close date",), closed_is_resolution=True,
+    where="CRM > Tickets > Export (CSV or XLSX)",
 )
 
 # specific presets first: auto prefers them to generic
-PRESETS: dict[str, Preset] = {p.name: p for p in (ZENDESK, JIRA, FRESHDESK, SERVICENOW, GENERIC)}
+PRESETS: dict[str, Preset] = {p.name: p for p in (ZENDESK, JIRA, FRESHDESK, SERVICENOW, OSTICKET, GLPI, OTRS,
+                                                  ZAMMAD, HUBSPOT, GENERIC)}
 PRESET_NAMES = ("auto", *PRESETS, "mapping")
 
 
@@ -135,8 +169,12 @@ def is_null(value: str) -> bool:
 
 
 def norm(name: str) -> str:
-    """A header name as compared: BOM, quotes and surrounding blanks gone, lower case."""
-    return name.replace("\ufeff", "").strip().strip('"').strip().lower()
+    """A header name as compared: BOM, quotes and surrounding blanks (no-break spaces too) gone, lower case."""
+    return " ".join(name.replace("\ufeff", "").strip().strip('"').split()).lower()
+
+
+def _present(name: str | Names, header: set[str]) -> bool:
+    return any(norm(n) in header for n in ((name,) if isinstance(name, str) else name))
 
 
 def score(preset: Preset, header: set[str]) -> int:
@@ -145,20 +183,27 @@ def score(preset: Preset, header: set[str]) -> int:
 
 
 def matches(preset: Preset, header: set[str]) -> bool:
-    if not all(norm(n) in header for n in preset.signature):
+    if not all(_present(n, header) for n in preset.signature):
         return False
     return not preset.any_of or any(norm(n) in header for n in preset.any_of)
 
 
 def detect(header: set[str]) -> Preset | None:
-    """The preset whose signature the header carries (specific before generic)."""
+    """The preset whose signature the header carries (the one knowing most columns wins)."""
     best: Preset | None = None
     for p in PRESETS.values():
         if matches(p, header) and (best is None or score(p, header) > score(best, header)):
             best = p
-    if best is None and score(GENERIC, header):
-        return GENERIC  # some contract columns: report exactly which required ones are missing
     return best
+
+
+def closest(header: set[str]) -> tuple[Preset, list[str]]:
+    """The preset nearest to an unrecognised header, and the required columns it lacks there."""
+    def lacks(p: Preset) -> list[str]:
+        return [f for f in REQUIRED if not any(norm(n) in header for n in p.columns.get(f, ()))]
+
+    best = max(PRESETS.values(), key=lambda p: (-len(lacks(p)), score(p, header), p is GENERIC))
+    return best, lacks(best)
 
 
 def best_score(header: set[str]) -> int:
@@ -168,5 +213,5 @@ def best_score(header: set[str]) -> int:
 
 def expected_text() -> str:
     g = ", ".join(f for f in GENERIC.columns)
-    return (f"the generic columns ({g}) or the header of a Zendesk, Jira, Freshdesk "
-            "or ServiceNow export")
+    known = ", ".join(p.title.split(" (")[0] for p in PRESETS.values() if p is not GENERIC)
+    return f"the generic columns ({g}) or the header of a {known} export"

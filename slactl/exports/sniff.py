@@ -171,34 +171,115 @@ def choose_delimiter(text: str, pre: Preset | None) -> str:
 
 # --------------------------------------------------------------------------- the stream
 
-class _Checked(io.RawIOBase):
-    """The file's bytes, checked by a strict decoder as they pass: the first undecodable
-    byte raises ``suspect[0]`` before any record holding it is parsed."""
+_MARKER = (LONG_LINE + "\n").encode("ascii")
 
-    def __init__(self, raw: io.RawIOBase | io.BufferedIOBase, encoding: str, suspect: list[int]) -> None:
+
+class _Guarded(io.RawIOBase):
+    """The file's bytes on their way to the decoder, with two guards that cost one Python
+    call per 64 KiB block, never one per line:
+
+    - a strict decoder checks them: the first undecodable byte raises ``suspect[0]``
+      before any record holding it is parsed;
+    - (byte-oriented codecs) a line longer than ``LINE_LIMIT`` bytes is replaced by the
+      line ``LONG_LINE``: its bytes are skipped, never held, so memory stays bounded and
+      the line cannot reach the CSV parser in pieces. Only complete lines are passed on;
+      the unfinished last line of a block waits for the next block.
+    """
+
+    def __init__(self, raw: io.RawIOBase | io.BufferedIOBase, encoding: str, suspect: list[int],
+                 guard_lines: bool) -> None:
         super().__init__()
         self._raw = raw
         self._check: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder(encoding)("strict")
         self._suspect = suspect
+        self._guard = guard_lines
+        self._out = b""  # bytes ready to pass on
+        self._pos = 0  # how much of _out has been passed on
+        self._pending = bytearray()  # the unfinished last line
+        self._skipping = False  # inside an over-long line: drop bytes up to its end
         self.consumed = 0
+        self.long_lines = 0
 
     def readable(self) -> bool:
         return True
 
+    def _long(self) -> bytes:
+        self.long_lines += 1
+        self._suspect[0] += 1
+        return _MARKER
+
+    def _fill(self) -> bool:
+        """Read one block into _out; False at the end of the file."""
+        data = self._raw.read(1 << 16)
+        if not data:
+            self._out, self._pos = bytes(self._pending), 0
+            self._pending.clear()
+            self._skipping = False
+            return bool(self._out)
+        self.consumed += len(data)
+        if not self._guard:
+            self._out, self._pos = data, 0
+            return True
+        out = bytearray()
+        if self._skipping:
+            end = _line_end(data, 0)
+            if end < 0:
+                self._out, self._pos = b"", 0
+                return True
+            data = data[end:]
+            self._skipping = False
+        last = max(data.rfind(b"\n"), data.rfind(b"\r"))
+        if last < 0:
+            self._pending += data
+            if len(self._pending) > LINE_LIMIT:
+                self._pending.clear()
+                self._skipping = True
+                out += self._long()
+            self._out, self._pos = bytes(out), 0
+            return True
+        first = _line_end(data, 0)
+        if len(self._pending) + first > LINE_LIMIT:
+            out += self._long()
+        else:
+            out += self._pending
+            out += data[:first]
+        out += data[first:last + 1]
+        self._pending[:] = data[last + 1:]
+        self._out, self._pos = bytes(out), 0
+        return True
+
     def readinto(self, b) -> int:  # type: ignore[no-untyped-def,override]
-        n = self._raw.readinto(b) or 0
-        self.consumed += n
+        while self._pos >= len(self._out):
+            if not self._fill():
+                if self._check is not None:
+                    self._finish_check(b"", True)
+                return 0
+        n = min(len(b), len(self._out) - self._pos)
+        chunk = self._out[self._pos:self._pos + n] if self._pos or n < len(self._out) else self._out
+        self._pos += n
+        b[:n] = chunk
         if self._check is not None:
-            try:
-                self._check.decode(bytes(memoryview(b)[:n]), final=n == 0)
-            except UnicodeDecodeError:
-                self._suspect[0] += 1
-                self._check = None  # one is enough: from here on every record is scanned
+            self._finish_check(chunk, False)
         return n
+
+    def _finish_check(self, chunk: bytes, final: bool) -> None:
+        try:
+            self._check.decode(chunk, final)  # type: ignore[union-attr]
+        except UnicodeDecodeError:
+            self._suspect[0] += 1
+            self._check = None  # one is enough: from here on every record is scanned
 
     def close(self) -> None:
         self._raw.close()
         super().close()
+
+
+def _line_end(data: bytes, start: int) -> int:
+    """Index just after the first line ending (\\n or \\r) at or after ``start``, or -1."""
+    n, r = data.find(b"\n", start), data.find(b"\r", start)
+    if n < 0 and r < 0:
+        return -1
+    return (r if n < 0 else n if r < 0 else min(n, r)) + 1
 
 
 class TextStream:
@@ -207,22 +288,33 @@ class TextStream:
     def __init__(self, raw: io.RawIOBase | io.BufferedIOBase, encoding: str) -> None:
         self.encoding = encoding
         self.suspect = [0]
-        self.long_lines = 0
-        self._checked = _Checked(raw, encoding, self.suspect)
-        errors = "surrogateescape" if _escapes(encoding) else "replace"
-        self.text = io.TextIOWrapper(io.BufferedReader(self._checked, 1 << 16), encoding=encoding,
+        self._bytewise = _escapes(encoding)  # ASCII-compatible: lines can be guarded as bytes
+        self._guarded = _Guarded(raw, encoding, self.suspect, self._bytewise)
+        errors = "surrogateescape" if self._bytewise else "replace"
+        self.text = io.TextIOWrapper(io.BufferedReader(self._guarded, 1 << 16), encoding=encoding,
                                      errors=errors, newline="")
+        self.text._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]  # fewer, larger decodes
+        self.long_lines_text = 0
+
+    @property
+    def long_lines(self) -> int:
+        return self._guarded.long_lines + self.long_lines_text
 
     def position(self) -> int:
         """Bytes read from the file so far (read-ahead included)."""
-        return self._checked.consumed
+        return self._guarded.consumed
 
     def close(self) -> None:
         self.text.close()
 
     def lines(self) -> Iterator[str]:
-        """The physical lines, none longer than ``LINE_LIMIT``: a longer one becomes the
+        """The physical lines, none longer than ``LINE_LIMIT``: a longer one arrives as the
         line ``LONG_LINE`` (its text is skipped without being held in memory)."""
+        if self._bytewise:
+            return iter(self.text.readline, "")  # the byte guard has done it: C speed
+        return self._text_lines()
+
+    def _text_lines(self) -> Iterator[str]:
         readline = self.text.readline
         limit = LINE_LIMIT
         for line in iter(functools.partial(readline, limit), ""):
@@ -235,7 +327,7 @@ class TextStream:
                 return
             while len(rest) == limit and rest[-1] not in "\r\n":
                 rest = readline(limit)
-            self.long_lines += 1
+            self.long_lines_text += 1
             self.suspect[0] += 1
             yield LONG_LINE + "\n"
 

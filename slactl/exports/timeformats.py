@@ -17,19 +17,24 @@ from zoneinfo import ZoneInfo
 MIN_YEAR = 1970
 MAX_YEAR = 2200
 
-MONTHS = {
-    name: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_MONTH_NAMES = (  # English, French, German, Spanish, Russian (nominative and genitive), lower case
+    ("jan", "january", "janv", "janvier", "januar", "jänner", "jaenner", "ene", "enero", "янв", "январь", "января"),
+    ("feb", "february", "févr", "fevr", "février", "fevrier", "februar", "febrero", "фев", "февр", "февраль",
+     "февраля"),
+    ("mar", "march", "mars", "mär", "mrz", "märz", "maerz", "marzo", "мар", "март", "марта"),
+    ("apr", "april", "avr", "avril", "abr", "abril", "апр", "апрель", "апреля"),
+    ("may", "mai", "mayo", "май", "мая"),
+    ("jun", "june", "juin", "juni", "junio", "июн", "июнь", "июня"),
+    ("jul", "july", "juil", "juillet", "juli", "julio", "июл", "июль", "июля"),
+    ("aug", "august", "août", "aout", "ago", "agosto", "авг", "август", "августа"),
+    ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "сен", "сент", "сентябрь", "сентября"),
+    ("oct", "october", "octobre", "okt", "oktober", "octubre", "окт", "октябрь", "октября"),
+    ("nov", "november", "novembre", "noviembre", "ноя", "нояб", "ноябрь", "ноября"),
+    ("dec", "december", "déc", "décembre", "decembre", "dez", "dezember", "dic", "diciembre", "дек", "декабрь",
+     "декабря"),
+)
+MONTHS = {name: i for i, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+"""Month names and abbreviations (lower case, no trailing dot) -> month number."""
 
 
 class OutOfRange(ValueError):
@@ -92,21 +97,35 @@ class _Zone:
         except KeyError:
             pass
         start = datetime(1970, 1, 1) + timedelta(hours=hour)
+        end = start + timedelta(minutes=59, seconds=59)
         a = start.replace(tzinfo=self.tz).utcoffset()
-        b = (start + timedelta(minutes=59, seconds=59)).replace(tzinfo=self.tz).utcoffset()
-        off = a.total_seconds() if a is not None and a == b else _TRANSITION
+        # fold=1 differs inside a DST gap or fold: those hours take the exact path, which counts them
+        same = (a == end.replace(tzinfo=self.tz).utcoffset() == start.replace(tzinfo=self.tz, fold=1).utcoffset()
+                == end.replace(tzinfo=self.tz, fold=1).utcoffset())
+        off = a.total_seconds() if a is not None and same else _TRANSITION
         if len(self.hours) > _CACHE_MAX:
             self.hours.clear()
         self.hours[hour] = off
         return off
 
-    def epoch(self, local: float) -> float:
-        """UTC epoch of ``local`` seconds of naive wall time since 1970-01-01."""
+    def epoch(self, local: float, dst: list[int] | None = None) -> float:
+        """UTC epoch of ``local`` seconds of naive wall time since 1970-01-01; a time in a
+        DST gap or fold is counted in ``dst`` ([gaps, folds])."""
         off = self.offset(int(local // 3600))
         if off is not None:
             return local - off
-        dt = datetime(1970, 1, 1) + timedelta(seconds=local)
-        return dt.replace(tzinfo=self.tz).timestamp()
+        dt = (datetime(1970, 1, 1) + timedelta(seconds=local)).replace(tzinfo=self.tz)
+        if dst is not None:
+            count_dst(dt, dst)
+        return dt.timestamp()
+
+
+def count_dst(dt: datetime, dst: list[int]) -> None:
+    """Count an aware wall time (fold=0) that falls in a DST gap (dst[0]) or fold (dst[1])."""
+    if dt.replace(fold=1).utcoffset() == dt.utcoffset():
+        return
+    back = datetime.fromtimestamp(dt.timestamp(), dt.tzinfo).replace(tzinfo=None)
+    dst[0 if back != dt.replace(tzinfo=None) else 1] += 1
 
 
 @lru_cache(maxsize=64)
@@ -131,12 +150,15 @@ def make_iso(tz: tzinfo, seconds: bool = True) -> Parser:
     # values (no entry for an hour with a DST change in it). Shared by the columns.
     local, naive, suffixes = z.iso_local, z.iso_naive, z.suffixes
     mmss, cut = (_MMSS, 19) if seconds else (_MM, 16)
+    dst = [0, 0]  # naive values in a DST gap, in a fold
 
     def general(s: str) -> float:
         dt = fromiso(s)
         _check_year(dt, s)
         if dt.tzinfo is None:
             dt = dt.replace(tzinfo=tz)
+            if tz is not timezone.utc:
+                count_dst(dt, dst)
         return dt.timestamp()
 
     def learn(s: str) -> float:
@@ -174,6 +196,7 @@ def make_iso(tz: tzinfo, seconds: bool = True) -> Parser:
 
     # the caches, for a caller that inlines the lookups in its own loop (see reader)
     parse_iso.fast = (local, naive, suffixes, mmss, cut)  # type: ignore[attr-defined]
+    parse_iso.dst = dst  # type: ignore[attr-defined]
     return parse_iso
 
 
@@ -200,6 +223,7 @@ def make_dmy(tz: tzinfo, sep: str, dayfirst: bool) -> Parser:
     """
     months = MONTHS
     z = _zone_cache(tz)
+    dst = [0, 0]  # values in a DST gap, in a fold
     dates: dict[str, int] = {}  # date text -> local epoch of its midnight
     times: dict[str, tuple[float, float | None]] = {}  # time text -> (seconds, offset or None)
 
@@ -280,15 +304,16 @@ def make_dmy(tz: tzinfo, sep: str, dayfirst: bool) -> Parser:
         except KeyError:
             day = parse_date(d, s)
         if not rest:
-            return z.epoch(day)
+            return z.epoch(day, dst)
         try:
             secs, off = times[rest]
         except KeyError:
             secs, off = parse_time(rest, s)
         if off is None:
-            return z.epoch(day + secs)
+            return z.epoch(day + secs, dst)
         return day + secs - off
 
+    parse_dmy.dst = dst  # type: ignore[attr-defined]
     return parse_dmy
 
 
@@ -306,3 +331,85 @@ def make_strptime(tz: tzinfo, fmt: str) -> Parser:
 
     return parse_fmt
 
+
+
+# --------------------------------------------------------------------------- numbers and month names
+
+_EXCEL_EPOCH = 25569  # 1970-01-01 as an Excel (1900 date system) serial day
+
+
+def make_epoch(scale: float) -> Parser:
+    """Unix epoch seconds (``scale`` 1) or milliseconds (1000): absolute instants."""
+    lo, hi = datetime(MIN_YEAR, 1, 1, tzinfo=timezone.utc).timestamp(), \
+        datetime(MAX_YEAR, 12, 31, tzinfo=timezone.utc).timestamp()
+
+    def parse_epoch(s: str) -> float:
+        t = float(s) / scale
+        if not lo <= t <= hi:
+            raise OutOfRange(s)
+        return t
+
+    return parse_epoch
+
+
+def make_excel(tz: tzinfo) -> Parser:
+    """Excel serial days (1900 date system, fraction = time of day), naive wall time in ``tz``."""
+    z = _zone_cache(tz)
+    dst = [0, 0]
+
+    def parse_excel(s: str) -> float:
+        days = float(s)
+        if not 25569 <= days <= 120000:  # 1970 .. 2228
+            raise OutOfRange(s)
+        return z.epoch(round((days - _EXCEL_EPOCH) * 86400, 3), dst)
+
+    parse_excel.dst = dst  # type: ignore[attr-defined]
+    return parse_excel
+
+
+_NAMED = None
+
+
+def make_named(tz: tzinfo) -> Parser:
+    """Dates with a month name in English, French, German, Spanish or Russian:
+    ``15 mars 2026 10:30``, ``15. März 2026``, ``15 de marzo de 2026``, ``15 марта 2026 г. 10:30``,
+    ``Mar 15, 2026 10:30 PM``; naive wall time in ``tz`` unless an offset follows."""
+    import re
+
+    pattern = re.compile(
+        r"(?:(?P<d1>\d{1,2})\.?\s*(?:de\s+)?(?P<m1>[^\W\d_]+)\.?|(?P<m2>[^\W\d_]+)\.?\s+(?P<d2>\d{1,2})\.?,?)"
+        r"\s*(?:de\s+)?[,/-]?\s*(?P<y>\d{4})\s*(?:г\.?|года)?,?"
+        r"(?:(?:\s+|T|\s*,\s*|\s*(?:à|um|a las|в)\s*)(?P<h>\d{1,2})[:h](?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+        r"\s*(?P<ap>[ap]\.?m\.?)?)?\s*(?P<off>Z|UTC|GMT|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
+    z = _zone_cache(tz)
+    dst = [0, 0]
+
+    def parse_named(s: str) -> float:
+        m = pattern.match(s.strip())
+        if m is None:
+            raise ValueError(s)
+        name = (m.group("m1") or m.group("m2")).lower().rstrip(".")
+        month = MONTHS.get(name)
+        if month is None:
+            raise ValueError(s)
+        day, year = int(m.group("d1") or m.group("d2")), int(m.group("y"))
+        hh, mm, ss = int(m.group("h") or 0), int(m.group("mi") or 0), int(m.group("s") or 0)
+        ap = (m.group("ap") or "").replace(".", "").lower()
+        if ap:
+            if not 1 <= hh <= 12:
+                raise ValueError(s)
+            hh = hh % 12 + (12 if ap == "pm" else 0)
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise OutOfRange(s)
+        local = (date(year, month, day).toordinal() - _EPOCH_ORD) * 86400
+        if not (hh < 24 and mm < 60 and ss < 60):
+            raise ValueError(s)
+        local += hh * 3600 + mm * 60 + ss
+        off = m.group("off")
+        if off:
+            o = _offset(off).utcoffset(None)
+            return local - (o.total_seconds() if o is not None else 0.0)
+        return z.epoch(local, dst)
+
+    parse_named.dst = dst  # type: ignore[attr-defined]
+    return parse_named

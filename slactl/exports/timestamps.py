@@ -15,9 +15,13 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from functools import lru_cache
 
 from slactl.exports.timeformats import (
     MAX_YEAR,
+    make_epoch,
+    make_excel,
+    make_named,
     MIN_YEAR,
     MONTHS,
     OutOfRange,
@@ -42,6 +46,7 @@ class ColumnFormat:
     parse: Parser
     dayfirst: bool = False
     ambiguous: bool = False  # day/month order could not be told from the sample
+    numeric: bool = False  # numeric day and month (their order matters)
     notes: list[str] = field(default_factory=list)
 
 
@@ -86,7 +91,10 @@ def detect_format(
         return ColumnFormat("strptime", f"strptime {strptime_format!r}",
                             make_strptime(tz, strptime_format), bool(dayfirst))
     sample = [v.strip() for v in values]
-    sample = [v for v in sample if v]
+    sample = [v for v in sample if v and not _is_null(v)]
+    numbers = _numeric_format(sample, tz)
+    if numbers is not None:
+        return numbers
     with_seconds = sum(1 for v in sample if len(v) >= 19 and v[16:17] == ":")
     iso = ColumnFormat("iso", "ISO 8601", make_iso(tz, with_seconds * 2 >= len(sample)), False)
     if not sample:
@@ -144,10 +152,10 @@ def detect_format(
             if ambiguous:
                 notes.append(
                     f"no sampled date tells day from month; read {'day' if dayfirst else 'month'}-first "
-                    "(set dayfirst in a mapping file to choose)"
+                    "(choose with --dayfirst or --monthfirst)"
                 )
     fmt = ColumnFormat("dmy", _describe(sep, dayfirst, named and not numeric),
-                       make_dmy(tz, sep, dayfirst), dayfirst, ambiguous, notes)
+                       make_dmy(tz, sep, dayfirst), dayfirst, ambiguous, numeric=numeric > 0, notes=notes)
     dmy_ok = _count_ok(fmt.parse, sample)
     best = fmt if dmy_ok > iso_ok else iso
     if max(dmy_ok, iso_ok) * 2 < len(sample):
@@ -171,6 +179,11 @@ def _strptime_guess(sample: list[str], tz: tzinfo, best: ColumnFormat, best_ok: 
         if ok * 2 > min(len(sample), 200) and ok > best_ok:
             # kind "guess": like dmy for the slow path, other layouts still fall back
             return ColumnFormat("guess", f"strptime {f!r}", p, best.dayfirst)
+    named = ColumnFormat("named", "day month-name year [HH:MM] (English, French, German, Spanish, Russian)",
+                         _named(tz), best.dayfirst)
+    named_ok = _count_ok(named.parse, sample[:200])
+    if named_ok * 2 > min(len(sample), 200) and named_ok > best_ok:
+        return named
     return best
 
 
@@ -213,6 +226,11 @@ def parse_slow(value: str, fmt: ColumnFormat, tz: tzinfo) -> float:
         parsers.append(make_dmy(tz, m.group(2), fmt.dayfirst if fmt.kind == "dmy" else m.group(2) != "/"))
     else:
         parsers.extend(make_dmy(tz, sep, True) for sep in _OTHER_SEPS if sep in v)
+        if any(c.isalpha() for c in v):
+            parsers.append(_named(tz))
+        numbers = _numeric_format([v], tz)
+        if numbers is not None:
+            parsers.append(numbers.parse)
     for p in parsers:
         try:
             return p(v)
@@ -220,6 +238,9 @@ def parse_slow(value: str, fmt: ColumnFormat, tz: tzinfo) -> float:
             raise TimestampError(f"{shown} is out of range ({MIN_YEAR}-{MAX_YEAR})") from None
         except Exception:
             pass
+    if _NUMBER.match(v):
+        raise TimestampError(f"{shown} is a number, not a timestamp (Unix epoch seconds or milliseconds "
+                             "and Excel serial days are read when the whole column is written so)")
     if m or len(v) > 64 or not any(c.isdigit() for c in v):
         raise TimestampError(f"{shown} is not a timestamp")
     return _dateutil(v, shown, fmt.dayfirst, tz)
@@ -256,3 +277,31 @@ def _dateutil(v: str, shown: str, dayfirst: bool, tz: tzinfo) -> float:
         return dt.timestamp()
     except (OverflowError, ValueError):
         raise TimestampError(f"{shown} is out of range ({MIN_YEAR}-{MAX_YEAR})") from None
+
+
+@lru_cache(maxsize=16)
+def _named(tz: tzinfo) -> Parser:
+    return make_named(tz)
+
+
+def _is_null(v: str) -> bool:
+    from slactl.exports.presets import is_null
+
+    return is_null(v)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+
+
+def _numeric_format(sample: list[str], tz: tzinfo) -> ColumnFormat | None:
+    """Unix epoch seconds / milliseconds or Excel serial days, when every sampled value is a number."""
+    if not sample or not all(_NUMBER.match(v) for v in sample):
+        return None
+    whole = [len(v.split(".", 1)[0]) for v in sample]
+    if all(9 <= n <= 10 for n in whole):
+        return ColumnFormat("epoch", "Unix epoch seconds", make_epoch(1.0))
+    if all(12 <= n <= 13 for n in whole):
+        return ColumnFormat("epoch", "Unix epoch milliseconds", make_epoch(1000.0))
+    if all(25569 <= float(v) <= 120000 for v in sample):
+        return ColumnFormat("excel", "Excel serial days", make_excel(tz))
+    return None

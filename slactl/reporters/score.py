@@ -41,6 +41,7 @@ def _headline(meta: Meta, scorer: Scorer) -> list[str]:
         *(meta.notes or ()),
         f"matched {mc['matched']}, uncovered {mc['uncovered']}, ambiguous {mc['ambiguous']}, "
         f"no_rule {mc['no_rule']}",
+        *([f"priorities with no rule: {scorer.no_rule_text()}"] if scorer.no_rule_priorities else []),
     ] + _history_lines(meta, scorer) + meta.pause_notes
 
 

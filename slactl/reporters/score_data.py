@@ -149,7 +149,10 @@ class JsonReporter:
         tail = {
             "rows": meta.rows, "scored": meta.scored, "collapsed": meta.collapsed, "rejected": _rejected_dicts(meta),
             "notes": list(meta.notes or ()) + meta.pause_notes,
-            "matches": scorer.match_counts, "summary": scorer.summary(),
+            "matches": scorer.match_counts,
+            "no_rule_priorities": [{"priority": p, "policy": pol, "tickets": n}
+                                   for (p, pol), n in sorted(scorer.no_rule_priorities.items())],
+            "summary": scorer.summary(),
             "worst_breaches": [_breach_dict(b) for b in scorer.worst_breaches()],
             "reopens": scorer.reopens,
         }
