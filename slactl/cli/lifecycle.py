@@ -387,6 +387,16 @@ def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run:
     if report.failures:
         err(f"slactl: {len(report.failures)} delivery failure(s); those notices are not recorded "
              "and will be retried on the next run")
+    if report.state_error is not None:
+        went = "; ".join(mail.describe(item) for item in report.sent) or "none"
+        if report.journaled:
+            err(f"slactl: state file {state_path} could not be written ({report.state_error}); the notices "
+                f"that went out are kept in {state_path}.journal and will not be sent again: {went}")
+        else:
+            err(f"slactl: state file {state_path} and its journal could not be written ({report.state_error}); "
+                f"sending stopped; these notices went out but are not recorded and the next run will send "
+                f"them again unless you add them to the state file: {went}")
+        return 2
     return 0 if report.ok else 1
 
 

@@ -318,10 +318,15 @@ def validate_new(root: str, target: str, text: str, as_of: date):  # type: ignor
     from slactl.core.findings import Finding
     from slactl.workspace.loader import display_path, load_workspace
 
+    from slactl.atomic import write_error
+
     with tempfile.TemporaryDirectory(prefix="slactl-clone-") as tmp:
         probe = os.path.join(tmp, os.path.basename(target))
-        with open(probe, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        try:
+            with open(probe, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except OSError as exc:  # a full disk or ulimit -f: exit 2 "no space left", not an internal error
+            raise write_error(probe, exc) from None
         loaded = load_workspace(root, [probe])
         findings = loaded.findings + check_workspace(loaded, as_of)
         shown, wanted = display_path(probe), display_path(target)
