@@ -30,7 +30,7 @@ from typing import IO, Callable
 from slactl.core.lifecycle import ACTIVATION, EXPIRY, EXPIRY_WARNING, Notice
 from slactl.errors import InputError, SlactlError
 from slactl.mail.state import (  # noqa: F401  (STATE_NAME, default_state_path: the CLI's names)
-    STATE_NAME, Journal, apply_record, default_state_path, describe_os_error, read_journal, read_state,
+    STATE_NAME, Journal, apply_record, clear_journal, default_state_path, describe_os_error, read_journal, read_state,
     record_size, state_lock, write_state,
 )
 from slactl.mail.transport import SmtpConfig, SmtpSender  # noqa: F401  (the CLI's names)
@@ -205,6 +205,7 @@ def run(plan: Callable[[frozenset[str]], list[Notice]], *, state_path: str, conf
         state = read_state(state_path)  # read under the lock: the other run may just have written it
         if read_journal(state_path):  # a run before could not write the state file: fold its journal in
             _save(state_path, state, "the journal of an earlier run could not be folded into it; nothing was sent")
+            clear_journal(state_path)
         notices = plan(frozenset(state["sent"]))
         items = []
         for n in notices:

@@ -161,6 +161,12 @@ def state_lock(path: str, wait: float | None = None) -> Iterator[None]:
 
 # ---------------------------------------------------------------- journal
 
+def clear_journal(path: str) -> None:
+    """Remove ``<path>.journal`` once the state file holds its records."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(journal_path(path))
+
+
 def read_journal(path: str) -> list[dict[str, Any]]:
     """The records of ``<path>.journal``; a torn last record (a crash mid-write) is ignored."""
     data = _read_bytes(journal_path(path), "state journal")
