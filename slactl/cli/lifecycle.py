@@ -186,11 +186,43 @@ def renew(
     src = loaded.workspace.agreements.get(agreement)
     if src is None:
         raise InputError(f"no agreement named '{agreement}' in the workspace")
+    if new_start is None and src.end >= date.max:
+        raise Refused(f"agreement '{agreement}' ends on {src.end}, the last date there is; it has no next period "
+                      "to renew into")
+    given_start = new_start is not None
     new_start = new_start or src.end + timedelta(days=1)
+    successor = _renewed_by(loaded, src, new_start, new_end)
+    if successor is not None:
+        entry, other = successor
+        raise Refused(f"'{src.name}' is already renewed by '{other.name}' ({other.start} to {other.end}, "
+                      f"{entry.doc.file}); renew '{other.name}' instead"
+                      + ("" if given_start else ", or give --start for another period"))
     new_name = name or _name("the renewed name", renewed_name(src.name, new_start, src.start.year))
-    if name is None and loaded.entry("Agreement", new_name) is not None:
-        raise Refused(f"the renewal's default name '{new_name}' is already taken; choose one with --name")
+    taken = loaded.entry("Agreement", new_name)
+    if name is None and taken is not None:
+        raise Refused(f"the renewal's default name '{new_name}' is already taken (by {taken.doc.file}); "
+                      "choose one with --name")
     _make(ctx, workspace, agreement, new_name, new_start, new_end, None, output, chosen, loaded=loaded)
+
+
+def _renewed_by(loaded: Any, src: Any, start: date, end: date | None) -> tuple[Any, Any] | None:
+    """(entry, agreement) of another agreement for the same customer and services whose period
+    meets the renewal's (the renewal someone made before), else None."""
+    from slactl.workspace.clone import same_length_end
+
+    if end is None:
+        try:
+            end = same_length_end(src.start, src.end, start)
+        except (ValueError, OverflowError):
+            end = date.max
+    for e in loaded.entries:
+        other = e.obj
+        if e.kind != "Agreement" or other is None or other.name == src.name or other.status == "terminated":
+            continue
+        if (other.customer.id.casefold() == src.customer.id.casefold() and other.services == src.services
+                and other.start <= end and start <= other.end):
+            return e, other
+    return None
 
 
 def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, start: date, end: date | None,
@@ -217,7 +249,11 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
         text, problem = decode(fh.read(), path)
     if text is None:
         raise InputError(str(problem))
-    new_end = end or same_length_end(src.start, src.end, start)
+    try:
+        new_end = end or same_length_end(src.start, src.end, start)
+    except (ValueError, OverflowError):  # past 9999-12-31
+        raise InputError(f"a period from {start} as long as {src.name}'s would end after 9999-12-31, the last "
+                         "date there is; give --end") from None
     try:
         new_text, _ = clone_text(extract_document(text, index), name=name, start=start, end=new_end,
                                  customer=customer)

@@ -199,13 +199,26 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
                 # Dates that do not overlap can still overlap in time when the two agreements
                 # live in different zones (Dec 31 in New York is Jan 1 in Tokyo): only hours of
                 # tickets are ambiguous then, worth a warning rather than a failed CI run.
+                # A manual 'active' covers tickets past its end, and more than a day is more than
+                # time zones can explain: both are errors (score would call those tickets ambiguous).
                 dates_overlap = a.start <= b.end and b.start <= a.end
                 hours = (min(a_win[1], b_win[1]) - max(a_win[0], b_win[0])) / 3600
-                severity = ERROR if dates_overlap else WARNING
-                extent = "" if dates_overlap else f" by {hours:g} h across time zones"
+                manual = [x for x, y in ((a, b), (b, a)) if x.status == "active" and x.end < y.start]
+                severity = ERROR if dates_overlap or manual or hours > 24 else WARNING
+                note = ""
+                if dates_overlap:
+                    extent = ""
+                elif manual:
+                    extent = f" after {manual[0].end}"
+                    note = (f" ('{manual[0].name}' is set to 'active' by hand, so it covers tickets past its end; "
+                            "set 'status: auto')")
+                elif hours > 24:
+                    extent = f" by {hours:g} h"
+                else:
+                    extent = f" by {hours:g} h across time zones"
                 for here, mine, there, other in ((a_entry, a, b_entry, b), (b_entry, b, a_entry, a)):
                     line, _ = locate(there.doc.root, "spec", "period")
                     yield _at(here, severity, "agreement-overlap",
                               f"agreement '{mine.name}' overlaps '{other.name}' ({there.doc.file}:{line}){extent} "
                               f"for customer '{sorted(shared_names)[0]}'{scope}: tickets in the overlap would be "
-                              "ambiguous", "spec", "period")
+                              f"ambiguous{note}", "spec", "period")
