@@ -77,7 +77,16 @@ def _email_ok(text: str) -> str | None:
     return None if _EMAIL.fullmatch(text) else f"'{text}' is not an e-mail address"
 
 
+def _one_line_ok(text: str) -> str | None:
+    bad = next((c for c in text if ord(c) < 0x20 or ord(c) == 0x7f), None)
+    if bad is None:
+        return None
+    what = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab"}.get(bad, f"control character U+{ord(bad):04X}")
+    return f"{what} is not allowed here (the value must be one line): {text!r}"
+
+
 FORMATS: dict[str, tuple[str, Callable[[str], str | None]]] = {
+    "slactl-one-line": ("invalid-value", _one_line_ok),
     "slactl-name": ("invalid-name", _name_ok),
     "slactl-duration": ("invalid-duration", _duration_ok),
     "slactl-timezone": ("invalid-timezone", _timezone_ok),
