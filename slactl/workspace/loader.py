@@ -51,13 +51,23 @@ class Loaded:
         return None
 
 
+SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "virtualenv"})
+
+
+def _skipped(dirpath: str, name: str) -> bool:
+    """Hidden folders (.git, .venv...), node_modules and virtualenvs hold no agreements."""
+    return (name.startswith(".") or name in SKIPPED_FOLDERS
+            or os.path.exists(os.path.join(dirpath, name, "pyvenv.cfg")))
+
+
 def discover(root: str) -> list[str]:
-    """Every YAML file under ``root`` (hidden files and folders skipped), sorted."""
+    """Every YAML file under ``root`` (hidden files and folders, node_modules and virtualenvs
+    skipped), sorted."""
     if os.path.isfile(root):
         return [root]
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not _skipped(dirpath, d))
         for name in sorted(filenames):
             if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
                 found.append(os.path.join(dirpath, name))
