@@ -217,7 +217,8 @@ def _renewed_by(loaded: Any, src: Any, start: date, end: date | None) -> tuple[A
             end = date.max
     for e in loaded.entries:
         other = e.obj
-        if e.kind != "Agreement" or other is None or other.name == src.name or other.status == "terminated":
+        if e.kind != "Agreement" or other is None or e.partial or other.name == src.name \
+                or other.status == "terminated":
             continue
         if (other.customer.id.casefold() == src.customer.id.casefold() and other.services == src.services
                 and other.start <= end and start <= other.end):
@@ -288,13 +289,13 @@ def _find_source(loaded: Any, source: str) -> tuple[str, int, Any]:
     from slactl.workspace.loader import load_workspace
 
     entry = loaded.entry("Agreement", source)
-    if entry is not None and entry.obj is not None:
+    if entry is not None and entry.obj is not None and not entry.partial:
         return entry.doc.file, entry.doc.index, entry.obj
     if os.path.isfile(source):
         alone = load_workspace(source)
         if alone.errors:
             raise InputError(f"{source} does not validate: {alone.errors[0]}")
-        found = [e for e in alone.entries if e.kind == "Agreement" and e.obj is not None]
+        found = [e for e in alone.entries if e.kind == "Agreement" and e.obj is not None and not e.partial]
         if len(found) != 1:
             raise InputError(f"{source} holds {len(found)} agreements; name the one to use instead")
         return source, found[0].doc.index, found[0].obj

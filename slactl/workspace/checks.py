@@ -24,14 +24,22 @@ def check_workspace(loaded: Loaded, as_of: date) -> list[Finding]:
     for entry in loaded.entries:
         if entry.obj is None:
             continue
+        found: list[Finding] = []
         if entry.kind == "Calendar":
-            out += _calendar(entry, entry.obj)  # type: ignore[arg-type]
+            found += _calendar(entry, entry.obj)  # type: ignore[arg-type]
         elif entry.kind == "Policy":
-            out += _policy(loaded, entry, entry.obj)  # type: ignore[arg-type]
+            found += _policy(loaded, entry, entry.obj)  # type: ignore[arg-type]
         elif entry.kind == "Agreement":
-            out += _agreement(loaded, entry, entry.obj, as_of)  # type: ignore[arg-type]
+            found += _agreement(loaded, entry, entry.obj, as_of)  # type: ignore[arg-type]
+        if entry.partial:  # a key dropped for a structural error must not read as "missing"
+            found = [f for f in found if f.code not in _ABSENCE]
+        out += found
     out += _overlapping_agreements(loaded)
     return out
+
+
+# Findings that a structurally broken key, dropped from a partly read document, would fake.
+_ABSENCE = frozenset({"no-rules", "calendar-closed"})
 
 
 def _at(entry: Entry, severity: str, code: str, message: str, *path: str | int) -> Finding:
@@ -177,7 +185,7 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
     built = []
     for e in loaded.entries:
         ag = e.obj
-        if not isinstance(ag, Agreement) or ag.end < ag.start:
+        if not isinstance(ag, Agreement) or ag.end < ag.start or e.partial:
             continue
         try:
             window = coverage(loaded.workspace, ag)
