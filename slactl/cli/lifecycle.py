@@ -172,7 +172,7 @@ def renew(
     """
     from datetime import timedelta
 
-    from slactl.workspace.clone import renewed_name
+    from slactl.workspace.clone import renewed_by, renewed_name
 
     chosen = (fmt or "text").lower()
     if chosen not in ("text", "json"):
@@ -191,7 +191,7 @@ def renew(
                       "to renew into")
     given_start = new_start is not None
     new_start = new_start or src.end + timedelta(days=1)
-    successor = _renewed_by(loaded, src, new_start, new_end)
+    successor = renewed_by(loaded, src, new_start, new_end)
     if successor is not None:
         entry, other = successor
         raise Refused(f"'{src.name}' is already renewed by '{other.name}' ({other.start} to {other.end}, "
@@ -203,27 +203,6 @@ def renew(
         raise Refused(f"the renewal's default name '{new_name}' is already taken (by {taken.doc.file}); "
                       "choose one with --name")
     _make(ctx, workspace, agreement, new_name, new_start, new_end, None, output, chosen, loaded=loaded)
-
-
-def _renewed_by(loaded: Any, src: Any, start: date, end: date | None) -> tuple[Any, Any] | None:
-    """(entry, agreement) of another agreement for the same customer and services whose period
-    meets the renewal's (the renewal someone made before), else None."""
-    from slactl.workspace.clone import same_length_end
-
-    if end is None:
-        try:
-            end = same_length_end(src.start, src.end, start)
-        except (ValueError, OverflowError):
-            end = date.max
-    for e in loaded.entries:
-        other = e.obj
-        if e.kind != "Agreement" or other is None or e.partial or other.name == src.name \
-                or other.status == "terminated":
-            continue
-        if (other.customer.id.casefold() == src.customer.id.casefold() and other.services == src.services
-                and other.start <= end and start <= other.end):
-            return e, other
-    return None
 
 
 def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, start: date, end: date | None,
@@ -425,14 +404,7 @@ def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run:
         err(f"slactl: {len(report.failures)} delivery failure(s); those notices are not recorded "
              "and will be retried on the next run")
     if report.state_error is not None:
-        went = "; ".join(mail.describe(item) for item in report.sent) or "none"
-        if report.journaled:
-            err(f"slactl: state file {state_path} could not be written ({report.state_error}); the notices "
-                f"that went out are kept in {state_path}.journal and will not be sent again: {went}")
-        else:
-            err(f"slactl: state file {state_path} and its journal could not be written ({report.state_error}); "
-                f"sending stopped; these notices went out but are not recorded and the next run will send "
-                f"them again unless you add them to the state file: {went}")
+        err("slactl: " + mail.state_problem(report, state_path))
         return 2
     return 0 if report.ok else 1
 

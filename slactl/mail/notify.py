@@ -239,6 +239,18 @@ def run(plan: Callable[[frozenset[str]], list[Notice]], *, state_path: str, conf
     return report
 
 
+def state_problem(report: Report, state_path: str) -> str:
+    """The error for a run whose state file could not be written: what went out, and whether it
+    is safe (in the journal) or will be sent again."""
+    went = "; ".join(describe(item) for item in report.sent) or "none"
+    if report.journaled:
+        return (f"state file {state_path} could not be written ({report.state_error}); the notices that went "
+                f"out are kept in {state_path}.journal and will not be sent again: {went}")
+    return (f"state file {state_path} and its journal could not be written ({report.state_error}); sending "
+            "stopped; these notices went out but are not recorded, and the next run will send them again "
+            f"unless you add them to the state file: {went}")
+
+
 def _save(state_path: str, state: dict, consequence: str) -> None:  # type: ignore[type-arg]
     try:
         write_state(state_path, state)
