@@ -197,7 +197,7 @@ class Journal:
             self.fd = _open_regular(self.path, os.O_RDWR | os.O_CREAT, "state journal")
             os.ftruncate(self.fd, 0)
             size = max(4096, -(-capacity // 4096) * 4096)
-            os.posix_fallocate(self.fd, 0, size)
+            _reserve(self.fd, 0, size)
             os.fsync(self.fd)
             _fsync_dir(self.path)
         except OSError as exc:
@@ -210,10 +210,10 @@ class Journal:
         """Write one record into the allocated space and flush it to disk (OSError if that fails)."""
         line = json.dumps(record, ensure_ascii=True, sort_keys=True).encode("ascii") + b"\n"
         if self.offset + len(line) > self.capacity:  # more than planned: grow (may fail on a full disk)
-            os.posix_fallocate(self.fd, 0, self.offset + len(line))
+            _reserve(self.fd, self.capacity, self.offset + len(line) - self.capacity)
             self.capacity = self.offset + len(line)
         os.pwrite(self.fd, line, self.offset)
-        os.fdatasync(self.fd)
+        getattr(os, "fdatasync", os.fsync)(self.fd)  # (macOS has no fdatasync)
         self.offset += len(line)
 
     def close(self, *, remove: bool) -> None:
@@ -227,6 +227,23 @@ class Journal:
                 os.unlink(self.path)
         os.close(self.fd)
         self.fd = -1
+
+
+def _reserve(fd: int, offset: int, length: int) -> None:
+    """Allocate ``length`` bytes at ``offset``: ``posix_fallocate`` where the system has it and the
+    file system supports it, else by writing zeros (either way the blocks exist afterwards)."""
+    fallocate = getattr(os, "posix_fallocate", None)
+    if fallocate is not None:
+        try:
+            fallocate(fd, offset, length)
+            return
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)):
+                raise
+    zeros = b"\0" * 65536
+    end = offset + length
+    while offset < end:
+        offset += os.pwrite(fd, zeros[: min(len(zeros), end - offset)], offset)
 
 
 def record_size(record: dict[str, Any]) -> int:

@@ -150,10 +150,10 @@ def connect(config: SmtpConfig) -> Any:
     import ssl
 
     where = f"{config.host}:{config.port}"
+    context = _context(config, verify=True) if config.tls else None
     try:
         if config.tls:
-            smtp: Any = smtplib.SMTP_SSL(config.host or "", config.port, timeout=config.timeout,
-                                         context=_context(config, verify=True))
+            smtp: Any = smtplib.SMTP_SSL(config.host or "", config.port, timeout=config.timeout, context=context)
         else:
             smtp = smtplib.SMTP(config.host or "", config.port, timeout=config.timeout)
     except ssl.SSLError as exc:
