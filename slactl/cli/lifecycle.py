@@ -283,6 +283,7 @@ def _find_source(loaded: Any, source: str) -> tuple[str, int, Any]:
 
 def _check_target(root: str, target: str) -> None:
     """The new file must land inside the workspace, where ``validate`` and every command will see it."""
+    from slactl.atomic import check_target
     from slactl.workspace.loader import YAML_SUFFIXES
 
     real_root = os.path.realpath(root)
@@ -294,6 +295,7 @@ def _check_target(root: str, target: str) -> None:
         raise InputError(f"{target}: the new file must end in .yaml or .yml")
     if any(part.startswith(".") for part in rel.split(os.sep)):
         raise Refused(f"{target}: hidden files and folders are not part of the workspace")
+    check_target(target)  # a device or pipe there is exit 2, like every --output
     if os.path.lexists(target):
         raise Refused(f"{target} already exists; refusing to overwrite it")
     if not os.path.isdir(os.path.dirname(os.path.abspath(target))):
