@@ -1,7 +1,7 @@
 """SMTP transport: configuration from the environment, encryption, login and one
 reconnect after a lost connection.
 
-Security rules (README, "Notices by e-mail"):
+Security rules (README, "Notices by mail", which also has the upgrade notes):
 
 - ``SLACTL_SMTP_TLS=1`` speaks TLS from the first byte (port 465 by default).
 - Otherwise the session is upgraded with STARTTLS whenever the server offers
