@@ -40,6 +40,11 @@ def atomic_writer(path: str, *, overwrite: bool = False, encoding: str = "utf-8"
     check_target(path)
     if not overwrite and os.path.lexists(path):
         raise Refused(f"{path} already exists; refusing to overwrite it")
+    if os.path.islink(path) and os.path.exists(path):
+        # A link to a regular file: replace that file and keep the link (replacing the link itself
+        # would put a plain file where the link stood, /dev/stdout for one).
+        path = os.path.realpath(path)
+        folder = os.path.dirname(path)
     sweep_stale_temps(folder)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)

@@ -101,6 +101,18 @@ def test_output_replaces_a_regular_file_with_force(tmp_path: Path, run_line) -> 
     assert json.loads(target.read_text())["files"] > 0
 
 
+def test_force_through_a_link_replaces_the_file_and_keeps_the_link(tmp_path: Path, run_line) -> None:
+    real = tmp_path / "reports" / "latest.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "report.json"
+    link.symlink_to(real)
+    result = run_line("-w", str(BUNDLED), "validate", "--format", "json", "--output", str(link), "--force")
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and json.loads(real.read_text())["files"] > 0
+    assert sorted(p.name for p in real.parent.iterdir()) == ["latest.json"]
+
+
 def test_state_file_that_is_a_fifo_is_exit_2_promptly(workspace: Path, tmp_path: Path) -> None:
     fifo = tmp_path / "state.json"
     os.mkfifo(fifo)
