@@ -18,6 +18,7 @@ from aiosmtpd.smtp import AuthResult
 from slactl import cli
 from slactl.cli import lifecycle as cli_lifecycle
 from slactl.mail import notify as mail
+from slactl.mail import state as mail_state
 
 
 from tests.conftest import run_in_workspace as run  # noqa: E402
@@ -251,7 +252,7 @@ def test_missing_host_is_a_usage_error(ws: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_second_concurrent_run_does_not_send(ws: Path, smtp: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mail, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(mail_state, "LOCK_WAIT_SECONDS", 0.3)
     fd = os.open(str(ws / ".slactl-state.json.lock"), os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # another run is in progress

@@ -68,7 +68,8 @@ def test_every_code_in_the_catalogue_has_a_negative_example():
         "unknown-key", "missing-key", "wrong-type", "invalid-value", "api-version", "unknown-kind",
         "unknown-reference", "duplicate-name", "duplicate-priority", "hours-overlap", "calendar-closed",
         "period-inverted", "response-exceeds-resolution", "agreement-overlap", "days-on-business-clock",
-        "active-past-end", "no-rules", "empty-file", "yaml-syntax", "yaml-duplicate-key", "yaml-tag"}
+        "active-past-end", "no-rules", "empty-file", "yaml-syntax", "yaml-duplicate-key", "yaml-tag",
+        "yaml-alias-loop"}
     assert codes - covered - generated == set()
 
 

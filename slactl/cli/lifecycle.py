@@ -172,7 +172,7 @@ def renew(
     """
     from datetime import timedelta
 
-    from slactl.workspace.clone import renewed_name
+    from slactl.workspace.clone import renewed_by, renewed_name
 
     chosen = (fmt or "text").lower()
     if chosen not in ("text", "json"):
@@ -186,10 +186,22 @@ def renew(
     src = loaded.workspace.agreements.get(agreement)
     if src is None:
         raise InputError(f"no agreement named '{agreement}' in the workspace")
+    if new_start is None and src.end >= date.max:
+        raise Refused(f"agreement '{agreement}' ends on {src.end}, the last date there is; it has no next period "
+                      "to renew into")
+    given_start = new_start is not None
     new_start = new_start or src.end + timedelta(days=1)
+    successor = renewed_by(loaded, src, new_start, new_end)
+    if successor is not None:
+        entry, other = successor
+        raise Refused(f"'{src.name}' is already renewed by '{other.name}' ({other.start} to {other.end}, "
+                      f"{entry.doc.file}); renew '{other.name}' instead"
+                      + ("" if given_start else ", or give --start for another period"))
     new_name = name or _name("the renewed name", renewed_name(src.name, new_start, src.start.year))
-    if name is None and loaded.entry("Agreement", new_name) is not None:
-        raise Refused(f"the renewal's default name '{new_name}' is already taken; choose one with --name")
+    taken = loaded.entry("Agreement", new_name)
+    if name is None and taken is not None:
+        raise Refused(f"the renewal's default name '{new_name}' is already taken (by {taken.doc.file}); "
+                      "choose one with --name")
     _make(ctx, workspace, agreement, new_name, new_start, new_end, None, output, chosen, loaded=loaded)
 
 
@@ -217,7 +229,11 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
         text, problem = decode(fh.read(), path)
     if text is None:
         raise InputError(str(problem))
-    new_end = end or same_length_end(src.start, src.end, start)
+    try:
+        new_end = end or same_length_end(src.start, src.end, start)
+    except (ValueError, OverflowError):  # past 9999-12-31
+        raise InputError(f"a period from {start} as long as {src.name}'s would end after 9999-12-31, the last "
+                         "date there is; give --end") from None
     try:
         new_text, _ = clone_text(extract_document(text, index), name=name, start=start, end=new_end,
                                  customer=customer)
@@ -252,13 +268,13 @@ def _find_source(loaded: Any, source: str) -> tuple[str, int, Any]:
     from slactl.workspace.loader import load_workspace
 
     entry = loaded.entry("Agreement", source)
-    if entry is not None and entry.obj is not None:
+    if entry is not None and entry.obj is not None and not entry.partial:
         return entry.doc.file, entry.doc.index, entry.obj
     if os.path.isfile(source):
         alone = load_workspace(source)
         if alone.errors:
             raise InputError(f"{source} does not validate: {alone.errors[0]}")
-        found = [e for e in alone.entries if e.kind == "Agreement" and e.obj is not None]
+        found = [e for e in alone.entries if e.kind == "Agreement" and e.obj is not None and not e.partial]
         if len(found) != 1:
             raise InputError(f"{source} holds {len(found)} agreements; name the one to use instead")
         return source, found[0].doc.index, found[0].obj
@@ -267,6 +283,7 @@ def _find_source(loaded: Any, source: str) -> tuple[str, int, Any]:
 
 def _check_target(root: str, target: str) -> None:
     """The new file must land inside the workspace, where ``validate`` and every command will see it."""
+    from slactl.atomic import check_target
     from slactl.workspace.loader import YAML_SUFFIXES
 
     real_root = os.path.realpath(root)
@@ -278,6 +295,7 @@ def _check_target(root: str, target: str) -> None:
         raise InputError(f"{target}: the new file must end in .yaml or .yml")
     if any(part.startswith(".") for part in rel.split(os.sep)):
         raise Refused(f"{target}: hidden files and folders are not part of the workspace")
+    check_target(target)  # a device or pipe there is exit 2, like every --output
     if os.path.lexists(target):
         raise Refused(f"{target} already exists; refusing to overwrite it")
     if not os.path.isdir(os.path.dirname(os.path.abspath(target))):
@@ -387,6 +405,9 @@ def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run:
     if report.failures:
         err(f"slactl: {len(report.failures)} delivery failure(s); those notices are not recorded "
              "and will be retried on the next run")
+    if report.state_error is not None:
+        err("slactl: " + mail.state_problem(report, state_path))
+        return 2
     return 0 if report.ok else 1
 
 

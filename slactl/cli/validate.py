@@ -6,7 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from slactl.cli.app import AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_date, choose_format, load, output_to
+from slactl.cli.app import (
+    AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_date, choose_format, load, output_to, workspace_root,
+)
 from slactl.errors import InputError
 
 
@@ -40,6 +42,10 @@ def validate(
     files: list[str] = []
     for p in paths or ():  # pre-commit passes files; people may pass folders
         if os.path.isdir(p):
+            root = workspace_root(ctx, workspace)
+            if not _inside(p, root):  # `validate /tmp` would walk a whole tree that is not agreements
+                raise InputError(f"{p}: a folder outside the workspace {root}; give files from it, or point "
+                                 "-w at it")
             files += discover(p)
         elif not os.path.exists(p):
             raise InputError(f"{p}: no such file")
@@ -60,6 +66,11 @@ def validate(
         REPORTERS[chosen](out, len(files), findings)
     failed = any(f.severity == ERROR for f in findings) or (strict and bool(findings))
     raise typer.Exit(1 if failed else 0)
+
+
+def _inside(path: str, root: str) -> bool:
+    rel = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
+    return rel == os.curdir or not (rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel))
 
 
 # ---------------------------------------------------------------- schema

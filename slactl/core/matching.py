@@ -60,7 +60,7 @@ def coverage(ws: Workspace, ag: Agreement) -> tuple[float, float] | None:
         return None
     tz = ZoneInfo(agreement_zone(ws, ag))
     begin = _midnight(ag.start, tz)
-    if ag.status == "active":
+    if ag.status == "active" or ag.end >= date.max:  # 9999-12-31 has no next day to end at
         return begin, float("inf")
     return begin, _midnight(ag.end + timedelta(days=1), tz)
 
@@ -78,6 +78,11 @@ class Matcher:
         self._by_customer: dict[str, list[Agreement]] = {}
         self._wildcard: list[Agreement] = []
         self._windows: dict[str, tuple[float, float]] = {}
+        self._customer_ids: dict[str, str] = {}  # every spelling any agreement knows, covering or not
+        for ag in ws.agreements.values():
+            if not ag.customer.is_wildcard:
+                for key in ag.customer.names():
+                    self._customer_ids.setdefault(key, ag.customer.id)
         for ag in ws.agreements.values():
             window = coverage(ws, ag)
             if window is None:
@@ -92,9 +97,11 @@ class Matcher:
         self._terms: dict[tuple[str, str], Terms | None] = {}
 
     def customer_id(self, value: str) -> str | None:
-        """The id of the customer an agreement knows by this spelling (id, name or alias)."""
-        known = self._by_customer.get(value.strip().casefold())
-        return known[0].customer.id if known else None
+        """The id of the customer an agreement knows by this spelling (id, name or alias), whether or
+        not that agreement covers anything (a suspended or expired one still names its customer)."""
+        key = value.strip().casefold()
+        known = self._by_customer.get(key)
+        return known[0].customer.id if known else self._customer_ids.get(key)
 
     def service_name(self, value: str) -> str | None:
         return self._service_names.get(value.strip().casefold())

@@ -25,14 +25,22 @@ def check_workspace(loaded: Loaded, as_of: date) -> list[Finding]:
     for entry in loaded.entries:
         if entry.obj is None:
             continue
+        found: list[Finding] = []
         if entry.kind == "Calendar":
-            out += _calendar(entry, entry.obj)  # type: ignore[arg-type]
+            found += _calendar(entry, entry.obj)  # type: ignore[arg-type]
         elif entry.kind == "Policy":
-            out += _policy(loaded, entry, entry.obj)  # type: ignore[arg-type]
+            found += _policy(loaded, entry, entry.obj)  # type: ignore[arg-type]
         elif entry.kind == "Agreement":
-            out += _agreement(loaded, entry, entry.obj, as_of)  # type: ignore[arg-type]
+            found += _agreement(loaded, entry, entry.obj, as_of)  # type: ignore[arg-type]
+        if entry.partial:  # a key dropped for a structural error must not read as "missing"
+            found = [f for f in found if f.code not in _ABSENCE]
+        out += found
     out += _overlapping_agreements(loaded)
     return out
+
+
+# Findings that a structurally broken key, dropped from a partly read document, would fake.
+_ABSENCE = frozenset({"no-rules", "calendar-closed"})
 
 
 def _at(entry: Entry, severity: str, code: str, message: str, *path: str | int) -> Finding:
@@ -200,7 +208,7 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
     built = []
     for e in loaded.entries:
         ag = e.obj
-        if not isinstance(ag, Agreement) or ag.end < ag.start:
+        if not isinstance(ag, Agreement) or ag.end < ag.start or e.partial:
             continue
         try:
             window = coverage(loaded.workspace, ag)
@@ -222,13 +230,26 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
                 # Dates that do not overlap can still overlap in time when the two agreements
                 # live in different zones (Dec 31 in New York is Jan 1 in Tokyo): only hours of
                 # tickets are ambiguous then, worth a warning rather than a failed CI run.
+                # A manual 'active' covers tickets past its end, and more than a day is more than
+                # time zones can explain: both are errors (score would call those tickets ambiguous).
                 dates_overlap = a.start <= b.end and b.start <= a.end
                 hours = (min(a_win[1], b_win[1]) - max(a_win[0], b_win[0])) / 3600
-                severity = ERROR if dates_overlap else WARNING
-                extent = "" if dates_overlap else f" by {hours:g} h across time zones"
+                manual = [x for x, y in ((a, b), (b, a)) if x.status == "active" and x.end < y.start]
+                severity = ERROR if dates_overlap or manual or hours > 24 else WARNING
+                note = ""
+                if dates_overlap:
+                    extent = ""
+                elif manual:
+                    extent = f" after {manual[0].end}"
+                    note = (f" ('{manual[0].name}' is set to 'active' by hand, so it covers tickets past its end; "
+                            "set 'status: auto')")
+                elif hours > 24:
+                    extent = f" by {hours:g} h"
+                else:
+                    extent = f" by {hours:g} h across time zones"
                 for here, mine, there, other in ((a_entry, a, b_entry, b), (b_entry, b, a_entry, a)):
                     line, _ = locate(there.doc.root, "spec", "period")
                     yield _at(here, severity, "agreement-overlap",
                               f"agreement '{mine.name}' overlaps '{other.name}' ({there.doc.file}:{line}){extent} "
                               f"for customer '{sorted(shared_names)[0]}'{scope}: tickets in the overlap would be "
-                              "ambiguous", "spec", "period")
+                              f"ambiguous{note}", "spec", "period")

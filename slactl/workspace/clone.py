@@ -22,10 +22,14 @@ import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import yaml
 
-from slactl.core.model import Customer
+from slactl.core.model import Agreement, Customer
+
+if TYPE_CHECKING:
+    from slactl.workspace.loader import Entry, Loaded
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .@/+()-]*")
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -63,6 +67,26 @@ def same_length_end(src_start: date, src_end: date, new_start: date) -> date:
     if months > 0 and after.day == src_start.day and src_start + relativedelta(months=months) == after:
         return new_start + relativedelta(months=months) - timedelta(days=1)
     return new_start + (src_end - src_start)
+
+
+def renewed_by(loaded: Loaded, src: Agreement, start: date, end: date | None) -> tuple[Entry, Agreement] | None:
+    """(entry, agreement) of another agreement for the same customer and services whose period
+    meets the renewal's (the renewal someone made before), else None."""
+    if end is None:
+        try:
+            end = same_length_end(src.start, src.end, start)
+        except (ValueError, OverflowError):
+            end = date.max
+    for e in loaded.entries:
+        other = e.obj
+        if not isinstance(other, Agreement):
+            continue
+        if e.partial or other.name == src.name or other.status == "terminated":
+            continue
+        if (other.customer.id.casefold() == src.customer.id.casefold() and other.services == src.services
+                and other.start <= end and start <= other.end):
+            return e, other
+    return None
 
 
 def renewed_name(name: str, start: date, old_year: int | None = None) -> str:
@@ -318,10 +342,15 @@ def validate_new(root: str, target: str, text: str, as_of: date):  # type: ignor
     from slactl.core.findings import Finding
     from slactl.workspace.loader import display_path, load_workspace
 
+    from slactl.atomic import write_error
+
     with tempfile.TemporaryDirectory(prefix="slactl-clone-") as tmp:
         probe = os.path.join(tmp, os.path.basename(target))
-        with open(probe, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        try:
+            with open(probe, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except OSError as exc:  # a full disk or ulimit -f: exit 2 "no space left", not an internal error
+            raise write_error(probe, exc) from None
         loaded = load_workspace(root, [probe])
         findings = loaded.findings + check_workspace(loaded, as_of)
         shown, wanted = display_path(probe), display_path(target)

@@ -3,7 +3,8 @@
 ``load_workspace`` never raises for bad content: every problem is a finding.
 Documents with structural errors are left out of the model, but their kind
 and name are still registered so one typo does not cascade into a page of
-"unknown reference" findings.
+"unknown reference" findings, and what can still be read of them is built
+(``Entry.partial``) so their references and meaning are checked in the same run.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from slactl.core.model import (
     Workspace,
 )
 from slactl.core.durations import parse_duration
-from slactl.workspace.structure import check_document
+from slactl.workspace.structure import check_document, readable_part
 from slactl.workspace.yamlsafe import SCALAR, Document, YNode, load_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -32,6 +33,9 @@ class Entry:
     doc: Document
     data: dict[str, Any] | None
     obj: object | None = None
+    # Built from what could be read of a document with structural errors: checked for
+    # references and meaning, never part of the model (see load_workspace).
+    partial: bool = False
 
 
 @dataclass(slots=True)
@@ -52,13 +56,23 @@ class Loaded:
         return None
 
 
+SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "virtualenv"})
+
+
+def _skipped(dirpath: str, name: str) -> bool:
+    """Hidden folders (.git, .venv...), node_modules and virtualenvs hold no agreements."""
+    return (name.startswith(".") or name in SKIPPED_FOLDERS
+            or os.path.exists(os.path.join(dirpath, name, "pyvenv.cfg")))
+
+
 def discover(root: str) -> list[str]:
-    """Every YAML file under ``root`` (hidden files and folders skipped), sorted."""
+    """Every YAML file under ``root`` (hidden files and folders, node_modules and virtualenvs
+    skipped), sorted."""
     if os.path.isfile(root):
         return [root]
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not _skipped(dirpath, d))
         for name in sorted(filenames):
             if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
                 found.append(os.path.join(dirpath, name))
@@ -116,9 +130,15 @@ def load_workspace(root: str, extra_files: list[str] = ()) -> Loaded:  # type: i
     by_kind = {"Calendar": calendars, "Policy": policies, "Service": services, "Agreement": agreements}
     builders = {"Calendar": _calendar, "Policy": _policy, "Service": _service, "Agreement": _agreement}
     for entry in entries:
-        if entry.data is None:
-            continue
         loc = Loc(entry.doc.file, entry.doc.root.line, entry.doc.root.column)
+        if entry.data is None:  # structural errors: check what can still be read, in this same run
+            part = readable_part(entry.doc.root, entry.doc.file) if entry.kind in builders else None
+            try:
+                entry.obj = builders[entry.kind](entry.name, part["spec"], part, loc) if part else None
+                entry.partial = entry.obj is not None
+            except (KeyError, TypeError, ValueError, AttributeError):  # too little left to build
+                entry.obj = None
+            continue
         try:
             entry.obj = builders[entry.kind](entry.name, entry.data["spec"], entry.data, loc)
         except ValueError as exc:  # a value the schema could not rule out

@@ -15,6 +15,7 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 DURATION_PATTERN = r"^(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?$|^P(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$"
 SPAN_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+ONE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f]*$"  # no line break, tab or other control character
 
 
 def _str(**extra: Any) -> dict[str, Any]:
@@ -90,7 +91,8 @@ SERVICE_SPEC = _obj({
 
 AGREEMENT_SPEC = _obj({
     "customer": _obj({
-        "id": _str(minLength=1, description="matched against the export's customer column; '*' = every customer"),
+        "id": _str(minLength=1, format="slactl-one-line", pattern=ONE_LINE_PATTERN,
+                   description="matched against the export's customer column; '*' = every customer"),
         "name": _str(),
         "aliases": _list(_str()),
         "contacts": _list({"$ref": "#/$defs/email"}),

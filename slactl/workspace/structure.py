@@ -77,7 +77,16 @@ def _email_ok(text: str) -> str | None:
     return None if _EMAIL.fullmatch(text) else f"'{text}' is not an e-mail address"
 
 
+def _one_line_ok(text: str) -> str | None:
+    bad = next((c for c in text if ord(c) < 0x20 or ord(c) == 0x7f), None)
+    if bad is None:
+        return None
+    what = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab"}.get(bad, f"control character U+{ord(bad):04X}")
+    return f"{what} is not allowed here (the value must be one line): {text!r}"
+
+
 FORMATS: dict[str, tuple[str, Callable[[str], str | None]]] = {
+    "slactl-one-line": ("invalid-value", _one_line_ok),
     "slactl-name": ("invalid-name", _name_ok),
     "slactl-duration": ("invalid-duration", _duration_ok),
     "slactl-timezone": ("invalid-timezone", _timezone_ok),
@@ -102,9 +111,10 @@ def _describe(node: YNode) -> str:
 class Checker:
     """Validates one document and collects findings for ``file``."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, *, lenient: bool = False) -> None:
         self.file = file
         self.findings: list[Finding] = []
+        self.lenient = lenient  # keep a mapping's valid keys when others are wrong (see readable_part)
 
     def error(self, node: YNode, code: str, message: str) -> None:
         self.findings.append(Finding(self.file, node.line, node.column, ERROR, code, message))
@@ -245,7 +255,7 @@ class Checker:
                             out.pop(name, None)
                         else:
                             out[name] = value
-        return out if ok else _MISSING
+        return out if ok or self.lenient else _MISSING
 
     def _array(self, node: YNode, schema: dict[str, Any], where: str) -> Any:
         items = node.value  # type: list[YNode]
@@ -268,3 +278,11 @@ def check_document(root: YNode, file: str) -> tuple[dict[str, Any] | None, list[
     checker = Checker(file)
     value = checker.check_document(root)
     return (None if value is _MISSING else value), checker.findings
+
+
+def readable_part(root: YNode, file: str) -> dict[str, Any] | None:
+    """What can still be read of a document with structural errors: every mapping keeps its
+    valid keys and drops the wrong ones (lists are all or nothing, so positions stay true).
+    Lets ``validate`` check the references and meaning of the rest in the same run."""
+    value = Checker(file, lenient=True).check_document(root)
+    return value if isinstance(value, dict) else None

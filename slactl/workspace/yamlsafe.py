@@ -215,6 +215,9 @@ def _compose(text: str, file: str, result: LoadResult) -> None:
             target = anchors.get(event.anchor)
             if target is None:  # libyaml reports this itself; be safe
                 fail(line, col, "yaml-syntax", f"unknown alias *{event.anchor}")
+            if any(open_node is target for open_node, _ in stack):  # &a [*a]: a node inside itself
+                fail(line, col, "yaml-alias-loop",
+                     f"alias *{event.anchor} refers to a node that contains it (an endless loop); refused")
             _count(budget, fail, line, col, _size(target, budget[0]))
             add(target)  # type: ignore[arg-type]
         elif etype is yaml.DocumentEndEvent:
