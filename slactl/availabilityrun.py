@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from slactl.core.availability import AvailabilityRow, Outage, evaluate
 from slactl.core.credits import CreditEntry
+from slactl.core.matching import service_spellings
 from slactl.core.model import Agreement, Workspace
 from slactl.core.periods import Period
 from slactl.errors import InputError
@@ -27,15 +28,6 @@ class AvailabilityReport:
     rejected: list[Rejected] = field(default_factory=list)
     read: int = 0  # outage rows read (accepted)
     warnings: list[str] = field(default_factory=list)
-
-
-def service_spellings(ws: Workspace) -> dict[str, str]:
-    """Every case-folded name and alias of the workspace's services -> the service's name."""
-    out: dict[str, str] = {}
-    for svc in ws.services.values():
-        for spelling in (svc.name, *svc.aliases):
-            out.setdefault(spelling.strip().casefold(), svc.name)
-    return out
 
 
 def select_agreements(ws: Workspace, agreement: str | None, customer: str | None) -> list[Agreement]:

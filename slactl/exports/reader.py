@@ -87,7 +87,7 @@ codecs.register_error(_ERRORS, _mark)
 _find_mark = re.compile("[\udc00-\udcff]").search
 
 
-def _has_marks(rec: list[str]) -> bool:
+def has_marks(rec: list[str]) -> bool:
     return _find_mark("\x00".join(rec)) is not None
 
 
@@ -236,7 +236,7 @@ class Export:
     def _open(self) -> Iterator[list[str]]:
         """Open the file again and return a csv reader positioned after the header."""
         self.close()
-        self._file, reader, _ = _open_stream(self.path, self.encoding, self.delimiter)
+        self._file, reader, _ = open_stream(self.path, self.encoding, self.delimiter)
         return reader
 
     def _fill_sample(self, reader: Iterator[list[str]]) -> None:
@@ -249,7 +249,7 @@ class Export:
             except StopIteration:
                 break
             except csv.Error as e:
-                buf.append(_Broken(_csv_reason(e)))
+                buf.append(_Broken(csv_reason(e)))
                 continue
             except Exception as e:  # the file went away, a read error...
                 buf.append(_Broken(f"could not read the rest of the file ({e}); nothing after this was read"))
@@ -321,7 +321,6 @@ class Export:
         Mr, cut_r = (fr_ or no)[3:]
         derr = _DECODE_ERRORS
         base = self._err_base
-        has_marks = _has_marks
         explain = self._explain
         Row = TicketRow
         n = 0
@@ -400,11 +399,11 @@ class Export:
                 n += 1
                 line = getattr(reader, "line_num", 0)
                 if line == last_line:  # no progress: give up on the rest
-                    yield Rejected(n, "", f"{_csv_reason(e)}; the rest of the file could not be read")
+                    yield Rejected(n, "", f"{csv_reason(e)}; the rest of the file could not be read")
                     close()
                     return
                 last_line = line
-                yield Rejected(n, "", _csv_reason(e))
+                yield Rejected(n, "", csv_reason(e))
             except Exception as e:  # a read error (file truncated under us, I/O error...)
                 n += 1
                 yield Rejected(n, "", f"could not read the rest of the file ({e}); nothing after this was read")
@@ -425,7 +424,7 @@ class Export:
         id_ix = self._indices["id"]
         guess = next((rec[i].strip() for i in id_ix if i < len(rec) and rec[i].strip()), "")
         shown_id = clip(guess, 80)
-        if _DECODE_ERRORS[0] != self._err_base and _has_marks(rec):
+        if _DECODE_ERRORS[0] != self._err_base and has_marks(rec):
             return Rejected(n, shown_id, f"undecodable bytes: the row is not valid {self.encoding}; "
                                          "name the file's encoding with --encoding")
         if len(rec) > ncols and not any(c.strip() for c in rec[ncols:]):
@@ -479,7 +478,7 @@ class Export:
         return m
 
 
-def _csv_reason(e: Exception) -> str:
+def csv_reason(e: Exception) -> str:
     msg = str(e)
     if "field larger than field limit" in msg:
         return (f"a cell is larger than {FIELD_LIMIT // (1024 * 1024)} MiB ({msg}); "
@@ -489,16 +488,15 @@ def _csv_reason(e: Exception) -> str:
 
 # --------------------------------------------------------------------------- open_export
 
-def _choose_delimiter(text: str, pre: P.Preset | None) -> str:
-    """The delimiter whose split of the header is the most recognisable."""
+def choose_delimiter(text: str, score: Callable[[set[str]], int]) -> str:
+    """The delimiter whose split of the header ``score``s best (it gets the normalised names)."""
     best, best_score = "", 0
     for d in (",", ";", "\t"):
         try:
             head = next((r for r in csv.reader(io.StringIO(text), delimiter=d) if r), [])
         except csv.Error:
             continue
-        names = {P.norm(h) for h in head}
-        s = P.score(pre, names) if pre is not None else P.best_score(names)
+        s = score({P.norm(h) for h in head})
         if s > best_score:
             best, best_score = d, s
     if best:
@@ -538,7 +536,7 @@ def _seen(header: list[str], limit: int = 25) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _zone_hint(name: str) -> str:
+def zone_hint(name: str) -> str:
     import difflib
     from zoneinfo import available_timezones
 
@@ -546,6 +544,41 @@ def _zone_hint(name: str) -> str:
     by_fold = {z.casefold(): z for z in zones}
     close = [by_fold[name.casefold()]] if name.casefold() in by_fold else difflib.get_close_matches(name, zones, n=1)
     return f" (did you mean '{close[0]}'?)" if close else "; use an IANA name such as Europe/Moscow or UTC"
+
+
+def read_sample(path: str, what: str = "export") -> bytes:
+    """The first bytes of a regular file (at least one line), for sniffing; ``InputError``
+    when it is missing, unreadable, empty, a folder or a pipe (it is read twice)."""
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a directory; give the path of a CSV {what} file")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = stat.S_IFREG  # the open below says what is wrong
+    if not stat.S_ISREG(mode):
+        # the export is read twice (sample, then stream): a pipe would block or lose its header
+        raise InputError(f"{path} is a pipe or device, not a file; save the {what} to a file first "
+                         f"(e.g. ... > {what.replace(' ', '-')}.csv) and {'score' if what == 'export' else 'read'} that")
+    try:
+        with open(path, "rb") as fb:
+            sample = fb.read(SAMPLE_BYTES)
+            while b"\n" not in sample and len(sample) < 16 * SAMPLE_BYTES:
+                more = fb.read(SAMPLE_BYTES)
+                if not more:
+                    break
+                sample += more
+    except FileNotFoundError:
+        raise InputError(f"{path} does not exist; check the path of the {what}") from None
+    except PermissionError:
+        raise InputError(f"cannot read {path}: permission denied") from None
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
+    if not sample.strip(b" \t\r\n\x00") or sample in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise InputError(f"{path} is empty; {_EMPTY.get(what, 'it needs a header line and one line per row')}")
+    return sample
+
+
+_EMPTY = {"export": "export the tickets again (a header line and one line per ticket)"}
 
 
 def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
@@ -574,40 +607,14 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
         tzi = zone(tz_name)
     except Exception:
         src = f" (from {pre.source})" if pre is not None and pre.source and tz_name == pre.timezone else ""
-        raise InputError(f"unknown time zone '{tz_name}'{src}{_zone_hint(tz_name)}") from None
+        raise InputError(f"unknown time zone '{tz_name}'{src}{zone_hint(tz_name)}") from None
     if encoding is not None:
         try:
             encoding = codecs.lookup(encoding).name
         except LookupError:
             raise InputError(f"unknown encoding '{encoding}'; try utf-8, utf-8-sig, cp1251 or cp1252") from None
 
-    # the file itself
-    if os.path.isdir(path):
-        raise InputError(f"{path} is a directory; give the path of a CSV export file")
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        mode = stat.S_IFREG  # the open below says what is wrong
-    if not stat.S_ISREG(mode):
-        # the export is read twice (sample, then stream): a pipe would block or lose its header
-        raise InputError(f"{path} is a pipe or device, not a file; save the export to a file first "
-                         "(e.g. ... > export.csv) and score that")
-    try:
-        with open(path, "rb") as fb:
-            sample = fb.read(SAMPLE_BYTES)
-            while b"\n" not in sample and len(sample) < 16 * SAMPLE_BYTES:
-                more = fb.read(SAMPLE_BYTES)
-                if not more:
-                    break
-                sample += more
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist; check the path of the export") from None
-    except PermissionError:
-        raise InputError(f"cannot read {path}: permission denied") from None
-    except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
-    if not sample.strip(b" \t\r\n\x00") or sample in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)")
+    sample = read_sample(path)
     enc = encoding or detect_encoding(sample, path)
 
     # the header
@@ -617,12 +624,12 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
         raise InputError(f"{path} cannot be read as {enc} ({e}); check --encoding") from None
     if not text.strip():
         raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)")
-    delimiter = _choose_delimiter(text, pre)
+    delimiter = choose_delimiter(text, (lambda names: P.score(pre, names)) if pre is not None else P.best_score)
     old_limit = csv.field_size_limit()
     if old_limit < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
     err_base = _DECODE_ERRORS[0]  # before the header read decodes the first block of rows
-    f, reader, header = _open_stream(path, enc, delimiter)
+    f, reader, header = open_stream(path, enc, delimiter)
     try:
         if not any(h.strip() for h in header):
             raise InputError(f"{path} has no header line; the first line must name the columns "
@@ -656,7 +663,7 @@ def _bounded_lines(f: io.TextIOWrapper) -> Iterator[str]:
     return iter(functools.partial(f.readline, LINE_LIMIT), "")
 
 
-def _open_stream(path: str, enc: str, delimiter: str) -> tuple[io.TextIOWrapper, Iterator[list[str]], list[str]]:
+def open_stream(path: str, enc: str, delimiter: str) -> tuple[io.TextIOWrapper, Iterator[list[str]], list[str]]:
     """Open the text stream; return it, a csv reader after the header, and the header ([] if none)."""
     try:
         f = open(path, encoding=enc, errors=_ERRORS, newline="")  # noqa: SIM115
