@@ -292,6 +292,18 @@ def _months(ws: Workspace, ag: Agreement, period: Period | None, as_of: float) -
     return [(label, as_of < min(w_end, stop)) for label, _, w_end in windows("month", sel_begin, sel_end, tz)]
 
 
+def worst_monthly(rows: Iterable[AvailabilityRow]) -> dict[str, tuple[str, float]]:
+    """Month label -> (service, availability %) of the worst monthly row (rows with nothing required skipped)."""
+    worst: dict[str, tuple[str, float]] = {}
+    for row in rows:
+        if row.window_kind != "month" or row.availability_pct is None:
+            continue
+        seen = worst.get(row.window)
+        if seen is None or row.availability_pct < seen[1]:
+            worst[row.window] = (row.service, row.availability_pct)
+    return worst
+
+
 def availability_for(ws: Workspace, agreement: Agreement, outages: Iterable[Outage], period: Period | None,
                      as_of: float, compliance: Mapping[tuple[str, str, str], float] | None = None,
                      ) -> tuple[list[AvailabilityRow], list[CreditEntry]]:
@@ -303,16 +315,16 @@ def evaluate(ws: Workspace, outages: Iterable[Outage], period: Period | None, as
              agreements: Iterable[Agreement] | None = None,
              compliance: Mapping[tuple[str, str, str], float] | None = None,
              ) -> tuple[list[AvailabilityRow], list[CreditEntry]]:
-    """Rows (agreement by name, then objective, window, service) and credits (agreement, month)."""
+    """Rows (agreement by name, then objective, window, service as listed) and credits (agreement, month)."""
     logs = _index(outages, as_of)
     chosen = sorted(ws.agreements.values() if agreements is None else agreements, key=lambda a: a.name)
     rows: list[AvailabilityRow] = []
     credits: list[CreditEntry] = []
     for ag in chosen:
-        mine = _rows(ws, ag, logs, period, as_of)
-        mine.sort(key=lambda r: (r.objective, r.start, r.service))
+        mine = _rows(ws, ag, logs, period, as_of)  # by objective, window, service as listed
         rows += mine
         terms = credits_of(ws, ag)
         if terms is not None:
-            credits += judge_credits(ag.name, terms, mine, _months(ws, ag, period, as_of), compliance or {})
+            credits += judge_credits(ag.name, terms, worst_monthly(mine), _months(ws, ag, period, as_of),
+                                     compliance or {})
     return rows, credits

@@ -10,12 +10,9 @@ have the ticket export, ``availability`` alone does not). "Below" is strict.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from slactl.core.model import Credits
-
-if TYPE_CHECKING:
-    from slactl.core.availability import AvailabilityRow
 
 __all__ = ["CreditEntry", "judge_credits", "format_pct"]
 
@@ -47,32 +44,26 @@ def format_pct(value: float) -> str:
     return f"{text} %"
 
 
-def judge_credits(agreement: str, terms: Credits, rows: Iterable[AvailabilityRow],
+def judge_credits(agreement: str, terms: Credits, worst: Mapping[str, tuple[str, float]],
                   months: Iterable[tuple[str, bool]],
                   compliance: Mapping[tuple[str, str, str], float]) -> list[CreditEntry]:
     """One entry per month in ``months`` ((label, still running)) for ``agreement``.
 
-    ``rows`` are the agreement's availability rows (only monthly ones count);
-    ``compliance`` maps (agreement, month, metric) to percent.
+    ``worst`` maps a month to its worst (service, availability %) over the
+    agreement's monthly objectives; ``compliance`` maps (agreement, month,
+    metric) to percent.
     """
-    worst: dict[str, AvailabilityRow] = {}
-    for row in rows:
-        if row.window_kind != "month" or row.agreement != agreement or row.availability_pct is None:
-            continue
-        seen = worst.get(row.window)
-        if seen is None or row.availability_pct < seen.availability_pct:  # type: ignore[operator]
-            worst[row.window] = row
     out: list[CreditEntry] = []
     for label, running in months:
-        low = worst.get(label)
+        low = worst.get(label)  # (service, pct)
         best = 0.0
         reasons: list[str] = []
         for tier in terms.tiers:
             if tier.availability_below is not None:
-                if low is None or not low.availability_pct < tier.availability_below:  # type: ignore[operator]
+                if low is None or not low[1] < tier.availability_below:
                     continue
-                reasons.append(f"availability of {low.service} {format_pct(low.availability_pct)} "  # type: ignore[arg-type]
-                               f"is below {format_pct(tier.availability_below)}: {format_pct(tier.credit)} credit")
+                reasons.append(f"availability of {low[0]} {format_pct(low[1])} is below "
+                               f"{format_pct(tier.availability_below)}: {format_pct(tier.credit)} credit")
             elif tier.compliance_below is not None and tier.metric is not None:
                 value = compliance.get((agreement, label, tier.metric))
                 if value is None or not value < tier.compliance_below:
@@ -85,5 +76,5 @@ def judge_credits(agreement: str, terms: Credits, rows: Iterable[AvailabilityRow
         pct = min(best, terms.cap)
         amount = terms.monthly_fee * pct / 100 if terms.monthly_fee is not None else None
         out.append(CreditEntry(agreement, label, pct, amount, terms.currency, reasons, running, pct < best,
-                               low.service if low else None, low.availability_pct if low else None))
+                               low[0] if low else None, low[1] if low else None))
     return out
