@@ -458,3 +458,35 @@ spec:
     findings = json.loads(result.stdout)["findings"]
     assert [f["code"] for f in findings] == ["credits-without-objective"]
     assert result.exit_code == 0
+
+
+# --------------------------------------------------------------------------- the README's worked example
+
+def test_readme_worked_example(run_line) -> None:  # type: ignore[no-untyped-def]
+    """The numbers README "A worked example you can check by hand" derives, from the command it shows."""
+    import re
+    import shlex
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A worked example you can check by hand", 1)[1]
+    command = re.search(r"```sh\n(slactl .*?)\n```", section, re.S).group(1).replace("\\\n", " ")  # type: ignore[union-attr]
+    args = shlex.split(command)[1:]
+    args[args.index("agreements")] = str(ROOT / "agreements")
+    args[args.index("examples/outages.csv")] = str(ROOT / "examples" / "outages.csv")
+    result = run_line(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    email, erp = data["rows"]
+    assert (email["service"], email["required_minutes"], email["downtime_minutes"]) == ("email", 43080, 75)
+    assert round(email["availability_pct"], 3) == 99.826 and email["budget_left_minutes"] == -31.92
+    assert (email["outages"], email["mttr_minutes"], email["mtbf_minutes"], email["partial"]) == (3, 45, 14335, False)
+    assert (erp["service"], erp["required_minutes"], erp["downtime_minutes"]) == ("erp", 9360, 240)
+    assert round(erp["availability_pct"], 3) == 97.436
+    assert (erp["outages"], erp["mttr_minutes"], erp["mtbf_minutes"]) == (3, 100, 3040)
+    (credit,) = data["credits"]
+    assert (credit["window"], credit["credit_pct"], credit["amount"], credit["currency"]) == ("2026-11", 25, 3000, "EUR")
+    assert [x["reason"] for x in data["rejected"]] == ["unknown service 'printers'"]
+    for figure in ("43,080", "99.826 %", "31.92", "9,360 min", "97.436 %", "3,000 EUR"):
+        assert figure in section

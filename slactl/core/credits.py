@@ -62,7 +62,7 @@ def judge_credits(agreement: str, terms: Credits, worst: Mapping[str, tuple[str,
             if tier.availability_below is not None:
                 if low is None or not low[1] < tier.availability_below:
                     continue
-                reasons.append(f"availability of {low[0]} {format_pct(low[1])} is below "
+                reasons.append(f"{low[0]} availability {format_pct(low[1])} is below "
                                f"{format_pct(tier.availability_below)}: {format_pct(tier.credit)} credit")
             elif tier.compliance_below is not None and tier.metric is not None:
                 value = compliance.get((agreement, label, tier.metric))

@@ -107,8 +107,8 @@ class OutageLog:
                     n += 1
                     yield Rejected(n, "", f"could not read the rest of the file ({e}); nothing after this was read")
                     return
-                if not rec or not "".join(rec).strip():
-                    continue
+                if not rec:
+                    continue  # a truly blank line; a line of empty cells is a row (and rejected)
                 n += 1
                 yield self._row(n, rec)
         finally:
