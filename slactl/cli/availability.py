@@ -91,10 +91,11 @@ def _exit_code(rows: list[AvailabilityRow], threshold: float | str | None) -> in
     """--fail-under: 1 when a judged row is below the threshold (or its own target)."""
     if threshold is None:
         return 0
-    below = [r for r in rows if r.availability_pct is not None
-             and (r.ok is False if threshold == "target" else r.availability_pct < threshold)]
-    for r in below:
-        goal = r.target_pct if threshold == "target" else threshold
-        err(f"slactl: below target: {r.agreement} / {r.service} / {r.window}: "
-            f"{round(r.availability_pct, 3)}% < {goal}%")
+    below = []
+    for r in rows:
+        goal = r.target_pct if threshold == "target" else float(threshold)
+        if r.availability_pct is not None and r.availability_pct < goal:
+            below.append(r)
+            err(f"slactl: below target: {r.agreement} / {r.service} / {r.window}: "
+                f"{round(r.availability_pct, 3)}% < {goal}%")
     return 1 if below else 0

@@ -225,10 +225,10 @@ def open_outages(path: str, services: Mapping[str, str], *, tz: str | None = "UT
                              f"({', '.join(OUTAGE_FIELDS)})")
         log = OutageLog(path, services, tz_name, tzi, enc, delimiter, header, _indices(header, pre, path),
                         pre.dayfirst if pre else None, pre.timestamp_format if pre else None)
-        sample = _sample(reader)
+        records = _sample(reader)
     finally:
         f.close()
-    log._detect(sample)
+    log._detect(records)
     # read again from the top: the sampled records go through the same loop as the rest
     log._file, log._reader, _ = open_stream(path, enc, delimiter)
     return log

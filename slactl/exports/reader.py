@@ -624,7 +624,8 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
         raise InputError(f"{path} cannot be read as {enc} ({e}); check --encoding") from None
     if not text.strip():
         raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)")
-    delimiter = choose_delimiter(text, (lambda names: P.score(pre, names)) if pre is not None else P.best_score)
+    chosen = pre
+    delimiter = choose_delimiter(text, (lambda names: P.score(chosen, names)) if chosen is not None else P.best_score)
     old_limit = csv.field_size_limit()
     if old_limit < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)

@@ -174,18 +174,23 @@ def write_table(out: IO[str], report: AvailabilityReport) -> None:
             console.print(Text(inert(f"  row {n}{' ' + ref if ref else ''}: {reason}")))
 
 
+def _cells(rows: list[list[str]]) -> list[list[object]]:
+    out: list[list[object]] = [[*r] for r in rows]
+    return out
+
+
 def write_markdown(out: IO[str], report: AvailabilityReport) -> None:
     from slactl.reporters.markdown import md_cell, md_table
 
     w = out.write
     w("### Availability\n\n" + "  \n".join(md_cell(line) for line in _headline(report)) + "\n\n")
     if report.rows:
-        w(md_table(ROW_HEADERS, [row_cells(r) for r in report.rows]))
+        w(md_table(ROW_HEADERS, _cells([row_cells(r) for r in report.rows])))
     if report.credits:
-        w("\n#### Service credits\n\n" + md_table(CREDIT_HEADERS, credit_cells(report)))
+        w("\n#### Service credits\n\n" + md_table(CREDIT_HEADERS, _cells(credit_cells(report))))
     if report.rejected:
         w(f"\n#### Rejected rows ({len(report.rejected)})\n\n"
-          + md_table(["row", "ref", "reason"], _rejected(report)))
+          + md_table(["row", "ref", "reason"], _cells(_rejected(report))))
 
 
 _CSS = """body{font-family:system-ui,Segoe UI,Arial,sans-serif;color:#222;margin:1.5em}
