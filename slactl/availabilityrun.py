@@ -37,7 +37,9 @@ def select_agreements(ws: Workspace, agreement: str | None, customer: str | None
     if agreement is not None:
         found = ws.agreements.get(agreement)
         if found is None:
-            close = difflib.get_close_matches(agreement, sorted(ws.agreements), n=1)
+            names = sorted(ws.agreements)
+            close = [n for n in names if n.startswith(agreement.casefold())] \
+                or difflib.get_close_matches(agreement, names, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise InputError(f"--agreement '{agreement}' is not an agreement of the workspace{hint}")
         return [found]

@@ -490,3 +490,16 @@ def test_readme_worked_example(run_line) -> None:  # type: ignore[no-untyped-def
     assert [x["reason"] for x in data["rejected"]] == ["unknown service 'printers'"]
     for figure in ("43,080", "99.826 %", "31.92", "9,360 min", "97.436 %", "3,000 EUR"):
         assert figure in section
+
+
+@pytest.mark.parametrize("fmt", ["text", "table", "budget"])
+def test_terminal_output_is_inert(run_line, ws_dir, tmp_path, fmt) -> None:  # type: ignore[no-untyped-def]
+    log = tmp_path / "o.csv"
+    log.write_text("service,start,end,ref\n\x1b[31mweb,2026-05-04T10:00:00Z,,\x1b]0;pwned\x07\n"
+                   "web,2026-05-04T10:00:00Z,2026-05-04T12:00:00Z,ok\n", encoding="utf-8")
+    result = run_line("-w", str(ws_dir), "availability", str(log), "--as-of", "2026-05-20T00:00:00Z",
+                      "--period", "2026-05", "--format", fmt)
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\x1b" not in result.stderr
+    if fmt != "budget":
+        assert "\\x1b[31mweb" in result.stdout

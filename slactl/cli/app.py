@@ -136,7 +136,12 @@ def as_of_instant(text: str | None, tz: str) -> float:
     except ValueError:
         raise InputError(f"--as-of '{text}' is not an ISO 8601 date or timestamp (e.g. 2026-11-22T12:00:00Z)") from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(tz))
+        try:
+            value = value.replace(tzinfo=ZoneInfo(tz))
+        except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+            from slactl.exports.reader import zone_hint
+
+            raise InputError(f"unknown time zone '{tz}'{zone_hint(tz)}") from None
     return value.timestamp()
 
 
