@@ -212,7 +212,10 @@ def open_outages(path: str, services: Mapping[str, str], *, tz: str | None = "UT
             raise InputError(f"unknown encoding '{encoding}'; try utf-8, utf-8-sig, cp1251 or cp1252") from None
     sample = read_sample(path, "outage log")
     enc = encoding or detect_encoding(sample, path)
-    text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=False)
+    try:
+        text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=False)
+    except UnicodeError as e:  # e.g. --encoding utf-16 on a file without its BOM
+        raise InputError(f"{path} cannot be read as {enc} ({e}); check --encoding") from None
     known = {P.norm(n) for names in (pre.columns.values() if pre else [(f,) for f in OUTAGE_FIELDS])
              for n in names}
     delimiter = choose_delimiter(text, lambda header: len(header & known))
