@@ -55,13 +55,23 @@ def select_agreements(ws: Workspace, agreement: str | None, customer: str | None
     return list(ws.agreements.values())
 
 
-def run_availability(ws: Workspace, path: str, *, as_of: float, period: Period | None = None,
-                     agreement: str | None = None, customer: str | None = None, tz: str = "UTC",
-                     encoding: str | None = None, mapping: str | None = None) -> AvailabilityReport:
-    """Read the outage log at ``path`` and measure the selected agreements' objectives."""
+@dataclass(slots=True)
+class OutageRead:
+    """An outage log, read: the accepted rows, the rejected ones and how the file was read."""
+
+    outages: list[Outage]
+    rejected: list[Rejected]
+    timezone: str
+    encoding: str
+    warnings: list[str]
+
+
+def read_outages(ws: Workspace, path: str, *, tz: str = "UTC", encoding: str | None = None,
+                 mapping: str | None = None) -> OutageRead:
+    """Every row of the outage log at ``path`` (services matched against ``ws``); ``InputError``
+    when the file cannot be read at all. The customer report reads ``--outages`` with this."""
     from slactl.exports.outages import open_outages
 
-    chosen = select_agreements(ws, agreement, customer)
     outages: list[Outage] = []
     rejected: list[Rejected] = []
     with open_outages(path, service_spellings(ws), tz=tz, encoding=encoding, mapping=mapping) as log:
@@ -70,8 +80,16 @@ def run_availability(ws: Workspace, path: str, *, as_of: float, period: Period |
                 outages.append(item)
             else:
                 rejected.append(item)
-        report = AvailabilityReport(path=path, as_of=as_of, period=period.text if period else None,
-                                    timezone=log.timezone, encoding=log.encoding, warnings=list(log.warnings))
-    report.rows, report.credits = evaluate(ws, outages, period, as_of, chosen)
-    report.rejected, report.read = rejected, len(outages)
-    return report
+        return OutageRead(outages, rejected, log.timezone, log.encoding, list(log.warnings))
+
+
+def run_availability(ws: Workspace, path: str, *, as_of: float, period: Period | None = None,
+                     agreement: str | None = None, customer: str | None = None, tz: str = "UTC",
+                     encoding: str | None = None, mapping: str | None = None) -> AvailabilityReport:
+    """Read the outage log at ``path`` and measure the selected agreements' objectives."""
+    chosen = select_agreements(ws, agreement, customer)
+    log = read_outages(ws, path, tz=tz, encoding=encoding, mapping=mapping)
+    rows, credits = evaluate(ws, log.outages, period, as_of, chosen)
+    return AvailabilityReport(path=path, as_of=as_of, period=period.text if period else None,
+                              timezone=log.timezone, encoding=log.encoding, rows=rows, credits=credits,
+                              rejected=log.rejected, read=len(log.outages), warnings=log.warnings)
