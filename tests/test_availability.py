@@ -15,7 +15,8 @@ from availability_reference import RefOutage, reference
 from slactl.core.availability import Outage, evaluate, measure, subtract_intervals
 from slactl.core.clock import BusinessClock, merge_intervals
 from slactl.core.model import CALENDAR_24X7, Objective
-from slactl.core.periods import parse_period, windows
+from slactl.core.periods import parse_period
+from slactl.core.windows import windows
 from slactl.workspace.loader import load_workspace
 
 UTC = timezone.utc

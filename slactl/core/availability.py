@@ -39,7 +39,8 @@ from slactl.core.clock import BusinessClock, clock_for, merge_intervals
 from slactl.core.credits import CreditEntry, judge_credits
 from slactl.core.matching import agreement_zone, coverage
 from slactl.core.model import Agreement, Credits, Objective, Workspace
-from slactl.core.periods import Period, windows
+from slactl.core.periods import Period
+from slactl.core.windows import windows
 
 __all__ = ["Outage", "AvailabilityRow", "Measured", "availability_for", "evaluate", "measure",
            "objectives_of", "credits_of", "services_of", "subtract_intervals"]
