@@ -40,7 +40,7 @@ def human_minutes(minutes: float) -> str:
     if minutes < 0:
         return "-" + human_minutes(-minutes)
     if minutes < 1:
-        return f"{round(minutes * 60)} s"
+        return f"{round(minutes * 60)} s" if minutes else "0 min"
     whole = round(minutes)
     if whole < 60:
         return f"{whole} min"

@@ -124,14 +124,25 @@ def _plain(headers: list[str], body: list[list[str]], numeric: set[int] = frozen
 
 
 _ROW_NUMERIC = {3, 4, 6, 7, 8, 9, 10}
+# text and table: one block per agreement under its name, without the agreement column
+_GROUP_HEADERS = ROW_HEADERS[1:]
+_GROUP_NUMERIC = {i - 1 for i in _ROW_NUMERIC}
+_GROUP_VERDICT = ROW_HEADERS.index("verdict") - 1
+
+
+def _groups(report: AvailabilityReport) -> list[tuple[str, list[AvailabilityRow]]]:
+    out: dict[str, list[AvailabilityRow]] = {}
+    for row in report.rows:
+        out.setdefault(row.agreement, []).append(row)
+    return [(f"{name} (customer {rows[0].customer})", rows) for name, rows in out.items()]
 
 
 def write_text(out: IO[str], report: AvailabilityReport) -> None:
     w = out.write
     for line in _headline(report):
         w(inert(line) + "\n")
-    if report.rows:
-        w("\nAvailability\n" + _plain(ROW_HEADERS, [row_cells(r) for r in report.rows], _ROW_NUMERIC) + "\n")
+    for title, rows in _groups(report):
+        w(f"\n{inert(title)}\n" + _plain(_GROUP_HEADERS, [row_cells(r)[1:] for r in rows], _GROUP_NUMERIC) + "\n")
     if report.credits:
         w("\nService credits\n" + _plain(CREDIT_HEADERS, credit_cells(report), {2, 3}) + "\n")
     if report.rejected:
@@ -153,19 +164,20 @@ def write_table(out: IO[str], report: AvailabilityReport) -> None:
         console.print(Text(inert(line)))
 
     def table(title: str, headers: list[str], body: list[list[str]], numeric: set[int],
-              styles: list[str] | None = None) -> Table:
+              styles: list[str] | None = None, verdict_col: int = -1) -> Table:
         t = Table(title=title, title_justify="left", title_style="bold", header_style="bold",
                   box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
         for i, h in enumerate(headers):
             t.add_column(h, justify="right" if i in numeric else "left", no_wrap=i in numeric, overflow="fold")
         for k, cells in enumerate(body):
-            t.add_row(*[Text(inert(c), style=styles[k] if styles and i == 5 else "") for i, c in enumerate(cells)])
+            t.add_row(*[Text(inert(c), style=styles[k] if styles and i == verdict_col else "")
+                        for i, c in enumerate(cells)])
         return t
 
-    if report.rows:
-        styles = ["dim" if r.ok is None else "green" if r.ok else "red bold" for r in report.rows]
-        console.print(table("Availability", ROW_HEADERS, [row_cells(r) for r in report.rows],
-                            _ROW_NUMERIC, styles))
+    for title, rows in _groups(report):
+        styles = ["dim" if r.ok is None else "green" if r.ok else "red bold" for r in rows]
+        console.print(table(inert(title), _GROUP_HEADERS, [row_cells(r)[1:] for r in rows], _GROUP_NUMERIC,
+                            styles, _GROUP_VERDICT))
     if report.credits:
         console.print(table("Service credits", CREDIT_HEADERS, credit_cells(report), {2, 3}))
     if report.rejected:
