@@ -504,3 +504,10 @@ def test_terminal_output_is_inert(run_line, ws_dir, tmp_path, fmt) -> None:  # t
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\x1b" not in result.stderr
     if fmt != "budget":
         assert "\\x1b[31mweb" in result.stdout
+
+
+def test_durations_read_as_people_write_them() -> None:
+    from slactl.core.durations import human_minutes
+
+    assert [human_minutes(m) for m in (0, 0.5, 25, 60, 85, 47 * 60, 3000, -5)] == \
+        ["0 min", "30 s", "25 min", "1 h", "1 h 25 min", "47 h", "2 d 2 h", "-5 min"]
