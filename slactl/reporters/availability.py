@@ -17,7 +17,7 @@ from slactl.core.credits import format_pct
 from slactl.core.durations import human_minutes
 
 ROW_HEADERS = ["agreement", "service", "window", "availability", "target", "verdict", "downtime",
-               "budget left", "outages", "MTTR", "MTBF"]
+               "budget used", "budget left", "outages", "MTTR", "MTBF"]
 CREDIT_HEADERS = ["agreement", "month", "credit", "amount", "reasons"]
 
 
@@ -50,6 +50,10 @@ def _window(row: AvailabilityRow) -> str:
     return f"{row.window} (running)" if row.partial else row.window
 
 
+def _used(row: AvailabilityRow) -> str:
+    return "-" if row.budget_used_pct is None else f"{round(row.budget_used_pct)} %"
+
+
 def _budget_left(row: AvailabilityRow) -> str:
     left = row.budget_left_minutes
     return f"over by {human_minutes(-left)}" if left < 0 else human_minutes(left)
@@ -59,7 +63,8 @@ def row_cells(row: AvailabilityRow) -> list[str]:
     mttr = "-" if row.mttr_minutes is None else human_minutes(row.mttr_minutes)
     mtbf = "-" if row.mtbf_minutes is None else human_minutes(row.mtbf_minutes)
     return [row.agreement, row.service, _window(row), _pct(row.availability_pct), _pct(row.target_pct),
-            verdict(row), human_minutes(row.downtime_minutes), _budget_left(row), str(row.outages), mttr, mtbf]
+            verdict(row), human_minutes(row.downtime_minutes), _used(row), _budget_left(row),
+            str(row.outages), mttr, mtbf]
 
 
 def _amount(amount: float | None, currency: str | None) -> str:
@@ -123,7 +128,7 @@ def _plain(headers: list[str], body: list[list[str]], numeric: set[int] = frozen
                     colalign=align)
 
 
-_ROW_NUMERIC = {3, 4, 6, 7, 8, 9, 10}
+_ROW_NUMERIC = {3, 4, 6, 7, 8, 9, 10, 11}
 # text and table: one block per agreement under its name, without the agreement column
 _GROUP_HEADERS = ROW_HEADERS[1:]
 _GROUP_NUMERIC = {i - 1 for i in _ROW_NUMERIC}
@@ -231,7 +236,8 @@ def write_html(out: IO[str], report: AvailabilityReport) -> None:
     parts += [f"<p>{e(line)}</p>" for line in _headline(report)]
     if report.rows:
         classes = ["na" if r.ok is None else "ok" if r.ok else "below" for r in report.rows]
-        parts.append(_html_table(ROW_HEADERS, [row_cells(r) for r in report.rows], _ROW_NUMERIC, classes, 5))
+        parts.append(_html_table(ROW_HEADERS, [row_cells(r) for r in report.rows], _ROW_NUMERIC, classes,
+                                 ROW_HEADERS.index("verdict")))
     if report.credits:
         parts.append("<h2>Service credits</h2>" + _html_table(CREDIT_HEADERS, credit_cells(report), {2, 3}))
     if report.rejected:
@@ -255,7 +261,7 @@ def current_rows(report: AvailabilityReport) -> list[AvailabilityRow]:
 
 def budget_line(row: AvailabilityRow) -> str:
     """``acme-2026 email 2026-11 (running): budget left 21 min of 43 min (51 % used); 99.95 % of 99.9 %``."""
-    used = "" if row.budget_used_pct is None else f" ({format_pct(row.budget_used_pct)} used)"
+    used = "" if row.budget_used_pct is None else f" ({_used(row)} used)"
     if row.budget_left_minutes < 0:
         state = f"OVER BUDGET by {human_minutes(-row.budget_left_minutes)} of {human_minutes(row.budget_minutes)}"
     else:
