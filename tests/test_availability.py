@@ -511,3 +511,16 @@ def test_durations_read_as_people_write_them() -> None:
 
     assert [human_minutes(m) for m in (0, 0.5, 25, 60, 85, 47 * 60, 3000, -5)] == \
         ["0 min", "30 s", "25 min", "1 h", "1 h 25 min", "47 h", "2 d 2 h", "-5 min"]
+
+
+def test_agreement_objectives_override_the_policy(ws) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from slactl.core.availability import objectives_of, services_of
+
+    beta, alpha = ws.agreements["beta-2026"], ws.agreements["alpha-2026"]
+    assert [o.window for o in objectives_of(ws, beta)] == ["quarter"]  # the policy's
+    assert [o.window for o in objectives_of(ws, alpha)] == ["month", "month"]  # its own
+    assert objectives_of(ws, replace(beta, availability=())) == ()  # an empty list of its own wins too
+    assert services_of(ws, beta, objectives_of(ws, beta)[0]) == ("api", "db", "web")  # every service
+    assert services_of(ws, alpha, objectives_of(ws, alpha)[1]) == ("web", "api")  # the agreement's
