@@ -125,6 +125,40 @@ def as_of_date(text: str | None) -> date:
         raise InputError(f"--as-of '{text}' is not a date (YYYY-MM-DD)") from None
 
 
+def as_of_instant(text: str | None, tz: str) -> float:
+    """--as-of as an instant (score, availability): an ISO instant; naive values are in --tz; a date is its midnight."""
+    if not text:
+        return datetime.now().timestamp()
+    from zoneinfo import ZoneInfo
+
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--as-of '{text}' is not an ISO 8601 date or timestamp (e.g. 2026-11-22T12:00:00Z)") from None
+    if value.tzinfo is None:
+        try:
+            value = value.replace(tzinfo=ZoneInfo(tz))
+        except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+            from slactl.exports.opening import zone_hint
+
+            raise InputError(f"unknown time zone '{tz}'{zone_hint(tz)}") from None
+    return value.timestamp()
+
+
+def fail_under_value(text: str | None) -> float | str | None:
+    if text is None:
+        return None
+    if text.strip().lower() == "target":
+        return "target"
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise InputError(f"--fail-under '{text}' must be a percentage (e.g. 95) or 'target'") from None
+    if not 0 <= value <= 100:
+        raise InputError(f"--fail-under {value} must be between 0 and 100")
+    return value
+
+
 @contextlib.contextmanager
 def output_to(path: str | None, force: bool, newline: str | None = None) -> Iterator[IO[str]]:
     """stdout, or an atomic write to ``path``."""

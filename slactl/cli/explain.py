@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from slactl.cli.app import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, require_clean
-from slactl.cli.score import _as_of_instant
+from slactl.cli.app import as_of_instant
 
 
 @app.command()
@@ -44,7 +44,7 @@ def explain(
     loaded = load(ctx, workspace)
     require_clean(loaded)
     with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
-        as_of_t = _as_of_instant(as_of, source.timezone)
+        as_of_t = as_of_instant(as_of, source.timezone)
         opened = None
         if history is not None:
             from slactl.exports.history import open_history

@@ -9,37 +9,11 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from slactl.cli.app import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, require_clean
+from slactl.cli.app import (
+    ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_instant, choose_format, err, fail_under_value, load, output_to,
+    require_clean,
+)
 from slactl.errors import InputError
-
-def _as_of_instant(text: str | None, tz: str) -> float:
-    """--as-of for score: an ISO instant; naive values are in --tz; a date is its midnight."""
-    if not text:
-        return datetime.now().timestamp()
-    from zoneinfo import ZoneInfo
-
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"--as-of '{text}' is not an ISO 8601 date or timestamp (e.g. 2026-11-22T12:00:00Z)") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(tz))
-    return value.timestamp()
-
-
-def _fail_under(text: str | None) -> float | str | None:
-    if text is None:
-        return None
-    if text.strip().lower() == "target":
-        return "target"
-    try:
-        value = float(text.strip().rstrip("%"))
-    except ValueError:
-        raise InputError(f"--fail-under '{text}' must be a percentage (e.g. 95) or 'target'") from None
-    if not 0 <= value <= 100:
-        raise InputError(f"--fail-under {value} must be between 0 and 100")
-    return value
-
 
 @app.command()
 def score(
@@ -75,7 +49,7 @@ def score(
     chosen = choose_format(fmt, output, tuple(REPORTERS))
     if group_by not in GROUP_BYS:
         raise InputError(f"--group-by {group_by}: choose one of {', '.join(GROUP_BYS)}")
-    threshold = _fail_under(fail_under)
+    threshold = fail_under_value(fail_under)
     loaded = load(ctx, workspace)
     require_clean(loaded)
     from slactl.exports import open_export
@@ -89,7 +63,7 @@ def score(
                      sheet=sheet) as source:
         for warning in source.warnings:
             err(f"slactl: warning: {source.path}: {warning}")
-        as_of_t = _as_of_instant(as_of, source.timezone)
+        as_of_t = as_of_instant(as_of, source.timezone)
         with _history(history, history_mapping, source, encoding) as lookup:
             with output_to(output, force, newline="" if chosen == "csv" else None) as out:
                 said = len(source.warnings)

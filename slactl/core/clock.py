@@ -33,12 +33,13 @@ a value already returned. Only differences of ``cumulative`` are meaningful.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from slactl.core.model import Calendar, Span
 
-__all__ = ["BusinessClock", "clock_for", "HORIZON_YEARS"]
+__all__ = ["BusinessClock", "clock_for", "merge_intervals", "HORIZON_YEARS"]
 
 HORIZON_YEARS = 50
 """``due`` gives up (returns None) this many years after the start's year."""
@@ -64,6 +65,23 @@ def _merge_spans(spans: tuple[Span, ...] | None) -> tuple[Span, ...]:
         else:
             out.append([s, e])
     return tuple((s, e) for s, e in out)
+
+
+def merge_intervals(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Sorted, with overlapping or touching intervals joined and empty ones dropped.
+
+    The one interval merge of slactl: the clock's open hours and the outage log's
+    downtime both go through it."""
+    merged: list[tuple[float, float]] = []
+    for s, e in sorted(intervals):
+        if e <= s:
+            continue
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
 
 
 _T_MIN = (datetime(MINYEAR + 1, 1, 1, tzinfo=timezone.utc) - _EPOCH).total_seconds()
@@ -223,20 +241,12 @@ class BusinessClock:
             if block is None:
                 block = self._years[y] = self._year_intervals(y)
             ivs.extend(block)
-        ivs.sort()
         starts = [_NEG_INF]
         lens = [0.0]
         cum = [0.0]
         cum_end = [0.0]
-        merged: list[list[float]] = []  # overlapping or touching intervals joined
-        for s, e in ivs:
-            if merged and s <= merged[-1][1]:
-                if e > merged[-1][1]:
-                    merged[-1][1] = e
-            else:
-                merged.append([s, e])
         c = 0.0
-        for s, e in merged:
+        for s, e in merge_intervals(ivs):
             n = e - s
             starts.append(s)
             lens.append(n)
@@ -341,15 +351,7 @@ class BusinessClock:
                     if b > a:
                         out.append((a, b))
             d += one
-        out.sort()
-        merged: list[tuple[float, float]] = []
-        for a, b in out:
-            if merged and a <= merged[-1][1]:
-                if b > merged[-1][1]:
-                    merged[-1] = (merged[-1][0], b)
-            else:
-                merged.append((a, b))
-        return merged
+        return merge_intervals(out)
 
 
 class _WallClock(BusinessClock):

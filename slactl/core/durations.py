@@ -33,3 +33,19 @@ def format_minutes(seconds: float) -> str:
     if h and m:
         return f"{h}h{m}m"
     return f"{h}h" if h else f"{m}m"
+
+
+def human_minutes(minutes: float) -> str:
+    """How people read a duration: 0.5 -> '30 s', 85 -> '1 h 25 min', 3000 -> '2 d 2 h', -5 -> '-5 min'."""
+    if minutes < 0:
+        return "-" + human_minutes(-minutes)
+    if minutes < 1:
+        return f"{round(minutes * 60)} s" if minutes else "0 min"
+    whole = round(minutes)
+    if whole < 60:
+        return f"{whole} min"
+    if whole < 48 * 60:
+        h, m = divmod(whole, 60)
+        return f"{h} h {m} min" if m else f"{h} h"
+    d, h = divmod(round(minutes / 60), 24)
+    return f"{d} d {h} h" if h else f"{d} d"

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from slactl.core.clock import BusinessClock, clock_for
 from slactl.core.model import DEFAULT_COMPLIANCE_TARGET, Agreement, Calendar, Policy, Rule, Workspace
 from slactl.core.pauses import DEFAULT_RESOLVED, NO_PAUSES, PauseTerms, status_key
+from slactl.core.periods import midnight
 
 MATCHED, UNCOVERED, AMBIGUOUS, NO_RULE = "matched", "uncovered", "ambiguous", "no_rule"
 
@@ -49,8 +50,13 @@ def agreement_zone(ws: Workspace, ag: Agreement) -> str:
     return ws.calendar(name).timezone if name is None or name in ws.calendars or name == "24x7" else "UTC"
 
 
-def _midnight(day: date, tz: ZoneInfo) -> float:
-    return datetime.combine(day, time(0), tzinfo=tz).timestamp()
+def service_spellings(ws: Workspace) -> dict[str, str]:
+    """Every name and alias of the workspace's services, case-folded and trimmed -> the service's name."""
+    out: dict[str, str] = {}
+    for svc in ws.services.values():
+        for spelling in (svc.name, *svc.aliases):
+            out.setdefault(spelling.strip().casefold(), svc.name)
+    return out
 
 
 def coverage(ws: Workspace, ag: Agreement) -> tuple[float, float] | None:
@@ -59,10 +65,10 @@ def coverage(ws: Workspace, ag: Agreement) -> tuple[float, float] | None:
     if ag.status not in ("auto", "active"):
         return None
     tz = ZoneInfo(agreement_zone(ws, ag))
-    begin = _midnight(ag.start, tz)
+    begin = midnight(ag.start, tz)
     if ag.status == "active" or ag.end >= date.max:  # 9999-12-31 has no next day to end at
         return begin, float("inf")
-    return begin, _midnight(ag.end + timedelta(days=1), tz)
+    return begin, midnight(ag.end + timedelta(days=1), tz)
 
 
 class Matcher:
@@ -71,10 +77,7 @@ class Matcher:
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self._service_names: dict[str, str] = {}
-        for svc in ws.services.values():
-            for spelling in (svc.name, *svc.aliases):
-                self._service_names.setdefault(spelling.strip().casefold(), svc.name)
+        self._service_names = service_spellings(ws)
         self._by_customer: dict[str, list[Agreement]] = {}
         self._wildcard: list[Agreement] = []
         self._windows: dict[str, tuple[float, float]] = {}

@@ -81,6 +81,40 @@ class Rule:
         return tuple(dict.fromkeys(n.strip().casefold() for n in (self.priority, *self.aliases)))
 
 
+WINDOWS = ("month", "quarter", "week")
+MAINTENANCE_RULES = ("excluded", "counted")
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """An availability objective: ``target`` percent of each window, on ``calendar``'s open hours."""
+
+    target: float
+    services: tuple[str, ...] | None = None  # None: every service the agreement covers
+    window: str = "month"  # month | quarter | week
+    calendar: str | None = None  # None: 24x7
+    maintenance: str = "excluded"  # excluded | counted
+    partial_weight: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class CreditTier:
+    """One condition -> credit: availability below a percent, or a metric's compliance below one."""
+
+    credit: float
+    availability_below: float | None = None
+    metric: str | None = None  # first_response | resolution (compliance tiers)
+    compliance_below: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Credits:
+    tiers: tuple[CreditTier, ...] = ()
+    monthly_fee: float | None = None
+    currency: str | None = None
+    cap: float = 100.0
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     name: str
@@ -89,6 +123,8 @@ class Policy:
     compliance_target: float | None = None
     pause: Pause = NO_PAUSE
     resolved_statuses: tuple[str, ...] | None = None  # None: the default list
+    availability: tuple[Objective, ...] | None = None  # None: not set
+    credits: Credits | None = None
     loc: Loc | None = None
 
 
@@ -144,6 +180,8 @@ class Agreement:
     labels: tuple[tuple[str, str], ...] = ()
     pause: Pause = NO_PAUSE
     resolved_statuses: tuple[str, ...] | None = None  # None: the policy's, else the default list
+    availability: tuple[Objective, ...] | None = None  # None: the policy's
+    credits: Credits | None = None  # None: the policy's
     loc: Loc | None = None
 
     @property

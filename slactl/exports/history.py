@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from slactl.core.tickets import Rejected
 from slactl.errors import InputError
-from slactl.exports.opening import _seen, _zone_hint
+from slactl.exports.opening import _seen, zone_hint
 from slactl.exports.reader import SAMPLE_RECORDS, _first
 from slactl.exports.sniff import EVIDENCE_BYTES, LINE_LIMIT, LONG_LINE, SAMPLE_BYTES, bad_bytes, csv_reason, \
     detect_encoding, field_limit, open_records
@@ -230,7 +230,7 @@ def open_history(path: str, *, preset: str = "auto", tz: str = "UTC", encoding: 
     try:
         zone(tz_name)
     except Exception:
-        raise InputError(f"unknown time zone '{tz_name}'{_zone_hint(tz_name)}") from None
+        raise InputError(f"unknown time zone '{tz_name}'{zone_hint(tz_name)}") from None
     enc = encoding or detect_encoding(sample, path, more)
     text = sample.decode(enc, errors="replace")
     delimiter = _delimiter(text, pre)

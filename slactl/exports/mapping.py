@@ -18,8 +18,15 @@ def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def load_mapping(path: str) -> Preset:
-    """Read a YAML mapping file; any problem is an ``InputError`` naming the file."""
+_TICKET_EXAMPLE = "columns: {id: \"Ticket #\", priority: Priority, created_at: Opened}"
+
+
+def load_mapping(path: str, fields: tuple[str, ...] = FIELDS, required: tuple[str, ...] = REQUIRED,
+                 example: str = _TICKET_EXAMPLE) -> Preset:
+    """Read a YAML mapping file; any problem is an ``InputError`` naming the file.
+
+    ``fields``/``required``/``example``: what the columns may, must and might name
+    (ticket fields by default; the outage log passes its own)."""
     import yaml
 
     where = f"mapping file {path}"
@@ -38,28 +45,26 @@ def load_mapping(path: str) -> Preset:
     except yaml.YAMLError as e:
         raise InputError(f"{where} is not valid YAML: {e}") from None
     if not isinstance(doc, dict):
-        raise InputError(f"{where} must be a mapping with a 'columns' key, for example\n"
-                         "  columns: {id: \"Ticket #\", priority: Priority, created_at: Opened}")
+        raise InputError(f"{where} must be a mapping with a 'columns' key, for example\n  {example}")
     for key in doc:
         if key not in _MAPPING_KEYS:
             raise InputError(f"{where}: unknown key '{key}'{_did_you_mean(str(key), _MAPPING_KEYS)}; "
                              f"allowed: {', '.join(_MAPPING_KEYS)}")
     cols = doc.get("columns")
     if not isinstance(cols, dict) or not cols:
-        raise InputError(f"{where}: 'columns' must map fields to header names, for example\n"
-                         "  columns: {id: \"Ticket #\", priority: Priority, created_at: Opened}")
+        raise InputError(f"{where}: 'columns' must map fields to header names, for example\n  {example}")
     columns: dict[str, tuple[str, ...]] = {}
     labels: dict[str, str] = {}
     for key, value in cols.items():
-        if key not in FIELDS:
+        if key not in fields:
             raise InputError(f"{where}: unknown field '{key}' under columns"
-                             f"{_did_you_mean(str(key), FIELDS)}; fields: {', '.join(FIELDS)}")
+                             f"{_did_you_mean(str(key), fields)}; fields: {', '.join(fields)}")
         names = value if isinstance(value, list) else [value]
         if not names or not all(isinstance(n, (str, int)) and str(n).strip() for n in names):
             raise InputError(f"{where}: columns.{key} must be a header name or a list of them")
         columns[key] = tuple(str(n).strip() for n in names)
         labels[key] = ", ".join(str(n) for n in names)
-    missing = [f for f in REQUIRED if f not in columns]
+    missing = [f for f in required if f not in columns]
     if missing:
         raise InputError(f"{where}: columns must name {', '.join(missing)} (required)")
     fmt = doc.get("timestamp_format")

@@ -98,7 +98,7 @@ def _seen(header: list[str], limit: int = 25) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _zone_hint(name: str) -> str:
+def zone_hint(name: str) -> str:
     import difflib
     from zoneinfo import available_timezones
 
@@ -137,7 +137,7 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
         tzi = zone(tz_name)
     except Exception:
         src = f" (from {pre.source})" if pre is not None and pre.source and tz_name == pre.timezone else ""
-        raise InputError(f"unknown time zone '{tz_name}'{src}{_zone_hint(tz_name)}") from None
+        raise InputError(f"unknown time zone '{tz_name}'{src}{zone_hint(tz_name)}") from None
     if encoding is not None:
         try:
             encoding = codecs.lookup(encoding).name
@@ -155,7 +155,7 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
         # the export is read twice (sample, then stream): a pipe would block or lose its header
         raise InputError(f"{path} is a pipe or device, not a file; save the export to a file first "
                          "(e.g. ... > export.csv) and score that")
-    sample, more = _read_sample(path)
+    sample, more = read_sample(path)
     if sample.startswith(b"PK\x03\x04"):  # a zip: an Excel workbook
         from slactl.exports.xlsx import open_workbook
 
@@ -190,7 +190,7 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
     return export
 
 
-def _read_sample(path: str) -> tuple[bytes, bytes]:
+def read_sample(path: str, what: str = "export") -> tuple[bytes, bytes]:
     """The first block of the file (at least one line of it), and up to EVIDENCE_BYTES more
     when the block has bytes above ASCII (for the UTF-8 decision)."""
     try:
@@ -203,13 +203,14 @@ def _read_sample(path: str) -> tuple[bytes, bytes]:
                 sample += block
             more = b"" if sample.isascii() else fb.read(EVIDENCE_BYTES)
     except FileNotFoundError:
-        raise InputError(f"{path} does not exist; check the path of the export") from None
+        raise InputError(f"{path} does not exist; check the path of the {what}") from None
     except PermissionError:
         raise InputError(f"cannot read {path}: permission denied") from None
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror or e}") from None
     if not sample.strip(b" \t\r\n\x00") or sample in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)")
+        raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)"
+                         if what == "export" else f"{path} is empty; the {what} needs a header line and one line per row")
     return sample, more
 
 
@@ -250,7 +251,7 @@ def read_table(path: str, *, encoding: str | None = None, sheet: str | None = No
     path = os.fspath(path)
     if os.path.isdir(path):
         raise InputError(f"{path} is a directory; give the path of a CSV export file")
-    sample, more = _read_sample(path)
+    sample, more = read_sample(path)
     if sample.startswith(b"PK\x03\x04"):
         from slactl.exports.xlsx import open_workbook
 

@@ -20,7 +20,7 @@ import functools
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from slactl.errors import InputError
@@ -147,8 +147,9 @@ def encoding_name(enc: str) -> str:
 
 # --------------------------------------------------------------------------- delimiter
 
-def choose_delimiter(text: str, pre: Preset | None) -> str:
-    """The delimiter whose split of the header is the most recognisable."""
+def choose_delimiter(text: str, pre: Preset | Callable[[set[str]], int] | None) -> str:
+    """The delimiter whose split of the header is the most recognisable (by a preset, by a
+    scoring function of the normalised header names, else by every preset)."""
     from slactl.exports import presets as P
 
     best, best_score = "", 0
@@ -158,7 +159,10 @@ def choose_delimiter(text: str, pre: Preset | None) -> str:
         except csv.Error:
             continue
         names = {P.norm(h) for h in head}
-        s = P.score(pre, names) if pre is not None else P.best_score(names)
+        if callable(pre):
+            s = pre(names)
+        else:
+            s = P.score(pre, names) if pre is not None else P.best_score(names)
         if s > best_score:
             best, best_score = d, s
     if best:

@@ -8,7 +8,9 @@ from typing import Iterator, Mapping
 from slactl.core.durations import uses_days
 from slactl.core.findings import ERROR, WARNING, Finding
 from slactl.core.pauses import DEFAULT_RESOLVED, status_key
-from slactl.core.model import BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Pause, Policy, Rule
+from slactl.core.model import (
+    BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Credits, CreditTier, Objective, Pause, Policy, Rule,
+)
 from slactl.workspace.loader import Entry, Loaded, locate
 
 
@@ -36,6 +38,7 @@ def check_workspace(loaded: Loaded, as_of: date) -> list[Finding]:
             found = [f for f in found if f.code not in _ABSENCE]
         out += found
     out += _overlapping_agreements(loaded)
+    out += _availability(loaded)
     return out
 
 
@@ -253,3 +256,96 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
                               f"agreement '{mine.name}' overlaps '{other.name}' ({there.doc.file}:{line}){extent} "
                               f"for customer '{sorted(shared_names)[0]}'{scope}: tickets in the overlap would be "
                               f"ambiguous{note}", "spec", "period")
+
+
+# ---------------------------------------------------------------- availability and credits
+
+def _availability(loaded: Loaded) -> Iterator[Finding]:
+    """Objectives' references, credit tiers that can never apply, credits nothing drives."""
+    for entry in loaded.entries:
+        obj = entry.obj
+        if not isinstance(obj, (Agreement, Policy)):
+            continue
+        for i, objective in enumerate(obj.availability or ()):
+            yield from _objective(loaded, entry, obj, i, objective)
+        if obj.credits is not None:
+            yield from _tiers(entry, obj.credits)
+        if isinstance(obj, Agreement):
+            yield from _driven(loaded, entry, obj)
+
+
+def _objective(loaded: Loaded, entry: Entry, owner: Agreement | Policy, i: int,
+               objective: Objective) -> Iterator[Finding]:
+    where = ("spec", "availability", i)
+    if objective.calendar is not None:
+        yield from _unknown(loaded, entry, "Calendar", objective.calendar, *where, "calendar")
+    for k, service in enumerate(objective.services or ()):
+        path = (*where, "services", k)
+        if service not in {e.name for e in loaded.entries if e.kind == "Service"}:
+            yield from _unknown(loaded, entry, "Service", service, *path)
+        elif isinstance(owner, Agreement) and owner.services is not None and service not in owner.services:
+            yield _at(entry, WARNING, "service-not-covered",
+                      f"availability objective {i + 1} names service '{service}', which the agreement does not "
+                      f"cover (its services: {', '.join(owner.services)})", *path)
+
+
+def _condition(tier: CreditTier) -> tuple[str, float] | None:
+    """(what is measured, threshold) of a well-formed tier."""
+    if tier.availability_below is not None and tier.compliance_below is None and tier.metric is None:
+        return "availability", tier.availability_below
+    if tier.compliance_below is not None and tier.availability_below is None and tier.metric is not None:
+        return f"{tier.metric} compliance", tier.compliance_below
+    return None
+
+
+def _tiers(entry: Entry, credits: Credits) -> Iterator[Finding]:
+    where = ("spec", "credits", "tiers")
+    conditions: list[tuple[int, str, float, float]] = []
+    for i, tier in enumerate(credits.tiers):
+        cond = _condition(tier)
+        if cond is None:
+            if tier.availability_below is not None and tier.compliance_below is not None:
+                problem = "has both availability_below and compliance_below; give one condition per tier"
+            elif tier.compliance_below is not None:
+                problem = "has compliance_below but no metric (first_response or resolution)"
+            elif tier.metric is not None and tier.availability_below is None:
+                problem = f"names metric '{tier.metric}' but no compliance_below"
+            elif tier.metric is not None:
+                problem = "names a metric but judges availability; drop 'metric' or use compliance_below"
+            else:
+                problem = "has no condition: give availability_below or metric with compliance_below"
+            yield _at(entry, ERROR, "invalid-tier", f"credit tier {i + 1} {problem}", *where, i)
+            continue
+        conditions.append((i, cond[0], cond[1], tier.credit))
+    for a, (i, what_i, below_i, credit_i) in enumerate(conditions):
+        for j, what_j, below_j, credit_j in conditions[:a]:
+            if what_i != what_j:
+                continue
+            if below_i == below_j:
+                yield _at(entry, WARNING, "tier-overlap",
+                          f"credit tiers {j + 1} and {i + 1} have the same condition ({what_i} below "
+                          f"{below_i:g} %); only the larger credit can ever apply", *where, i)
+                continue
+            # the laxer condition (higher threshold) holds whenever the stricter one does
+            lax, strict = ((j, below_j, credit_j), (i, below_i, credit_i)) if below_j > below_i \
+                else ((i, below_i, credit_i), (j, below_j, credit_j))
+            if lax[2] >= strict[2]:
+                yield _at(entry, WARNING, "tier-order",
+                          f"credit tier {strict[0] + 1} ({what_i} below {strict[1]:g} %: {strict[2]:g} %) never "
+                          f"applies: tier {lax[0] + 1} gives {lax[2]:g} % for the laxer condition below "
+                          f"{lax[1]:g} %; a stricter condition should earn a larger credit", *where, strict[0])
+
+
+def _driven(loaded: Loaded, entry: Entry, ag: Agreement) -> Iterator[Finding]:
+    """Credits with availability tiers need a monthly objective to judge them."""
+    policy = loaded.workspace.policies.get(ag.policy or "")
+    credits = ag.credits if ag.credits is not None else (policy.credits if policy else None)
+    objectives = ag.availability if ag.availability is not None else (policy.availability if policy else None)
+    if credits is None or not any(t.availability_below is not None for t in credits.tiers):
+        return
+    if any(o.window == "month" for o in objectives or ()):
+        return
+    path = ("spec", "credits") if ag.credits is not None else ("spec", "policy")
+    yield _at(entry, WARNING, "credits-without-objective",
+              f"agreement '{ag.name}' has credit tiers on availability but no monthly availability objective: "
+              "those tiers can never apply (credits are judged per calendar month)", *path)

@@ -14,8 +14,8 @@ from typing import Any
 
 from slactl.core.findings import ERROR, WARNING, Finding
 from slactl.core.model import (
-    NO_PAUSE, WEEKDAYS, Agreement, Calendar, Customer, Loc, Manager, Pause, Policy, Rule, Service, Span,
-    Workspace,
+    NO_PAUSE, WEEKDAYS, Agreement, Calendar, CreditTier, Credits, Customer, Loc, Manager, Objective, Pause, Policy,
+    Rule, Service, Span, Workspace,
 )
 from slactl.core.durations import parse_duration
 from slactl.workspace.structure import check_document, readable_part
@@ -231,8 +231,43 @@ def _policy(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -> 
         compliance_target=spec.get("compliance_target"),
         pause=_pause(spec.get("pause")),
         resolved_statuses=_statuses(spec.get("resolved_statuses")),
+        availability=_objectives(spec),
+        credits=_credits(spec),
         loc=loc,
     )
+
+
+def _objectives(spec: dict[str, Any]) -> tuple[Objective, ...] | None:
+    if "availability" not in spec:
+        return None
+    out = []
+    for o in spec["availability"]:
+        services = o.get("services")
+        out.append(Objective(
+            target=float(o["target"]),
+            services=tuple(services) if services is not None else None,
+            window=o.get("window", "month"),
+            calendar=o.get("calendar"),
+            maintenance=o.get("maintenance", "excluded"),
+            partial_weight=float(o.get("partial_weight", 0.5)),
+        ))
+    return tuple(out)
+
+
+def _credits(spec: dict[str, Any]) -> Credits | None:
+    c = spec.get("credits")
+    if c is None:
+        return None
+    tiers = tuple(CreditTier(credit=float(t["credit"]),
+                             availability_below=_number(t.get("availability_below")),
+                             metric=t.get("metric"),
+                             compliance_below=_number(t.get("compliance_below"))) for t in c["tiers"])
+    return Credits(tiers=tiers, monthly_fee=_number(c.get("monthly_fee")), currency=c.get("currency"),
+                   cap=float(c.get("cap", 100)))
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _service(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -> Service:
@@ -261,5 +296,7 @@ def _agreement(name: str, spec: dict[str, Any], doc: dict[str, Any], loc: Loc) -
         labels=tuple(sorted(doc["metadata"].get("labels", {}).items())),
         pause=_pause(spec.get("pause")),
         resolved_statuses=_statuses(spec.get("resolved_statuses")),
+        availability=_objectives(spec),
+        credits=_credits(spec),
         loc=loc,
     )

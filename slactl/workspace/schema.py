@@ -75,12 +75,40 @@ CALENDAR_SPEC = _obj({
     "description": _str(),
 }, required=("timezone", "hours"))
 
+OBJECTIVE = _obj({
+    "services": _list(_REF, description="Service names; omitted: every service the agreement covers"),
+    "target": {"type": "number", "minimum": 0, "maximum": 100, "description": "percent of the window"},
+    "window": {"type": "string", "enum": ["month", "quarter", "week"]},
+    "calendar": {**_REF, "description": "whose open hours are required time (default 24x7)"},
+    "maintenance": {"type": "string", "enum": ["excluded", "counted"]},
+    "partial_weight": {"type": "number", "minimum": 0, "maximum": 1,
+                       "description": "share of a partial outage counted as down (default 0.5)"},
+    "description": _str(),
+}, required=("target",))
+
+CREDIT_TIER = _obj({
+    "availability_below": {**_PERCENT, "description": "worst monthly availability strictly below this"},
+    "metric": {"type": "string", "enum": ["first_response", "resolution"]},
+    "compliance_below": {**_PERCENT, "description": "the month's compliance of 'metric' strictly below this"},
+    "credit": {**_PERCENT, "description": "percent of the monthly fee"},
+}, required=("credit",))
+
+CREDITS = _obj({
+    "monthly_fee": {"type": "number", "minimum": 0},
+    "currency": _str(minLength=1),
+    "cap": {**_PERCENT, "description": "percent of the fee at most (default 100)"},
+    "tiers": _list({"$ref": "#/$defs/creditTier"}, minItems=1),
+    "description": _str(),
+}, required=("tiers",))
+
 POLICY_SPEC = _obj({
     "calendar": _REF,
     "rules": _list({"$ref": "#/$defs/rule"}, minItems=1),
     "compliance_target": _PERCENT,
     "pause": {"$ref": "#/$defs/pause"},
     "resolved_statuses": _RESOLVED,
+    "availability": _list({"$ref": "#/$defs/objective"}),
+    "credits": {"$ref": "#/$defs/credits"},
     "description": _str(),
 }, required=("rules",))
 
@@ -108,6 +136,8 @@ AGREEMENT_SPEC = _obj({
     "notice_days": _list({"type": "integer", "minimum": 0, "maximum": 3650}),
     "pause": {"$ref": "#/$defs/pause"},
     "resolved_statuses": _RESOLVED,
+    "availability": _list({"$ref": "#/$defs/objective"}),
+    "credits": {"$ref": "#/$defs/credits"},
     "description": _str(),
 }, required=("customer", "period"))
 
@@ -143,6 +173,9 @@ SCHEMA: dict[str, Any] = {
         "email": _EMAIL,
         "rule": RULE,
         "pause": PAUSE,
+        "objective": OBJECTIVE,
+        "creditTier": CREDIT_TIER,
+        "credits": CREDITS,
         **{f"{kind}Spec": spec for kind, spec in SPECS.items()},
     },
 }
