@@ -28,7 +28,7 @@ from slactl.exports.mapping import load_mapping
 from slactl.exports.opening import read_sample, zone_hint
 from slactl.exports.reader import SAMPLE_RECORDS
 from slactl.exports.sniff import (
-    FIELD_LIMIT, TextStream, choose_delimiter, csv_reason, detect_encoding, has_marks, open_records as open_stream,
+    FIELD_LIMIT, LONG_LINE, TextStream, bad_bytes, choose_delimiter, csv_reason, detect_encoding, has_marks, open_records as open_stream,
 )
 from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
 
@@ -123,7 +123,9 @@ class OutageLog:
 
     def _row(self, n: int, rec: list[str]) -> Outage | Rejected:
         ref = clip(self._cell(rec, "ref"), 80)
-        if has_marks(rec):
+        if rec == [LONG_LINE]:
+            return Rejected(n, "", "the line is longer than 2 MiB; it is not an outage row")
+        if has_marks(rec) and any(bad_bytes(c, self.encoding) for c in rec):
             return Rejected(n, ref, f"undecodable bytes: the row is not valid {self.encoding}; "
                                     "name the file's encoding with --encoding")
         ncols = len(self.header)
