@@ -13,7 +13,7 @@ from slactl.core.hours import (
 )
 from slactl.errors import InputError
 from slactl.exports.reader import Rejected
-from slactl.model import Workspace
+from slactl.core.model import Workspace
 
 
 @dataclass(slots=True)
@@ -68,7 +68,7 @@ def _ticket_agreements(ws: Workspace, export: str, tz: str, preset: str) -> tupl
     import os
 
     from slactl.exports import open_export
-    from slactl.matching import AMBIGUOUS, Matcher
+    from slactl.core.matching import AMBIGUOUS, Matcher
 
     mapping = None
     beside = os.path.splitext(export)[0] + ".mapping.yaml"
@@ -120,7 +120,7 @@ def hours_report(ws: Workspace, entries_path: str, *, as_of: float, export: str 
                  export_preset: str = "auto", encoding: str | None = None) -> HoursReport:
     """Support hours per agreement x window for a time-entry file (README "Support hours")."""
     from slactl.exports.time_entries import read_time_entries
-    from slactl.matching import agreement_zone
+    from slactl.core.matching import agreement_zone
 
     bounds: tuple[date, date] | None = None
     if period is not None:

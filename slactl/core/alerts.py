@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from slactl.model import Agreement, Rule, Workspace
+from slactl.core.model import Agreement, Rule, Workspace
 
 AT_RISK, BREACHED = "at_risk", "breached"
 DEFAULT_ALERT_AT = 75.0

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from slactl.model import Agreement, Hours, Workspace
+from slactl.core.model import Agreement, Hours, Workspace
 
 MONTH, QUARTER = "month", "quarter"
 PERS = (MONTH, QUARTER)
@@ -293,7 +293,7 @@ def by_customer_column(ws: Workspace) -> Callable[[str, float], tuple[str | None
     agreement's services list does not rule it out; when several remain, those with an
     ``hours`` block are preferred, and a remaining tie is left unassigned, never decided.
     """
-    from slactl.matching import coverage
+    from slactl.core.matching import coverage
 
     spans = {name: coverage(ws, ag) for name, ag in ws.agreements.items()}
     own: dict[str, list[Agreement]] = {}

@@ -60,6 +60,7 @@ class Rule:
     resolution: int | None = None
     calendar: str | None = None
     loc: Loc | None = None
+    alert_at: float | None = None  # percent of the target that makes a pending metric "at risk"
 
     def names(self) -> tuple[str, ...]:
         """Every spelling that selects this rule, case-folded and trimmed."""
@@ -73,6 +74,7 @@ class Policy:
     calendar: str | None = None
     compliance_target: float | None = None
     loc: Loc | None = None
+    alert_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,20 @@ class Manager:
     email: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Hours:
+    """Support hours an agreement includes (README "Support hours"); hours as numbers."""
+
+    included: float | None = None  # per window; None: a pure bank
+    per: str = "month"  # month | quarter
+    rollover: bool = False
+    bank: float | None = None  # prepaid hours for the whole period, drawn after included
+    rounding: int = 0  # seconds each counted entry is rounded up to; 0: none
+    billable_only: bool = True
+    rate: float | None = None  # price per overage hour
+    currency: str | None = None
+
+
 DEFAULT_COMPLIANCE_TARGET = 95.0
 DEFAULT_NOTICE_DAYS = (30,)
 
@@ -126,6 +142,8 @@ class Agreement:
     notice_days: tuple[int, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()
     loc: Loc | None = None
+    hours: Hours | None = None
+    alert_at: float | None = None
 
     @property
     def effective_notice_days(self) -> tuple[int, ...]:

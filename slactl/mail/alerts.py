@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from typing import IO, Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from slactl import notify as mail
+from slactl.mail import notify as mail
 from slactl.core.alerts import (
     AT_RISK, BREACHED, METRIC_WORDS, AlertItem, by_recipient, human_duration, news, prune,
 )

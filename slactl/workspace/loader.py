@@ -13,6 +13,7 @@ from typing import Any
 
 from slactl.core.findings import ERROR, WARNING, Finding
 from slactl.core.model import (
+    Hours,
     WEEKDAYS, Agreement, Calendar, Customer, Loc, Manager, Policy, Rule, Service, Span, Workspace,
 )
 from slactl.core.durations import parse_duration
@@ -186,6 +187,7 @@ def _rule(data: dict[str, Any], loc: Loc) -> Rule:
         resolution=parse_duration(res) if res else None,
         calendar=data.get("calendar"),
         loc=loc,
+        alert_at=data.get("alert_at"),
     )
 
 
@@ -196,6 +198,7 @@ def _policy(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -> 
         calendar=spec.get("calendar"),
         compliance_target=spec.get("compliance_target"),
         loc=loc,
+        alert_at=spec.get("alert_at"),
     )
 
 
@@ -224,4 +227,14 @@ def _agreement(name: str, spec: dict[str, Any], doc: dict[str, Any], loc: Loc) -
         notice_days=tuple(sorted(set(spec.get("notice_days", ())), reverse=True)),
         labels=tuple(sorted(doc["metadata"].get("labels", {}).items())),
         loc=loc,
+        hours=_hours(spec["hours"]) if "hours" in spec else None,
+        alert_at=spec.get("alert_at"),
     )
+
+
+def _hours(data: dict[str, Any]) -> Hours:
+    rounding = data.get("rounding")
+    return Hours(included=data.get("included"), per=data.get("per", "month"), rollover=data.get("rollover", False),
+                 bank=data.get("bank"), rounding=parse_duration(rounding) if rounding else 0,
+                 billable_only=data.get("billable_only", True), rate=data.get("rate"),
+                 currency=data.get("currency"))

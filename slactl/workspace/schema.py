@@ -50,6 +50,7 @@ RULE = _obj({
     "first_response": {"$ref": "#/$defs/duration"},
     "resolution": {"$ref": "#/$defs/duration"},
     "calendar": _REF,
+    "alert_at": {"$ref": "#/$defs/alertAt"},
 }, required=("priority",))
 
 CALENDAR_SPEC = _obj({
@@ -69,6 +70,7 @@ POLICY_SPEC = _obj({
     "calendar": _REF,
     "rules": _list({"$ref": "#/$defs/rule"}, minItems=1),
     "compliance_target": _PERCENT,
+    "alert_at": {"$ref": "#/$defs/alertAt"},
     "description": _str(),
 }, required=("rules",))
 
@@ -93,8 +95,26 @@ AGREEMENT_SPEC = _obj({
     "calendar": _REF,
     "compliance_target": _PERCENT,
     "notice_days": _list({"type": "integer", "minimum": 0, "maximum": 3650}),
+    "hours": {"$ref": "#/$defs/hours"},
+    "alert_at": {"$ref": "#/$defs/alertAt"},
     "description": _str(),
 }, required=("customer", "period"))
+
+_HOURS_NUMBER = {"type": "number", "minimum": 0, "maximum": 100000}
+HOURS = _obj({
+    "included": {**_HOURS_NUMBER, "description": "hours included per window (omit for a pure bank)"},
+    "per": {"type": "string", "enum": ["month", "quarter"], "description": "the window of included hours"},
+    "rollover": {"type": "boolean", "description": "unused included hours carry to the next window, "
+                 "never past the period"},
+    "bank": {**_HOURS_NUMBER, "description": "prepaid hours for the whole period, drawn after included"},
+    "rounding": {"$ref": "#/$defs/duration", "description": "each counted entry is rounded up to this step"},
+    "billable_only": {"type": "boolean", "description": "count only entries marked billable (default true)"},
+    "rate": {"type": "number", "minimum": 0, "description": "price per overage hour"},
+    "currency": _str(minLength=1, description="ISO 4217 code, e.g. EUR"),
+    "description": _str(),
+})
+_ALERT_AT = {"type": "number", "minimum": 1, "maximum": 100,
+             "description": "percent of a target used that makes a pending ticket 'at risk' (default 75)"}
 
 SPECS = {"Agreement": AGREEMENT_SPEC, "Policy": POLICY_SPEC, "Calendar": CALENDAR_SPEC, "Service": SERVICE_SPEC}
 
@@ -127,6 +147,8 @@ SCHEMA: dict[str, Any] = {
         "span": _SPAN,
         "email": _EMAIL,
         "rule": RULE,
+        "hours": HOURS,
+        "alertAt": _ALERT_AT,
         **{f"{kind}Spec": spec for kind, spec in SPECS.items()},
     },
 }
