@@ -174,8 +174,9 @@ def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def load_mapping(path: str) -> Preset:
-    """Read a YAML mapping file; any problem is an ``InputError`` naming the file."""
+def load_mapping(path: str, *, fields: tuple[str, ...] = FIELDS, required: tuple[str, ...] = REQUIRED) -> Preset:
+    """Read a YAML mapping file (of ticket ``fields``, or another file's); any problem is an
+    ``InputError`` naming the file."""
     import yaml
 
     where = f"mapping file {path}"
@@ -207,15 +208,15 @@ def load_mapping(path: str) -> Preset:
     columns: dict[str, tuple[str, ...]] = {}
     labels: dict[str, str] = {}
     for key, value in cols.items():
-        if key not in FIELDS:
+        if key not in fields:
             raise InputError(f"{where}: unknown field '{key}' under columns"
-                             f"{_did_you_mean(str(key), FIELDS)}; fields: {', '.join(FIELDS)}")
+                             f"{_did_you_mean(str(key), fields)}; fields: {', '.join(fields)}")
         names = value if isinstance(value, list) else [value]
         if not names or not all(isinstance(n, (str, int)) and str(n).strip() for n in names):
             raise InputError(f"{where}: columns.{key} must be a header name or a list of them")
         columns[key] = tuple(str(n).strip() for n in names)
         labels[key] = ", ".join(str(n) for n in names)
-    missing = [f for f in REQUIRED if f not in columns]
+    missing = [f for f in required if f not in columns]
     if missing:
         raise InputError(f"{where}: columns must name {', '.join(missing)} (required)")
     fmt = doc.get("timestamp_format")

@@ -581,33 +581,7 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
         except LookupError:
             raise InputError(f"unknown encoding '{encoding}'; try utf-8, utf-8-sig, cp1251 or cp1252") from None
 
-    # the file itself
-    if os.path.isdir(path):
-        raise InputError(f"{path} is a directory; give the path of a CSV export file")
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        mode = stat.S_IFREG  # the open below says what is wrong
-    if not stat.S_ISREG(mode):
-        # the export is read twice (sample, then stream): a pipe would block or lose its header
-        raise InputError(f"{path} is a pipe or device, not a file; save the export to a file first "
-                         "(e.g. ... > export.csv) and score that")
-    try:
-        with open(path, "rb") as fb:
-            sample = fb.read(SAMPLE_BYTES)
-            while b"\n" not in sample and len(sample) < 16 * SAMPLE_BYTES:
-                more = fb.read(SAMPLE_BYTES)
-                if not more:
-                    break
-                sample += more
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist; check the path of the export") from None
-    except PermissionError:
-        raise InputError(f"cannot read {path}: permission denied") from None
-    except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
-    if not sample.strip(b" \t\r\n\x00") or sample in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)")
+    sample = read_sample(path)
     enc = encoding or detect_encoding(sample, path)
 
     # the header
@@ -643,6 +617,40 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
     export._fill_sample(reader)
     export._detect_formats()
     return export
+
+
+def read_sample(path: str, what: str = "export") -> bytes:
+    """The first bytes of a regular file (at least one whole line when there is one);
+    ``InputError`` naming what is wrong with the file itself."""
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a directory; give the path of a CSV {what} file")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = stat.S_IFREG  # the open below says what is wrong
+    if not stat.S_ISREG(mode):
+        # the file is read twice (sample, then stream): a pipe would block or lose its header
+        raise InputError(f"{path} is a pipe or device, not a file; save the {what} to a file first "
+                         "(e.g. ... > export.csv) and " + ("score that" if what == "export" else "read that"))
+    try:
+        with open(path, "rb") as fb:
+            sample = fb.read(SAMPLE_BYTES)
+            while b"\n" not in sample and len(sample) < 16 * SAMPLE_BYTES:
+                more = fb.read(SAMPLE_BYTES)
+                if not more:
+                    break
+                sample += more
+    except FileNotFoundError:
+        raise InputError(f"{path} does not exist; check the path of the {what}") from None
+    except PermissionError:
+        raise InputError(f"cannot read {path}: permission denied") from None
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
+    if not sample.strip(b" \t\r\n\x00") or sample in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        again = "export the tickets again (a header line and one line per ticket)" if what == "export" \
+            else "it needs a header line and one line per entry"
+        raise InputError(f"{path} is empty; {again}")
+    return sample
 
 
 LINE_LIMIT = 2 * 1024 * 1024  # characters read at once; a longer line arrives in pieces

@@ -15,8 +15,9 @@ from slactl.console import inert
 from slactl.core.hours import WindowRow, hours
 from slactl.hoursrun import HoursReport
 
-HEADERS = ["agreement", "window", "logged h", "billable h", "included h", "rollover in h", "bank used h",
-           "bank left h", "overage h", "amount"]
+HEADERS = ["agreement", "window", "logged", "billable", "included", "rolled in", "bank used", "bank left",
+           "overage", "amount"]
+UNIT_NOTE = "Hours in decimals (0.25 = 15 min); included counts the hours rolled in."
 CSV_ROW = ["agreement", "customer", "window", "logged_hours", "billable_hours", "included_hours",
            "rollover_in_hours", "bank_used_hours", "bank_left_hours", "overage_hours", "amount", "currency",
            "unused_hours", "entries"]
@@ -93,6 +94,7 @@ def report_text(out: IO[str], report: HoursReport, by: str = "window") -> None:
         body = [[inert(c) for c in cells(r)] for r in report.rows]
         align = ["left", "left"] + ["right"] * (len(HEADERS) - 2)
         out.write(tabulate(body, headers=HEADERS, disable_numparse=True, colalign=align) + "\n")
+        out.write(UNIT_NOTE + "\n")
     else:
         out.write("No agreement has hours in this period.\n")
     notes = _notes(report)
@@ -109,13 +111,13 @@ def report_table(out: IO[str], report: HoursReport, by: str = "window") -> None:
     console = make_console(out)
     table = Table(title=title(report), header_style="bold")
     for h in HEADERS:
-        table.add_column(h.replace(" h", ""), justify="left" if h in ("agreement", "window") else "right",
+        table.add_column(h, justify="left" if h in ("agreement", "window") else "right",
                          no_wrap=h != "agreement")
     for r in report.rows:
         style = "yellow" if r.overage > 0 else ""
         table.add_row(*[Text(inert(c), style=style) for c in cells(r)])
     console.print(table if report.rows else Text("No agreement has hours in this period."))
-    console.print(Text("hours in decimal (0.25 = 15 min)", style="dim"))
+    console.print(Text(UNIT_NOTE, style="dim"))
     for note in _notes(report):
         console.print(Text(inert(note)))
 
