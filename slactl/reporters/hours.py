@@ -30,7 +30,7 @@ def _h(seconds: float) -> str:
 
 def _amount(r: WindowRow) -> str:
     if r.amount is None:
-        return "" if not r.overage else "(no rate)"
+        return "" if not r.overage else "no rate"
     return f"{r.amount:.2f} {r.currency or ''}".strip()
 
 
@@ -110,12 +110,14 @@ def report_table(out: IO[str], report: HoursReport, by: str = "window") -> None:
 
     console = make_console(out)
     table = Table(title=title(report), header_style="bold")
-    for h in HEADERS:
-        table.add_column(h, justify="left" if h in ("agreement", "window") else "right",
-                         no_wrap=h != "agreement")
+    shown = [i for i, h in enumerate(HEADERS) if h != "rolled in"]  # included counts it: room for the names
+    for i in shown:
+        h = HEADERS[i]
+        table.add_column(h, justify="left" if i < 2 else "right", overflow="fold", no_wrap=i > 0)
     for r in report.rows:
         style = "yellow" if r.overage > 0 else ""
-        table.add_row(*[Text(inert(c), style=style) for c in cells(r)])
+        row = cells(r)
+        table.add_row(*[Text(inert(row[i]), style=style) for i in shown])
     console.print(table if report.rows else Text("No agreement has hours in this period."))
     console.print(Text(UNIT_NOTE, style="dim"))
     for note in _notes(report):
