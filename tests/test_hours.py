@@ -233,7 +233,7 @@ def test_every_format(workspace: Path, tmp_path: Path) -> None:
     assert _hours(workspace, "-o", str(out)).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["rows"]
     again = _hours(workspace, "-o", str(out))
-    assert again.exit_code != 0 and "--force" in again.stderr
+    assert again.exit_code == 1 and "already exists; refusing to overwrite it" in again.stderr
 
 
 def test_fail_over_bank(workspace: Path, tmp_path: Path) -> None:
