@@ -129,7 +129,7 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
             return result
         try:
             for to, group in groups.items():
-                refused = session.send(_Outgoing(compose(to, group, config.mail_from)), (to,))
+                refused = session.send(_Outgoing(compose(to, group, config.mail_from)), (to,))  # type: ignore[arg-type]
                 if refused:
                     result.failed.append((to, group, "; ".join(refused.values())))
                     continue
