@@ -623,7 +623,8 @@ def read_sample(path: str, what: str = "export") -> bytes:
     """The first bytes of a regular file (at least one whole line when there is one);
     ``InputError`` naming what is wrong with the file itself."""
     if os.path.isdir(path):
-        raise InputError(f"{path} is a directory; give the path of a CSV {what} file")
+        raise InputError(f"{path} is a directory; give the path of a CSV "
+                         + ("export file" if what == "export" else f"file of {what}"))
     try:
         mode = os.stat(path).st_mode
     except OSError:

@@ -82,6 +82,7 @@ class TimeEntryFile:
 
 _UNIT = re.compile(r"(?:(\d+(?:[.,]\d+)?)\s*h)?\s*(?:(\d+(?:[.,]\d+)?)\s*m(?:in)?)?\s*(?:(\d+(?:[.,]\d+)?)\s*s)?",
                    re.IGNORECASE)
+_DECIMAL = re.compile(r"\d*[.,]\d+")
 _CLOCK = re.compile(r"(\d+):([0-5]?\d)(?::([0-5]?\d))?")
 _TRUE = {"true", "yes", "y", "1", "billable", "t", "x"}
 _FALSE = {"false", "no", "n", "0", "non-billable", "nonbillable", "non billable", "not billable", "f"}
@@ -113,14 +114,14 @@ def parse_duration_cell(text: str, unit: str = "auto") -> float:
     elif (m := _UNIT.fullmatch(s)) and any(m.groups()):
         h, mi, se = (_number(g) if g else 0.0 for g in m.groups())
         value = h * 3600 + mi * 60 + se
-    else:
-        try:
-            _number(s)
-        except ValueError:
-            raise ValueError(f"{shown} is not a duration (use 1:30, 90m, 1.5h or seconds)") from None
+    elif _DECIMAL.fullmatch(s):
         raise ValueError(f"{shown} has no unit: write 1.5h for hours or 90m for minutes "
                          "(a whole number alone means seconds)")
-    if value != value or value < 0:
+    else:
+        raise ValueError(f"{shown} is not a duration (use 1:30, 90m, 1.5h or seconds)")
+    if value != value:
+        raise ValueError(f"{shown} is not a duration")
+    if value < 0:
         raise ValueError(f"{shown} is not a duration (negative)")
     if value > MAX_SECONDS:
         raise ValueError(f"{shown} is more than {MAX_SECONDS // 3600} hours for one entry")
@@ -199,7 +200,7 @@ def read_time_entries(path: str, *, preset: str = "auto", tz: str = "UTC", encod
             encoding = codecs.lookup(encoding).name
         except LookupError:
             raise InputError(f"unknown encoding '{encoding}'; try utf-8, utf-8-sig, cp1251 or cp1252") from None
-    sample = R.read_sample(path, what="time-entry file")
+    sample = R.read_sample(path, what="time entries")
     enc = encoding or R.detect_encoding(sample, path)
     try:
         text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=False)
