@@ -294,3 +294,38 @@ def test_bundled_agreements_carry_hours() -> None:
     acme, initech = ws.agreements["acme-support-2026"].hours, ws.agreements["initech-erp-2026"].hours
     assert acme is not None and acme.included == 20 and acme.rollover and acme.rounding == 900
     assert initech is not None and initech.bank == 100 and initech.included is None
+
+
+# ---------------------------------------------------------------- windows, property-tested
+
+from datetime import date as _date, timedelta as _timedelta  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.dates(min_value=_date(1990, 1, 1), max_value=_date(2100, 12, 31)), st.sampled_from(["month", "quarter"]))
+def test_window_of_agrees_with_walking_the_days(day: _date, per: str) -> None:
+    def key(d: _date) -> tuple[int, int]:
+        return (d.year, d.month if per == "month" else (d.month - 1) // 3)
+
+    first = day
+    while key(first - _timedelta(days=1)) == key(day):
+        first -= _timedelta(days=1)
+    last = day
+    while key(last + _timedelta(days=1)) == key(day):
+        last += _timedelta(days=1)
+    w = window_of(day, per)
+    assert (w.first, w.last) == (first, last)
+    assert w.label == (f"{day.year}-{day.month:02d}" if per == "month" else f"{day.year}-Q{key(day)[1] + 1}")
+
+
+@given(st.integers(0, 10 * 86400))
+def test_human_duration_reads_back(seconds: int) -> None:
+    from slactl.core.alerts import human_duration
+
+    text = human_duration(seconds)
+    units = {"d": 86400, "h": 3600, "min": 60, "s": 1}
+    parts = text.split(" ")
+    total = sum(int(n) * units[u] for n, u in zip(parts[::2], parts[1::2]))
+    # minutes are rounded; with days, minutes are left out
+    assert abs(total - seconds) <= (3600 if seconds >= 86400 - 30 else 30)
