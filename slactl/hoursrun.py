@@ -82,6 +82,8 @@ def _ticket_agreements(ws: Workspace, export: str, tz: str, preset: str) -> tupl
         for row in source:
             if isinstance(row, Rejected):
                 rejected += 1
+                if row.id and row.id not in out:
+                    out[row.id] = (None, f"ticket {row.id}'s row {row.row} in the export was rejected ({row.reason})")
                 continue
             m = matcher.match(row.customer, row.service, row.priority, row.created)
             if m.agreement is not None:

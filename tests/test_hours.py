@@ -329,3 +329,14 @@ def test_human_duration_reads_back(seconds: int) -> None:
     total = sum(int(n) * units[u] for n, u in zip(parts[::2], parts[1::2]))
     # minutes are rounded; with days, minutes are left out
     assert abs(total - seconds) <= (3600 if seconds >= 86400 - 30 else 30)
+
+
+def test_an_entry_on_a_rejected_export_row_says_so(workspace: Path, tmp_path: Path) -> None:
+    path = _write(tmp_path / "e.csv", ["ticket_id", "started_at", "duration"], [
+        ["T-19002", "2026-11-03T10:00:00Z", "30m"],
+    ])
+    result = run(workspace, "hours", str(path), "--export", str(EXAMPLES / "generic.csv"), "--as-of", AS_OF,
+                 "--format", "json")
+    [entry] = json.loads(result.stdout)["unassigned"]
+    assert entry["reason"].startswith("ticket T-19002's row 252 in the export was rejected (resolved_at precedes")
+    assert "3 row(s) rejected" in result.stderr

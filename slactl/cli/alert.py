@@ -43,11 +43,9 @@ def alert(
 
     Example:  slactl alert examples/generic.csv --as-of 2026-11-22T12:00:00Z --dry-run
     """
+    from slactl.alertrun import scan
     from slactl.cli.score import _as_of_instant
     from slactl.console import is_terminal
-    from slactl.core.alerts import current
-    from slactl.core.scoring import Scorer
-    from slactl.exports import Rejected, open_export
     from slactl.mail import alerts as alert_mail
     from slactl.mail import notify as smtp
     from slactl.reporters.alerts import report_json, report_text
@@ -63,33 +61,19 @@ def alert(
     root = workspace_root(ctx, workspace)
     loaded = load(ctx, workspace)
     require_clean(loaded)
-    if mapping is None and preset == "auto":  # EXPORT.mapping.yaml beside the export is used by itself
-        beside = os.path.splitext(export)[0] + ".mapping.yaml"
-        mapping = beside if os.path.isfile(beside) else None
-    tickets: list[str] = []
-    with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
-        for warning in source.warnings:
-            err(f"slactl: warning: {source.path}: {warning}")
-        as_of_t = _as_of_instant(as_of, source.timezone)
-        scorer = Scorer(loaded.workspace, as_of_t, has_first_response=source.has_first_response,
-                        has_resolution=source.has_resolution)
-
-        def results():  # type: ignore[no-untyped-def]
-            for row in source:
-                tickets.append(row.id)
-                if not isinstance(row, Rejected):
-                    yield scorer.score(row)
-
-        items = current(loaded.workspace, results())
+    found = scan(loaded.workspace, export, lambda zone: _as_of_instant(as_of, zone), preset=preset, tz=tz,
+                 encoding=encoding, mapping=mapping)
+    for warning in found.warnings:
+        err(f"slactl: warning: {warning}")
     mode = "baseline" if baseline else ("dry-run-mail" if dry_run and mail else "dry-run" if dry_run
                                         else "mail" if mail else "list")
-    run = alert_mail.run(items, [t for t in tickets if t], state_path=state or alert_mail.default_state_path(root),
+    run = alert_mail.run(found.items, found.tickets, state_path=state or alert_mail.default_state_path(root),
                          send=mail, dry_run=dry_run, baseline=baseline, fallback=fallback, config=config)
     with output_to(output, force) as out:
         if chosen == "json":
-            report_json(out, run, as_of_t, fallback=fallback, mode=mode)
+            report_json(out, run, found.as_of, fallback=fallback, mode=mode)
         else:
-            report_text(out, run, as_of_t, fallback=fallback, mode=mode, terminal=output is None and is_terminal())
+            report_text(out, run, found.as_of, fallback=fallback, mode=mode, terminal=output is None and is_terminal())
     for item in run.unaddressed:
         err(f"slactl: {item.agreement}: ticket {item.ticket} not mailed: the agreement has no manager e-mail and "
             "SLACTL_ALERT_TO is not set")
