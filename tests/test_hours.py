@@ -340,3 +340,25 @@ def test_an_entry_on_a_rejected_export_row_says_so(workspace: Path, tmp_path: Pa
     [entry] = json.loads(result.stdout)["unassigned"]
     assert entry["reason"].startswith("ticket T-19002's row 252 in the export was rejected (resolved_at precedes")
     assert "3 row(s) rejected" in result.stderr
+
+
+_CELLS = st.sampled_from(["T-1", "", "ACME Corp", "2026-11-03T10:00:00Z", "03.11.2026 10:00", "1:30", "90m", "1.5h",
+                          "5400", "1.5", "-1", "yes", "no", "maybe", "\x00", "=1+1", '"', "\ufffd", "é", ";", ","])
+
+
+@given(st.lists(st.lists(_CELLS, min_size=1, max_size=8), max_size=12), st.sampled_from([",", ";"]))
+def test_any_time_entry_file_is_read_or_refused_in_words(tmp_path_factory, records, delimiter) -> None:
+    from slactl.errors import InputError
+
+    path = tmp_path_factory.mktemp("fuzz") / "e.csv"
+    body = [delimiter.join(["ticket_id", "customer", "started_at", "duration", "billable"])]
+    body += [delimiter.join(r) for r in records]
+    path.write_text("\n".join(body) + "\n", encoding="utf-8")
+    try:
+        f = read_time_entries(str(path))
+    except InputError:
+        return
+    assert all(r.reason for r in f.rejected)
+    assert all(e.seconds >= 0 for e in f.entries)
+    rows = [r for r in f.entries] + [r for r in f.rejected]
+    assert sorted(r.row for r in rows) == list(range(1, len(rows) + 1))
