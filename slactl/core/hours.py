@@ -200,8 +200,14 @@ def account(ag: Agreement, zone: str, entries: Iterable[TimeEntry], through: dat
     if ag.hours is not None:
         for w in windows_between(ag.start, min(ag.end, through), per):
             row_for(w)
+    tz = ZoneInfo(zone)
+    window_of_day: dict[date, Window] = {}
     for e in entries:
-        r = row_for(window_of(local_day(e.started, zone), per))
+        day = datetime.fromtimestamp(e.started, tz).date()
+        window = window_of_day.get(day)
+        if window is None:
+            window = window_of_day[day] = window_of(day, per)
+        r = row_for(window)
         counted = counted_seconds(e, terms)
         r.entries += 1
         r.logged += e.seconds

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
 from slactl.core.hours import TimeEntry
 from slactl.errors import InputError
 from slactl.exports import presets as P
 from slactl.exports import reader as R
 from slactl.exports.reader import Rejected
-from slactl.exports.timestamps import TimestampError, clip, detect_format, parse_slow, zone
+from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
 
 # canonical fields; a duration field's name says how its cells are read
 TEXT_FIELDS = ("ticket_id", "customer", "service", "author", "note")
@@ -109,6 +110,8 @@ def parse_duration_cell(text: str, unit: str = "auto") -> float:
             raise ValueError(f"{shown} is not a number of {unit}") from None
     elif s.isdigit():
         value = float(s)
+        if value <= MAX_SECONDS:
+            return value
     elif m := _CLOCK.fullmatch(s):
         value = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3) or 0)
     elif (m := _UNIT.fullmatch(s)) and any(m.groups()):
@@ -268,34 +271,38 @@ def _cell(rec: list[str], ix: tuple[int, ...] | None) -> str:
 
 
 def _entry(n: int, rec: list[str], ncols: int, indices: dict[str, tuple[int, ...]], columns: dict[str, str],
-           fmt: object, tzi: object, marked: bool, enc: str) -> TimeEntry | Rejected:
-    ticket = clip(_cell(rec, indices.get("ticket_id")), 200) if len(rec) == ncols else ""
+           fmt: ColumnFormat, tzi: tzinfo, marked: bool, enc: str) -> TimeEntry | Rejected:
+    if len(rec) != ncols:
+        return Rejected(n, "", f"row has {len(rec)} cells, the header has {ncols}")
+    cell = {f: _cell(rec, ix) for f, ix in indices.items()}
+    ticket = cell.get("ticket_id", "")
+    if len(ticket) > 200:
+        ticket = clip(ticket, 200)
     if marked and R._has_marks(rec):
         return Rejected(n, ticket, f"undecodable bytes: the row is not valid {enc}; name the file's "
                                    "encoding with --encoding")
-    if len(rec) != ncols:
-        return Rejected(n, "", f"row has {len(rec)} cells, the header has {ncols}")
-    started_text = _cell(rec, indices["started_at"])
+    started_text = cell["started_at"]
     if not started_text:
         return Rejected(n, ticket, f"{columns['started_at']} is empty")
     try:
-        started = parse_slow(started_text, fmt, tzi)  # type: ignore[arg-type]
-    except TimestampError as e:
-        return Rejected(n, ticket, f"{columns['started_at']} {e}")
+        started = fmt.parse(started_text)
+    except Exception:  # the careful path says why, or reads another layout
+        try:
+            started = parse_slow(started_text, fmt, tzi)
+        except TimestampError as e:
+            return Rejected(n, ticket, f"{columns['started_at']} {e}")
     seconds: float | None = None
     billable_seconds: float | None = None
     try:
         for f, unit in (("duration", "auto"), ("duration_seconds", "seconds"), ("duration_hours", "hours")):
-            text = _cell(rec, indices.get(f))
-            if f in indices and text:
-                seconds = parse_duration_cell(text, unit)
+            if cell.get(f):
+                seconds = parse_duration_cell(cell[f], unit)
                 break
         for f, unit in (("billable_seconds", "seconds"), ("billable_hours", "hours")):
-            text = _cell(rec, indices.get(f))
-            if f in indices and text:
-                billable_seconds = parse_duration_cell(text, unit)
+            if cell.get(f):
+                billable_seconds = parse_duration_cell(cell[f], unit)
                 break
-        billable = parse_billable(_cell(rec, indices.get("billable")))
+        billable = parse_billable(cell.get("billable", ""))
     except ValueError as e:
         return Rejected(n, ticket, str(e))
     if seconds is None:
@@ -303,6 +310,5 @@ def _entry(n: int, rec: list[str], ncols: int, indices: dict[str, tuple[int, ...
         return Rejected(n, ticket, f"{' / '.join(spent)} is empty")
     if billable_seconds is not None and "billable" not in indices:
         billable = billable_seconds > 0
-    return TimeEntry(n, ticket, _cell(rec, indices.get("customer")), started, seconds, billable,
-                     _cell(rec, indices.get("author")), _cell(rec, indices.get("note")),
-                     _cell(rec, indices.get("service")), billable_seconds)
+    return TimeEntry(n, ticket, cell.get("customer", ""), started, seconds, billable, cell.get("author", ""),
+                     cell.get("note", ""), cell.get("service", ""), billable_seconds)
