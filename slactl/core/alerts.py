@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from slactl.core.model import Agreement, Rule, Workspace
+from slactl.core.scoring import TicketResult
 
 AT_RISK, BREACHED = "at_risk", "breached"
 DEFAULT_ALERT_AT = 75.0
@@ -71,13 +72,12 @@ def alert_at(ws: Workspace, ag: Agreement, rule: Rule) -> float:
     return DEFAULT_ALERT_AT
 
 
-def current(ws: Workspace, results: Iterable[object]) -> list[AlertItem]:
-    """Every metric at risk or breached now, from the scorer's per-ticket results
-    (``slactl.scoring.TicketResult``), in input order."""
+def current(ws: Workspace, results: Iterable[TicketResult]) -> list[AlertItem]:
+    """Every metric at risk or breached now, from the scorer's per-ticket results, in input order."""
     out: list[AlertItem] = []
     shares: dict[tuple[str, str], float] = {}
     for r in results:
-        terms = r.match.terms  # type: ignore[attr-defined]
+        terms = r.match.terms
         if terms is None:
             continue
         ag, rule = terms.agreement, terms.rule
@@ -86,7 +86,7 @@ def current(ws: Workspace, results: Iterable[object]) -> list[AlertItem]:
         if share is None:
             share = shares[key] = alert_at(ws, ag, rule) / 100
         for metric in ("first_response", "resolution"):
-            m = getattr(r, metric)
+            m = r.first_response if metric == "first_response" else r.resolution
             if m is None or m.target is None or m.elapsed is None:
                 continue
             if m.status == "breached":
@@ -95,7 +95,7 @@ def current(ws: Workspace, results: Iterable[object]) -> list[AlertItem]:
                 state = AT_RISK
             else:
                 continue
-            out.append(AlertItem(r.row.id, ag.name, r.row.customer, rule.priority, metric, state,  # type: ignore[attr-defined]
+            out.append(AlertItem(r.row.id, ag.name, r.row.customer, rule.priority, metric, state,
                                  m.elapsed, m.target, m.due, terms.clock.calendar.timezone,
                                  (ag.manager.email or "").strip() or None, ag.manager.name))
     return out
