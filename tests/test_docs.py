@@ -19,8 +19,8 @@ def _commands() -> list[str]:
 
 
 def test_all_commands_are_known():
-    assert _commands() == ["availability", "clone", "expiring", "explain", "list", "mapping", "notify", "renew",
-                           "schema", "score", "validate"]
+    assert _commands() == ["alert", "availability", "clone", "expiring", "explain", "hours", "list", "mapping",
+                           "notify", "renew", "schema", "score", "validate"]
 
 
 @pytest.mark.parametrize("command", _commands())

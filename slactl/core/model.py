@@ -75,6 +75,7 @@ class Rule:
     calendar: str | None = None
     pause: Pause = NO_PAUSE
     loc: Loc | None = None
+    alert_at: float | None = None  # percent of the target that makes a pending metric "at risk"
 
     def names(self) -> tuple[str, ...]:
         """Every spelling that selects this rule, case-folded and trimmed."""
@@ -126,6 +127,7 @@ class Policy:
     availability: tuple[Objective, ...] | None = None  # None: not set
     credits: Credits | None = None
     loc: Loc | None = None
+    alert_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,20 @@ class Manager:
     email: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Hours:
+    """Support hours an agreement includes (README "Support hours"); hours as numbers."""
+
+    included: float | None = None  # per window; None: a pure bank
+    per: str = "month"  # month | quarter
+    rollover: bool = False
+    bank: float | None = None  # prepaid hours for the whole period, drawn after included
+    rounding: int = 0  # seconds each counted entry is rounded up to; 0: none
+    billable_only: bool = True
+    rate: float | None = None  # price per overage hour
+    currency: str | None = None
+
+
 DEFAULT_COMPLIANCE_TARGET = 95.0
 DEFAULT_NOTICE_DAYS = (30,)
 
@@ -183,6 +199,8 @@ class Agreement:
     availability: tuple[Objective, ...] | None = None  # None: the policy's
     credits: Credits | None = None  # None: the policy's
     loc: Loc | None = None
+    hours: Hours | None = None
+    alert_at: float | None = None
 
     @property
     def effective_notice_days(self) -> tuple[int, ...]:

@@ -7,10 +7,10 @@ from typing import Iterator, Mapping
 
 from slactl.core.durations import uses_days
 from slactl.core.findings import ERROR, WARNING, Finding
-from slactl.core.pauses import DEFAULT_RESOLVED, status_key
 from slactl.core.model import (
-    BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Credits, CreditTier, Objective, Pause, Policy, Rule,
+    BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Credits, CreditTier, Hours, Objective, Pause, Policy, Rule,
 )
+from slactl.core.pauses import DEFAULT_RESOLVED, status_key
 from slactl.workspace.loader import Entry, Loaded, locate
 
 
@@ -200,6 +200,25 @@ def _agreement(loaded: Loaded, entry: Entry, ag: Agreement, as_of: date) -> Iter
         yield _at(entry, WARNING, "active-past-end",
                   f"status is 'active' but the period ended on {ag.end}; set 'auto' or renew it",
                   "spec", "status")
+    if ag.hours is not None:
+        yield from _hours(entry, ag.hours)
+
+
+def _hours(entry: Entry, hours: Hours) -> Iterator[Finding]:
+    """An hours block that sells something, in a currency people can read."""
+    if hours.included is None and hours.bank is None:
+        yield _at(entry, ERROR, "hours-empty", "hours names neither 'included' (hours per month or quarter) "
+                  "nor 'bank' (prepaid hours for the period)", "spec", "hours")
+    if hours.rollover and hours.included is None:
+        yield _at(entry, WARNING, "rollover-without-included", "rollover has no effect without 'included' hours",
+                  "spec", "hours", "rollover")
+    if hours.currency is not None and not (len(hours.currency) == 3 and hours.currency.isascii()
+                                           and hours.currency.isupper()):
+        yield _at(entry, ERROR, "invalid-currency", f"currency '{hours.currency}' is not a three-letter "
+                  f"ISO 4217 code (e.g. EUR, USD, RUB)", "spec", "hours", "currency")
+    if hours.rate is not None and hours.currency is None:
+        yield _at(entry, WARNING, "rate-without-currency", "rate has no currency: add currency (e.g. EUR)",
+                  "spec", "hours", "rate")
 
 
 def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:

@@ -16,6 +16,8 @@ from slactl.core.findings import ERROR, WARNING, Finding
 from slactl.core.model import (
     NO_PAUSE, WEEKDAYS, Agreement, Calendar, CreditTier, Credits, Customer, Loc, Manager, Objective, Pause, Policy,
     Rule, Service, Span, Workspace,
+    Hours,
+    WEEKDAYS, Agreement, Calendar, Customer, Loc, Manager, Policy, Rule, Service, Span, Workspace,
 )
 from slactl.core.durations import parse_duration
 from slactl.workspace.structure import check_document, readable_part
@@ -220,6 +222,7 @@ def _rule(data: dict[str, Any], loc: Loc) -> Rule:
         calendar=data.get("calendar"),
         pause=_pause(data.get("pause")),
         loc=loc,
+        alert_at=data.get("alert_at"),
     )
 
 
@@ -234,6 +237,7 @@ def _policy(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -> 
         availability=_objectives(spec),
         credits=_credits(spec),
         loc=loc,
+        alert_at=spec.get("alert_at"),
     )
 
 
@@ -299,4 +303,14 @@ def _agreement(name: str, spec: dict[str, Any], doc: dict[str, Any], loc: Loc) -
         availability=_objectives(spec),
         credits=_credits(spec),
         loc=loc,
+        hours=_hours(spec["hours"]) if "hours" in spec else None,
+        alert_at=spec.get("alert_at"),
     )
+
+
+def _hours(data: dict[str, Any]) -> Hours:
+    rounding = data.get("rounding")
+    return Hours(included=data.get("included"), per=data.get("per", "month"), rollover=data.get("rollover", False),
+                 bank=data.get("bank"), rounding=parse_duration(rounding) if rounding else 0,
+                 billable_only=data.get("billable_only", True), rate=data.get("rate"),
+                 currency=data.get("currency"))

@@ -60,6 +60,7 @@ RULE = _obj({
     "resolution": {"$ref": "#/$defs/duration"},
     "calendar": _REF,
     "pause": {"$ref": "#/$defs/pause"},
+    "alert_at": {"$ref": "#/$defs/alertAt"},
 }, required=("priority",))
 
 CALENDAR_SPEC = _obj({
@@ -109,6 +110,7 @@ POLICY_SPEC = _obj({
     "resolved_statuses": _RESOLVED,
     "availability": _list({"$ref": "#/$defs/objective"}),
     "credits": {"$ref": "#/$defs/credits"},
+    "alert_at": {"$ref": "#/$defs/alertAt"},
     "description": _str(),
 }, required=("rules",))
 
@@ -138,8 +140,26 @@ AGREEMENT_SPEC = _obj({
     "resolved_statuses": _RESOLVED,
     "availability": _list({"$ref": "#/$defs/objective"}),
     "credits": {"$ref": "#/$defs/credits"},
+    "hours": {"$ref": "#/$defs/hours"},
+    "alert_at": {"$ref": "#/$defs/alertAt"},
     "description": _str(),
 }, required=("customer", "period"))
+
+_HOURS_NUMBER = {"type": "number", "minimum": 0, "maximum": 100000}
+HOURS = _obj({
+    "included": {**_HOURS_NUMBER, "description": "hours included per window (omit for a pure bank)"},
+    "per": {"type": "string", "enum": ["month", "quarter"], "description": "the window of included hours"},
+    "rollover": {"type": "boolean", "description": "unused included hours carry to the next window, "
+                 "never past the period"},
+    "bank": {**_HOURS_NUMBER, "description": "prepaid hours for the whole period, drawn after included"},
+    "rounding": {"$ref": "#/$defs/duration", "description": "each counted entry is rounded up to this step"},
+    "billable_only": {"type": "boolean", "description": "count only entries marked billable (default true)"},
+    "rate": {"type": "number", "minimum": 0, "description": "price per overage hour"},
+    "currency": _str(minLength=1, description="ISO 4217 code, e.g. EUR"),
+    "description": _str(),
+})
+_ALERT_AT = {"type": "number", "minimum": 1, "maximum": 100,
+             "description": "percent of a target used that makes a pending ticket 'at risk' (default 75)"}
 
 SPECS = {"Agreement": AGREEMENT_SPEC, "Policy": POLICY_SPEC, "Calendar": CALENDAR_SPEC, "Service": SERVICE_SPEC}
 
@@ -176,6 +196,8 @@ SCHEMA: dict[str, Any] = {
         "objective": OBJECTIVE,
         "creditTier": CREDIT_TIER,
         "credits": CREDITS,
+        "hours": HOURS,
+        "alertAt": _ALERT_AT,
         **{f"{kind}Spec": spec for kind, spec in SPECS.items()},
     },
 }

@@ -1,0 +1,85 @@
+"""The alert command: tickets newly at risk or breached, listed or mailed to their managers once."""
+from __future__ import annotations
+
+import os
+from typing import Annotated, Optional
+
+import typer
+
+from slactl.cli.app import ForceOpt, OutputOpt, WorkspaceOpt, app, err, load, output_to, require_clean, workspace_root
+from slactl.errors import InputError
+
+
+@app.command()
+def alert(
+    ctx: typer.Context,
+    export: Annotated[str, typer.Argument(help="Ticket export (CSV).", metavar="EXPORT.csv", show_default=False)],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Judge the tickets at this instant (default now).",
+                                                 show_default=False)] = None,
+    mail: Annotated[bool, typer.Option("--mail", help="Mail each manager the new items (SMTP from SLACTL_SMTP_*; "
+                                       "agreements without a manager e-mail go to SLACTL_ALERT_TO).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what is new (and with --mail the messages) "
+                                          "without sending or recording anything.")] = False,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Record everything at risk or breached now as "
+                                           "reported, without mailing (the first run of a new cron job).")] = False,
+    state: Annotated[Optional[str], typer.Option("--state", help="State file of the items reported (default: "
+                                                 "WORKSPACE/.slactl-alerts.json).", show_default=False)] = None,
+    preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow.")] = "auto",
+    mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping the export's columns.",
+                                                   show_default=False)] = None,
+    tz: Annotated[str, typer.Option("--tz", help="Time zone of timestamps without an offset.")] = "UTC",
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force the export's encoding.",
+                                                    show_default=False)] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="text or json.", show_default=False)] = None,
+    workspace: WorkspaceOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Tickets that became at risk or breached since the last run, each ticket, target and state once.
+
+    At risk: pending and at least alert_at % (default 75) of the target used.
+    Text output is silent when nothing is new and stdout is not a terminal, so
+    an hourly cron job says something only when there is news.
+
+    Example:  slactl alert examples/generic.csv --as-of 2026-11-22T12:00:00Z --dry-run
+    """
+    from slactl.alertrun import scan
+    from slactl.cli.app import as_of_instant
+    from slactl.console import is_terminal
+    from slactl.mail import alerts as alert_mail
+    from slactl.mail import notify as smtp
+    from slactl.reporters.alerts import report_json, report_text
+
+    chosen = (fmt or "text").lower()
+    if chosen not in ("text", "json"):
+        raise InputError(f"--format {chosen} is not available with alerts; choose text or json")
+    if baseline and (mail or dry_run):
+        raise InputError("--baseline records the present state without mailing; it goes with neither --mail "
+                         "nor --dry-run")
+    config = smtp.SmtpConfig.from_env(os.environ, dry_run=dry_run) if mail else None
+    fallback = (os.environ.get("SLACTL_ALERT_TO") or "").strip() or None
+    root = workspace_root(ctx, workspace)
+    loaded = load(ctx, workspace)
+    require_clean(loaded)
+    found = scan(loaded.workspace, export, lambda zone: as_of_instant(as_of, zone), preset=preset, tz=tz,
+                 encoding=encoding, mapping=mapping)
+    for warning in found.warnings:
+        err(f"slactl: warning: {warning}")
+    mode = "baseline" if baseline else ("dry-run-mail" if dry_run and mail else "dry-run" if dry_run
+                                        else "mail" if mail else "list")
+    run = alert_mail.run(found.items, found.tickets, state_path=state or alert_mail.default_state_path(root),
+                         send=mail, dry_run=dry_run, baseline=baseline, fallback=fallback, config=config)
+    with output_to(output, force) as out:
+        if chosen == "json":
+            report_json(out, run, found.as_of, fallback=fallback, mode=mode)
+        else:
+            report_text(out, run, found.as_of, fallback=fallback, mode=mode, terminal=output is None and is_terminal())
+    for item in run.unaddressed:
+        err(f"slactl: {item.agreement}: ticket {item.ticket} not mailed: the agreement has no manager e-mail and "
+            "SLACTL_ALERT_TO is not set")
+    for to, group, why in run.failed:
+        err(f"slactl: not delivered to {to} ({len(group)} item(s)): {why}")
+    if run.failed or (mail and run.unaddressed and not dry_run):
+        err("slactl: the items not mailed are not recorded and will be retried on the next run")
+        raise typer.Exit(1)
+    raise typer.Exit(0)

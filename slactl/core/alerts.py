@@ -1,0 +1,146 @@
+"""Which SLA metrics are at risk or breached, and which of those are news (README "Breach alerts").
+
+Pure: the per-ticket results come from the scorer, the keys already reported from
+the state file, ``as_of`` from the caller. A metric is *at risk* when it is pending
+and has used at least ``alert_at`` percent of its target (the rule's, else the
+agreement's, else the policy's, else 75), *breached* when the scorer says so. Each
+ticket x metric x state is reported once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from slactl.core.model import Agreement, Rule, Workspace
+from slactl.core.scoring import TicketResult
+
+AT_RISK, BREACHED = "at_risk", "breached"
+DEFAULT_ALERT_AT = 75.0
+METRIC_WORDS = {"first_response": "first response", "resolution": "resolution"}
+STATE_WORDS = {AT_RISK: "at risk", BREACHED: "breached"}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertItem:
+    ticket: str
+    agreement: str
+    customer: str
+    priority: str
+    metric: str  # first_response | resolution
+    state: str  # at_risk | breached
+    elapsed: float  # open seconds on the rule's clock
+    target: float
+    due: float | None  # epoch seconds
+    zone: str  # the rule's clock's time zone, for showing the due time
+    manager: str | None  # the agreement manager's e-mail
+    manager_name: str | None = None
+
+    @property
+    def key(self) -> str:
+        return state_key(self.ticket, self.metric, self.state)
+
+    def as_dict(self, recipient: str | None = None) -> dict[str, object]:
+        """One ``new`` item of the alert JSON."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        due = None if self.due is None else datetime.fromtimestamp(round(self.due), ZoneInfo(self.zone)).isoformat()
+        return {"ticket": self.ticket, "agreement": self.agreement, "manager": recipient or self.manager,
+                "metric": self.metric, "state": self.state, "elapsed_minutes": round(self.elapsed / 60, 2),
+                "target_minutes": round(self.target / 60, 2), "due_at": due, "customer": self.customer,
+                "priority": self.priority}
+
+
+def state_key(ticket: str, metric: str, state: str) -> str:
+    """The state file's key of one reported ticket x metric x state."""
+    return f"{metric}:{state}:{ticket}"
+
+
+def key_ticket(key: str) -> str:
+    return key.split(":", 2)[2] if key.count(":") >= 2 else key
+
+
+def alert_at(ws: Workspace, ag: Agreement, rule: Rule) -> float:
+    """The at-risk threshold in percent: the rule's, else the agreement's, else the policy's, else 75."""
+    if rule.alert_at is not None:
+        return rule.alert_at
+    if ag.alert_at is not None:
+        return ag.alert_at
+    policy = ws.policies.get(ag.policy or "")
+    if policy is not None and policy.alert_at is not None:
+        return policy.alert_at
+    return DEFAULT_ALERT_AT
+
+
+def current(ws: Workspace, results: Iterable[TicketResult]) -> list[AlertItem]:
+    """Every metric at risk or breached now, from the scorer's per-ticket results, in input order."""
+    out: list[AlertItem] = []
+    shares: dict[tuple[str, str], float] = {}
+    for r in results:
+        terms = r.match.terms
+        if terms is None:
+            continue
+        ag, rule = terms.agreement, terms.rule
+        key = (ag.name, rule.priority)
+        share = shares.get(key)
+        if share is None:
+            share = shares[key] = alert_at(ws, ag, rule) / 100
+        for metric in ("first_response", "resolution"):
+            m = r.first_response if metric == "first_response" else r.resolution
+            if m is None or m.target is None or m.elapsed is None:
+                continue
+            if m.status == "breached":
+                state = BREACHED
+            elif m.status == "pending" and m.elapsed >= share * m.target:
+                state = AT_RISK
+            else:
+                continue
+            out.append(AlertItem(r.row.id, ag.name, r.row.customer, rule.priority, metric, state,
+                                 m.elapsed, m.target, m.due, terms.clock.calendar.timezone,
+                                 (ag.manager.email or "").strip() or None, ag.manager.name))
+    return out
+
+
+def news(items: Iterable[AlertItem], reported: Mapping[str, object] | frozenset[str]) -> list[AlertItem]:
+    """The items not reported before, each key once."""
+    seen = set(reported)
+    out = []
+    for item in items:
+        if item.key not in seen:
+            seen.add(item.key)
+            out.append(item)
+    return out
+
+
+def prune(reported: Mapping[str, object], tickets: Iterable[str]) -> dict[str, object]:
+    """The reported keys of tickets still in the export (the others left it)."""
+    present = set(tickets)
+    return {k: v for k, v in reported.items() if key_ticket(k) in present}
+
+
+def by_recipient(items: Iterable[AlertItem], fallback: str | None) -> tuple[dict[str, list[AlertItem]], list[AlertItem]]:
+    """Items grouped by the address they go to (the agreement's manager, else ``fallback``),
+    and the items nobody can be told about."""
+    groups: dict[str, list[AlertItem]] = {}
+    spelled: dict[str, str] = {}
+    orphans = []
+    for item in items:
+        to = item.manager or fallback
+        if not to:
+            orphans.append(item)
+            continue
+        to = spelled.setdefault(to.casefold(), to)
+        groups.setdefault(to, []).append(item)
+    return groups, orphans
+
+
+def human_duration(seconds: float) -> str:
+    """``1 h 25 min``, ``3 d 2 h``, ``40 s``: what people read in a report or a mail."""
+    s = int(round(abs(seconds)))
+    if s < 60:
+        return f"{s} s"
+    minutes = (s + 30) // 60
+    d, rest = divmod(minutes, 1440)
+    h, m = divmod(rest, 60)
+    parts = [f"{d} d" if d else "", f"{h} h" if h else "", f"{m} min" if m and not d else ""]
+    return " ".join(p for p in parts if p) or "0 min"

@@ -1,0 +1,158 @@
+"""Breach alerts by e-mail: one message per manager with the new items, and the alert state.
+
+The SMTP session, header hygiene, state file format and lock are :mod:`slactl.notify`'s:
+the state is read and written under its lock, each manager's items are recorded right
+after their message was accepted, so a crash or a refused recipient never loses an
+alert and never sends one twice.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from typing import IO, Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from slactl.mail import notify as mail
+from slactl.core.alerts import (
+    AT_RISK, BREACHED, METRIC_WORDS, AlertItem, by_recipient, human_duration, news, prune,
+)
+
+STATE_NAME = ".slactl-alerts.json"
+
+
+def default_state_path(workspace: str) -> str:
+    return os.path.join(workspace, STATE_NAME)
+
+
+def when(item: AlertItem) -> str:
+    """Due time and time left or over, in words."""
+    due = ""
+    if item.due is not None:
+        local = datetime.fromtimestamp(round(item.due), ZoneInfo(item.zone))
+        due = f"due {local:%Y-%m-%d %H:%M} {local.tzname()}, "
+    gap = item.target - item.elapsed
+    rest = f"over by {human_duration(-gap)}" if item.state == BREACHED else f"{human_duration(gap)} left"
+    return f"{due}{rest} (target {human_duration(item.target)}, used {human_duration(item.elapsed)})"
+
+
+def line(item: AlertItem) -> str:
+    """One item on one line, for the text output and the message."""
+    who = f" ({item.customer})" if item.customer else ""
+    return f"{item.ticket}{who}, {item.agreement} {item.priority}: {METRIC_WORDS[item.metric]} - {when(item)}"
+
+
+def subject(items: list[AlertItem]) -> str:
+    breached = sum(1 for i in items if i.state == BREACHED)
+    at_risk = len(items) - breached
+    parts = [f"{breached} newly breached" if breached else "", f"{at_risk} newly at risk" if at_risk else ""]
+    return "[slactl] SLA alert: " + " and ".join(p for p in parts if p)
+
+
+def compose(to: str, items: list[AlertItem], mail_from: str) -> EmailMessage:
+    """The message for one manager: plain text listing the breached, then the at-risk items."""
+    from email.utils import formatdate, make_msgid
+
+    msg = EmailMessage()
+    msg["From"] = mail.header_safe(mail_from)
+    msg["To"] = mail.header_safe(to)
+    msg["Subject"] = mail.header_safe(subject(items))
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid("slactl", domain=mail_from.rpartition("@")[2] or None)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Slactl-Alert"] = mail.header_safe(f"{len(items)} item(s)")
+    body = ["Hello,", "", "These SLA targets newly need attention:", ""]
+    for state, title in ((BREACHED, "Breached"), (AT_RISK, "At risk")):
+        chosen = [i for i in items if i.state == state]
+        if chosen:
+            body.append(f"{title}:")
+            body += [f"  - {mail.header_safe(line(i))}" for i in chosen]
+            body.append("")
+    body += ["Each ticket, target and state is reported once.", "", "-- ", "slactl (automatic message)", ""]
+    msg.set_content("\n".join(body))
+    return msg
+
+
+@dataclass
+class AlertRun:
+    new: list[AlertItem] = field(default_factory=list)
+    sent: list[tuple[str, list[AlertItem]]] = field(default_factory=list)
+    failed: list[tuple[str, list[AlertItem], str]] = field(default_factory=list)
+    unaddressed: list[AlertItem] = field(default_factory=list)
+    messages: list[tuple[str, EmailMessage]] = field(default_factory=list)  # dry run
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.unaddressed
+
+
+def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send: bool, dry_run: bool = False,
+        baseline: bool = False, fallback: str | None = None, config: mail.SmtpConfig | None = None,
+        now: Callable[[], datetime] | None = None,
+        sender_factory: Callable[[mail.SmtpConfig], contextlib.AbstractContextManager] | None = None) -> AlertRun:  # type: ignore[type-arg]
+    """Find the new items against the state and record them: mailed (``send``), only
+    listed (neither), or silently (``baseline``). A dry run reads the state and nothing else."""
+    from datetime import timezone
+
+    clock = now or (lambda: datetime.now(timezone.utc))
+    result = AlertRun()
+    if dry_run:
+        result.new = news(items, mail.read_state(state_path)["sent"])
+        if send:
+            groups, result.unaddressed = by_recipient(result.new, fallback)
+            cfg = config or mail.SmtpConfig(host=None)
+            result.messages = [(to, compose(to, group, cfg.mail_from)) for to, group in groups.items()]
+        return result
+    with mail.state_lock(state_path):
+        state = mail.read_state(state_path)
+        state["sent"] = prune(state["sent"], tickets)
+        state["partial"] = {}
+        result.new = news(items, state["sent"])
+        stamp = clock().isoformat(timespec="seconds")
+        if not send or baseline:
+            for item in result.new:
+                state["sent"][item.key] = _record(item, stamp, "baseline" if baseline else "listed")
+            mail.write_state(state_path, state)
+            return result
+        groups, result.unaddressed = by_recipient(result.new, fallback)
+        mail.write_state(state_path, state)  # the pruning holds whatever the delivery does
+        if not groups:
+            return result
+        assert config is not None
+        factory = sender_factory or mail.SmtpSender
+        try:
+            session = factory(config).__enter__()
+        except ConnectionError as exc:
+            result.failed = [(to, group, str(exc)) for to, group in groups.items()]
+            return result
+        try:
+            for to, group in groups.items():
+                refused = session.send(_Outgoing(compose(to, group, config.mail_from)), (to,))  # type: ignore[arg-type]
+                if refused:
+                    result.failed.append((to, group, "; ".join(refused.values())))
+                    continue
+                for item in group:
+                    state["sent"][item.key] = _record(item, stamp, to)
+                mail.write_state(state_path, state)  # right after the delivery
+                result.sent.append((to, group))
+        finally:
+            session.__exit__(None, None, None)
+    return result
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """What ``SmtpSender.send`` needs of a message."""
+
+    message: EmailMessage
+
+
+def _record(item: AlertItem, stamp: str, to: str) -> dict[str, object]:
+    return {"at": stamp, "ticket": item.ticket, "metric": item.metric, "state": item.state, "to": to}
+
+
+def render_dry_run(messages: list[tuple[str, EmailMessage]]) -> str:
+    """What would be sent, as text (the lifecycle notices' dry-run layout)."""
+    return mail.render_dry_run([_Outgoing(m) for _, m in messages])  # type: ignore[misc]
