@@ -1,0 +1,329 @@
+"""The customer report (README "Monthly reports"): per customer and agreement, what was
+promised, what was delivered, and the tickets behind it. Pure: the ticket rows, the
+workspace, ``as_of`` and the period are passed in; nothing here reads a file or the clock.
+
+Built from the scorer's per-ticket results (:meth:`Scorer.score`, the same statuses
+``score --format json`` prints), so the report and ``score`` cannot disagree. Only the
+figures the page shows are kept: counters, the elapsed times of stopped metrics (for
+median, p90 and the distribution chart) and the listed tickets.
+"""
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+from slactl.core.period import Period, months_back
+from slactl.exports.reader import Rejected, TicketRow
+from slactl.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, agreement_zone
+from slactl.model import Agreement, Customer, Workspace
+from slactl.scoring import AT_RISK_SHARE, BREACHED, MET, PENDING, Scorer
+
+LIST_LIMIT = 25
+"""Listed tickets per list; the rest are counted ("and 120 more")."""
+TREND_MONTHS_FOR_ONE_MONTH = 6
+"""A one-month period's trend shows this many months ending with it (one point is no trend)."""
+UNCOVERED_REASONS = ("expired", "planned", "suspended", "terminated", "service not covered", "no agreement",
+                     "ambiguous")
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    ticket_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRef:
+    """Who a section is for: a workspace customer (``own``: it has an agreement of its own),
+    or a name seen only in the export (tickets that fell to a provider-wide agreement)."""
+
+    key: str  # the customer id, or the export's spelling case-folded
+    name: str
+    own: bool
+    contacts: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Tally:
+    """One priority x metric row of one section."""
+
+    target_seconds: float | None = None
+    target_pct: float | None = None
+    tickets: int = 0
+    met: int = 0
+    breached: int = 0
+    pending: int = 0
+    at_risk: int = 0
+    other: int = 0  # missing target or unmeasured
+    elapsed: list[float] = field(default_factory=list)  # stopped metrics, seconds
+
+    @property
+    def compliance(self) -> float | None:
+        judged = self.met + self.breached
+        return None if judged == 0 else 100.0 * self.met / judged
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A ticket in one of the lists: breached (target, actual, over by), at risk (due), excluded (reason)."""
+
+    ticket_id: str
+    priority: str
+    metric: str = ""
+    target_seconds: float | None = None
+    elapsed_seconds: float | None = None
+    due: float | None = None
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class Section:
+    """One agreement for one customer over the period."""
+
+    agreement: Agreement
+    customer: CustomerRef
+    zone: str
+    tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (priority, metric)
+    trend: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # month -> metric -> [met, breached]
+    breached: list[tuple[float, int, Listed]] = field(default_factory=list)  # heap of (over by, seq, item)
+    breached_total: int = 0
+    at_risk: list[Listed] = field(default_factory=list)
+    no_rule: dict[str, int] = field(default_factory=dict)
+    excluded: list[Listed] = field(default_factory=list)
+    tickets: int = 0
+
+    def tally(self, priority: str, metric: str) -> Tally:
+        found = self.tallies.get((priority, metric))
+        if found is None:
+            found = self.tallies[(priority, metric)] = Tally()
+        return found
+
+    @property
+    def objectives(self) -> tuple[int, int]:
+        """(met, counted): rows with at least one judged ticket count; met = compliance >= target."""
+        counted = [t for t in self.tallies.values() if t.met + t.breached]
+        met = sum(1 for t in counted if t.target_pct is not None and (t.compliance or 0) >= t.target_pct)
+        return met, len(counted)
+
+    def breaches(self) -> list[Listed]:
+        """Breached tickets, the largest overrun first (at most ``LIST_LIMIT``)."""
+        return [item for _, _, item in sorted(self.breached, key=lambda t: (-t[0], t[1]))]
+
+
+@dataclass(slots=True)
+class CustomerReport:
+    customer: CustomerRef
+    sections: list[Section] = field(default_factory=list)
+    uncovered: dict[str, list[str]] = field(default_factory=dict)  # reason -> ticket ids (cut)
+    uncovered_counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Report:
+    as_of: float
+    period: Period
+    trend_months: list[Period]
+    customers: list[CustomerReport]
+    rejected: list[Rejected]
+    rows: int = 0
+
+
+# ---------------------------------------------------------------- customers
+
+class Customers:
+    """Every customer the workspace names (any status), by id, name and alias, case-folded."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.by_name: dict[str, Customer] = {}
+        self.agreements: dict[str, list[Agreement]] = {}
+        for ag in sorted(ws.agreements.values(), key=lambda a: (a.start, a.name), reverse=True):
+            c = ag.customer
+            if c.is_wildcard:
+                continue
+            self.agreements.setdefault(c.id, []).append(ag)
+            for spelling in c.names():
+                self.by_name.setdefault(spelling, c)
+
+    def resolve(self, spelling: str) -> CustomerRef:
+        c = self.by_name.get(spelling.strip().casefold())
+        if c is None:
+            raw = spelling.strip() or "(none)"
+            return CustomerRef(raw.casefold(), raw, False)
+        contacts = tuple(dict.fromkeys(a for ag in self.agreements[c.id] for a in ag.customer.contacts))
+        return CustomerRef(c.id, c.name or c.id, True, contacts)
+
+
+def uncovered_reason(customers: Customers, ws: Workspace, ref: CustomerRef, service: str, day: date) -> str:
+    """Why no agreement covers a ticket of ``ref`` for ``service`` created on ``day``."""
+    own = customers.agreements.get(ref.key, []) if ref.own else []
+    if not own:
+        return "no agreement"
+    svc = service.strip().casefold()
+    names = {n.strip().casefold(): s.name for s in ws.services.values() for n in (s.name, *s.aliases)}
+    scoped = [a for a in own if a.services is None or names.get(svc) in a.services]
+    if not scoped:
+        return "service not covered"
+    for ag in scoped:
+        if ag.start <= day <= ag.end and ag.status in ("suspended", "terminated", "planned"):
+            return ag.status
+    return "planned" if all(ag.start > day for ag in scoped) else "expired"
+
+
+# ---------------------------------------------------------------- the builder
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    customer: str | None = None
+    agreement: str | None = None
+
+
+def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of: float, period: Period,
+                 selection: Selection = Selection(), exclusions: dict[str, str] | None = None,
+                 trend: int | None = None, has_first_response: bool = True,
+                 has_resolution: bool = True) -> Report:
+    """Score ``items`` and keep what the report of ``period`` shows, for the selection."""
+    exclusions = exclusions or {}
+    if trend is not None:
+        trend_months = months_back(period, trend)
+    elif len(period.months()) < 2:
+        trend_months = months_back(period, TREND_MONTHS_FOR_ONE_MONTH)
+    else:
+        trend_months = period.months()
+    customers = Customers(ws)
+    wanted = customers.resolve(selection.customer).key if selection.customer else None
+    scorer = Scorer(ws, as_of, has_first_response=has_first_response, has_resolution=has_resolution)
+    zones = _Zones(ws)
+    window = (min(period.first, trend_months[0].first), max(period.last, trend_months[-1].last))
+    sections: dict[tuple[str, str], Section] = {}
+    reports: dict[str, CustomerReport] = {}
+    rejected: list[Rejected] = []
+    rows = 0
+    for item in items:
+        rows += 1
+        if type(item) is Rejected:
+            rejected.append(item)
+            continue
+        row: TicketRow = item  # type: ignore[assignment]
+        ref = customers.resolve(row.customer)
+        if wanted is not None and ref.key != wanted:
+            continue
+        result = scorer.score(row)
+        ag = result.match.agreement
+        if selection.agreement is not None and (ag is None or ag.name != selection.agreement):
+            continue
+        zone = zones.of(ag, ref, customers)
+        day = datetime.fromtimestamp(row.created, zone).date()
+        if not window[0] <= day <= window[1]:
+            continue
+        in_period = period.contains(day)
+        kind = result.match.kind
+        if kind in (UNCOVERED, AMBIGUOUS) or ag is None:
+            if in_period:
+                reason = "ambiguous" if kind == AMBIGUOUS else uncovered_reason(customers, ws, ref, row.service, day)
+                _customer(reports, ref).uncovered.setdefault(reason, []).append(row.id)
+            continue
+        section = sections.get((ag.name, ref.key))
+        if section is None:
+            section = sections[(ag.name, ref.key)] = Section(ag, ref, zones.name(ag, ref, customers))
+            _customer(reports, ref).sections.append(section)
+        if kind == NO_RULE:
+            if in_period:
+                section.no_rule[result.match.priority] = section.no_rule.get(result.match.priority, 0) + 1
+            continue
+        assert kind == MATCHED and result.match.terms is not None
+        reason = exclusions.get(row.id)
+        if reason is not None:
+            if in_period:
+                section.excluded.append(Listed(row.id, result.match.priority, reason=reason))
+            continue
+        month = f"{day.year:04d}-{day.month:02d}"
+        for metric, measured in (("first_response", result.first_response), ("resolution", result.resolution)):
+            assert measured is not None
+            if measured.status in (MET, BREACHED):
+                counts = section.trend.setdefault(month, {}).setdefault(metric, [0, 0])
+                counts[measured.status == BREACHED] += 1
+            if in_period:
+                _count(section, result.match.priority, metric, measured, result.match.terms.target_pct, row)
+        if in_period:
+            section.tickets += 1
+    for report in reports.values():
+        report.sections = [s for s in report.sections if s.tickets or s.no_rule or s.excluded]
+        report.sections.sort(key=lambda s: (s.customer.key != s.agreement.customer.id, s.agreement.name))
+        for reason, ids in report.uncovered.items():
+            report.uncovered_counts[reason] = len(ids)
+            del ids[LIST_LIMIT:]
+    out = [r for r in reports.values() if r.sections or (r.uncovered and selection.agreement is None)]
+    if wanted is not None and not out:
+        out = [CustomerReport(customers.resolve(selection.customer or ""))]
+    out.sort(key=lambda r: r.customer.name.casefold())
+    return Report(as_of, period, trend_months, out, rejected, rows)
+
+
+def _customer(reports: dict[str, CustomerReport], ref: CustomerRef) -> CustomerReport:
+    found = reports.get(ref.key)
+    if found is None:
+        found = reports[ref.key] = CustomerReport(ref)
+    return found
+
+
+def _count(section: Section, priority: str, metric: str, measured, target_pct: float,  # type: ignore[no-untyped-def]
+           row: TicketRow) -> None:
+    tally = section.tally(priority, metric)
+    tally.tickets += 1
+    tally.target_pct = target_pct
+    if measured.target is not None:
+        tally.target_seconds = measured.target
+    status = measured.status
+    if status == MET:
+        tally.met += 1
+    elif status == BREACHED:
+        tally.breached += 1
+        section.breached_total += 1
+        over = measured.elapsed - measured.target
+        item = (over, -section.breached_total,
+                Listed(row.id, priority, metric, measured.target, measured.elapsed))
+        if len(section.breached) < LIST_LIMIT:
+            heapq.heappush(section.breached, item)
+        elif item > section.breached[0]:
+            heapq.heapreplace(section.breached, item)
+    elif status == PENDING:
+        tally.pending += 1
+        if measured.elapsed >= AT_RISK_SHARE * measured.target:
+            tally.at_risk += 1
+            section.at_risk.append(Listed(row.id, priority, metric, measured.target, measured.elapsed,
+                                          measured.due))
+    else:
+        tally.other += 1
+    stopped = (row.first_response if metric == "first_response" else row.resolved) is not None
+    if stopped and status in (MET, BREACHED):
+        tally.elapsed.append(measured.elapsed)
+
+
+class _Zones:
+    """The zone a ticket's dates are read in: its agreement's, else its customer's own
+    agreement's, else UTC."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._names: dict[tuple[str, str], str] = {}
+        self._zones: dict[str, ZoneInfo] = {}
+
+    def name(self, ag: Agreement | None, ref: CustomerRef, customers: Customers) -> str:
+        key = (ag.name, "") if ag is not None else ("", ref.key)
+        found = self._names.get(key)
+        if found is None:
+            if ag is None:
+                own = customers.agreements.get(ref.key) if ref.own else None
+                ag = own[0] if own else None
+            found = self._names[key] = agreement_zone(self.ws, ag) if ag is not None else "UTC"
+        return found
+
+    def of(self, ag: Agreement | None, ref: CustomerRef, customers: Customers) -> ZoneInfo:
+        name = self.name(ag, ref, customers)
+        zone = self._zones.get(name)
+        if zone is None:
+            zone = self._zones[name] = ZoneInfo(name)
+        return zone
