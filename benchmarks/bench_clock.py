@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from slactl.clock import clock_for  # noqa: E402
-from slactl.model import CALENDAR_24X7, Calendar  # noqa: E402
+from slactl.core.clock import clock_for  # noqa: E402
+from slactl.core.model import CALENDAR_24X7, Calendar  # noqa: E402
 
 H = 3600
 LUNCH = ((9 * H, 13 * H), (14 * H, 18 * H))

@@ -21,7 +21,7 @@ import tempfile
 from typing import Any, Callable, Iterator, Protocol
 
 from slactl.exports.reader import Export, Rejected, range_records
-from slactl.scoring import Group, Scorer
+from slactl.core.scoring import Group, Scorer
 
 MIN_BYTES = 24 * 1024 * 1024  # below this, forking costs more than it saves
 SENTINEL = "\x00slactl-cut\x00"

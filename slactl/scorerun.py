@@ -8,9 +8,9 @@ import sys
 from typing import IO, Any, Callable, Iterator
 
 from slactl.exports.reader import Export, Rejected, TicketRow
-from slactl.model import Workspace
+from slactl.core.model import Workspace
 from slactl.reporters.score import Meta
-from slactl.scoring import Scorer
+from slactl.core.scoring import Scorer
 
 
 def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, out: IO[str], *,

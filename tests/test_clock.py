@@ -1,4 +1,4 @@
-"""Tests of slactl.clock against an independent brute-force reference.
+"""Tests of slactl.core.clock against an independent brute-force reference.
 
 The reference (``ref_open``) walks every local date in range, resolves each
 span endpoint with ``datetime(..., tzinfo=ZoneInfo(tz))`` (fold=0), takes the
@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from slactl.clock import HORIZON_YEARS, BusinessClock, clock_for
-from slactl.model import CALENDAR_24X7, Calendar
+from slactl.core.clock import HORIZON_YEARS, BusinessClock, clock_for
+from slactl.core.model import CALENDAR_24X7, Calendar
 
 H = 3600
 DAY = 86400

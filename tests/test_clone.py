@@ -11,11 +11,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from slactl import cli, cli_lifecycle
-from slactl.clone import clone_text, extract_document, renewed_name, same_length_end
-from slactl.model import Customer
+from slactl import cli
+from slactl.cli import lifecycle as cli_lifecycle
+from slactl.workspace.clone import clone_text, extract_document, renewed_name, same_length_end
+from slactl.core.model import Customer
 
-cli_lifecycle.register(cli.app)
 
 from tests.conftest import run_in_workspace as run  # noqa: E402
 

@@ -395,9 +395,9 @@ def _boom(*_a, **_k):
 
 @pytest.fixture
 def broken_core(monkeypatch):
-    import slactl.checks
+    import slactl.workspace.checks
 
-    monkeypatch.setattr(slactl.checks, "check_workspace", _boom)
+    monkeypatch.setattr(slactl.workspace.checks, "check_workspace", _boom)
 
 
 def test_internal_error_is_one_line_and_exit_3(run_line, broken_core):
@@ -419,12 +419,12 @@ def test_debug_shows_the_traceback(run_line, broken_core, how):
 
 
 def test_ctrl_c_is_130(run_line, monkeypatch):
-    import slactl.checks
+    import slactl.workspace.checks
 
     def interrupt(*_a, **_k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(slactl.checks, "check_workspace", interrupt)
+    monkeypatch.setattr(slactl.workspace.checks, "check_workspace", interrupt)
     result = run_line("-w", str(BUNDLED), "validate")
     assert result.exit_code == 130 and result.stderr.strip() == "slactl: interrupted"
 

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from slactl import cli, cli_lifecycle
-from slactl.lifecycle import (
+from slactl import cli
+from slactl.cli import lifecycle as cli_lifecycle
+from slactl.core.lifecycle import (
     activation_notice, display_status, due_notices, expired_notice, expiry_notice, is_expiring, parse_within,
     status,
 )
-from slactl.model import Agreement, Customer, Manager
+from slactl.core.model import Agreement, Customer, Manager
 
-cli_lifecycle.register(cli.app)
-cli_lifecycle.register(cli.app)  # harmless twice
 
 from tests.conftest import run_in_workspace as run  # noqa: E402
 
@@ -110,7 +109,7 @@ def test_activation_and_expired_notices_are_fresh_news_only() -> None:
 
 
 def test_due_notices_on_bundled_workspace() -> None:
-    from slactl.workspace import load_workspace
+    from slactl.workspace.loader import load_workspace
 
     w = load_workspace(str(BUNDLED)).workspace
     # An old workspace's first run: no stale activation/expiry news, only the warnings due.

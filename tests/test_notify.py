@@ -15,10 +15,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from slactl import cli, cli_lifecycle
-from slactl import notify as mail
+from slactl import cli
+from slactl.cli import lifecycle as cli_lifecycle
+from slactl.mail import notify as mail
 
-cli_lifecycle.register(cli.app)
 
 from tests.conftest import run_in_workspace as run  # noqa: E402
 

@@ -36,8 +36,8 @@ def test_direct_json_writer_equals_json_dumps(name):
 
     from slactl.exports import open_export
     from slactl.reporters.score import ticket_dict, ticket_json
-    from slactl.scoring import Scorer
-    from slactl.workspace import load_workspace
+    from slactl.core.scoring import Scorer
+    from slactl.workspace.loader import load_workspace
 
     ws = load_workspace(str(BUNDLED)).workspace
     with open_export(str(EXAMPLES / name)) as export:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import IO, Callable
 
 from slactl.console import inert
-from slactl.lifecycle import Row
+from slactl.core.lifecycle import Row
 
 FORMATS = ("table", "text", "json", "csv", "markdown", "html")
 from slactl.reporters.cells import csv_cell  # noqa: F401  (re-exported for the lifecycle tests)

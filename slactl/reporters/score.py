@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from slactl.console import inert
 from slactl.exports.reader import Rejected
-from slactl.scoring import METRICS, Scorer, TicketResult, iso
+from slactl.core.scoring import METRICS, Scorer, TicketResult, iso
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ import json
 from typing import IO, Callable
 
 from slactl.console import inert
-from slactl.findings import ERROR, WARNING, Finding
+from slactl.core.findings import ERROR, WARNING, Finding
 
 
 def _counts(findings: list[Finding]) -> tuple[int, int]:

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 import yaml
 
-from slactl.model import Customer
+from slactl.core.model import Customer
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .@/+()-]*")
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -314,9 +314,9 @@ def validate_new(root: str, target: str, text: str, as_of: date):  # type: ignor
     The text goes to a private temporary folder outside the workspace; findings
     about it are reported under ``target``'s name.
     """
-    from slactl.checks import check_workspace
-    from slactl.findings import Finding
-    from slactl.workspace import display_path, load_workspace
+    from slactl.workspace.checks import check_workspace
+    from slactl.core.findings import Finding
+    from slactl.workspace.loader import display_path, load_workspace
 
     with tempfile.TemporaryDirectory(prefix="slactl-clone-") as tmp:
         probe = os.path.join(tmp, os.path.basename(target))

@@ -1,7 +1,7 @@
 """Lifecycle commands: ``list``, ``clone``, ``renew``, ``expiring`` and ``notify``.
 
-Registered on the main app by :func:`register`; each command is glue over
-:mod:`slactl.lifecycle`, :mod:`slactl.clone` and :mod:`slactl.notify`.
+Each command is glue over
+:mod:`slactl.core.lifecycle`, :mod:`slactl.workspace.clone` and :mod:`slactl.mail.notify`.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from typing import IO, Annotated, Any, Optional
 
 import typer
 
-from slactl.cli import (
-    AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, _as_of_date, _choose, _err, _load, _output, _require_clean,
-    _workspace,
+from slactl.cli.app import (
+    AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, as_of_date, choose_format, err, load, output_to, require_clean,
+    workspace_root, app,
 )
 from slactl.errors import InputError, Refused
 
@@ -26,21 +26,6 @@ StateOpt = Annotated[Optional[str], typer.Option(
     show_default=False)]
 DryRunOpt = Annotated[bool, typer.Option(
     "--dry-run", help="Print the messages instead of sending them; nothing is recorded.")]
-
-_REGISTERED: set[int] = set()
-
-
-def register(app: typer.Typer) -> None:
-    """Add the lifecycle commands to ``app`` (a second call is harmless)."""
-    if id(app) in _REGISTERED:
-        return
-    _REGISTERED.add(id(app))
-    app.command("list")(list_agreements)
-    app.command("clone")(clone)
-    app.command("renew")(renew)
-    app.command("expiring")(expiring)
-    app.command("notify")(notify)
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -59,7 +44,7 @@ def _date(option: str, text: str | None) -> date | None:
 def _within(text: str | None) -> int | None:
     if text is None:
         return None
-    from slactl.lifecycle import parse_within
+    from slactl.core.lifecycle import parse_within
 
     try:
         return parse_within(text)
@@ -68,7 +53,7 @@ def _within(text: str | None) -> int | None:
 
 
 def _name(option: str, name: str) -> str:
-    from slactl.schema import NAME_PATTERN
+    from slactl.workspace.schema import NAME_PATTERN
 
     if not re.fullmatch(NAME_PATTERN, name):
         raise InputError(f"{option} '{name}' is not a valid agreement name "
@@ -85,6 +70,7 @@ def _quiet(chosen: str, output: str | None) -> bool:
 
 # ---------------------------------------------------------------- list
 
+@app.command("list")
 def list_agreements(
     ctx: typer.Context,
     status: Annotated[Optional[list[str]], typer.Option(
@@ -102,23 +88,24 @@ def list_agreements(
 
     Example:  slactl list --status expiring --as-of 2026-11-22 --format json
     """
-    from slactl.lifecycle import LIST_STATUSES, list_rows
+    from slactl.core.lifecycle import LIST_STATUSES, list_rows
     from slactl.reporters.lifecycle import REPORTERS, View
 
-    chosen = _choose(fmt, output, tuple(REPORTERS))
+    chosen = choose_format(fmt, output, tuple(REPORTERS))
     for s in status or ():
         if s.lower() not in LIST_STATUSES:
             raise InputError(f"--status {s}: choose one of {', '.join(LIST_STATUSES)}")
-    day = _as_of_date(as_of)
-    loaded = _load(ctx, workspace)
-    _require_clean(loaded)
+    day = as_of_date(as_of)
+    loaded = load(ctx, workspace)
+    require_clean(loaded)
     view = View("list", list_rows(loaded.workspace, day, status or (), customer), day)
-    with _output(output, force, newline="" if chosen == "csv" else None) as out:
+    with output_to(output, force, newline="" if chosen == "csv" else None) as out:
         REPORTERS[chosen](out, view)
 
 
 # ---------------------------------------------------------------- clone and renew
 
+@app.command("clone")
 def clone(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="Agreement name, or a file holding exactly one agreement.",
@@ -147,7 +134,7 @@ def clone(
 
     Example:  slactl clone acme-support-2026 --customer globex --name globex-support-2027 --start 2027-01-01
     """
-    from slactl.model import Customer
+    from slactl.core.model import Customer
 
     chosen = (fmt or "text").lower()
     if chosen not in ("text", "json"):
@@ -162,6 +149,7 @@ def clone(
     _make(ctx, workspace, source, name, new_start, new_end, new_customer, output, chosen)  # type: ignore[arg-type]
 
 
+@app.command("renew")
 def renew(
     ctx: typer.Context,
     agreement: Annotated[str, typer.Argument(help="The agreement to renew.", show_default=False)],
@@ -184,7 +172,7 @@ def renew(
     """
     from datetime import timedelta
 
-    from slactl.clone import renewed_name
+    from slactl.workspace.clone import renewed_name
 
     chosen = (fmt or "text").lower()
     if chosen not in ("text", "json"):
@@ -193,8 +181,8 @@ def renew(
     new_end = _date("--end", end)
     if name is not None:
         _name("--name", name)
-    loaded = _load(ctx, workspace)
-    _require_clean(loaded)
+    loaded = load(ctx, workspace)
+    require_clean(loaded)
     src = loaded.workspace.agreements.get(agreement)
     if src is None:
         raise InputError(f"no agreement named '{agreement}' in the workspace")
@@ -210,16 +198,16 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
     """The shared body of clone and renew: find, edit, validate, write."""
     import json
 
-    from slactl.clone import CloneError, clone_text, extract_document, mentions, same_length_end, validate_new, \
+    from slactl.workspace.clone import CloneError, clone_text, extract_document, mentions, same_length_end, validate_new, \
         write_new
     from slactl.console import inert
-    from slactl.findings import ERROR
-    from slactl.yamlsafe import decode
+    from slactl.core.findings import ERROR
+    from slactl.workspace.yamlsafe import decode
 
-    root = _workspace(ctx, workspace)
+    root = workspace_root(ctx, workspace)
     if loaded is None:
-        loaded = _load(ctx, workspace)
-        _require_clean(loaded)
+        loaded = load(ctx, workspace)
+        require_clean(loaded)
     path, index, src = _find_source(loaded, source)
     if any(e.kind == "Agreement" and e.name == name for e in loaded.entries):
         raise Refused(f"an agreement named '{name}' already exists; choose another --name")
@@ -235,7 +223,7 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
                                  customer=customer)
     except (CloneError, ValueError) as exc:
         raise Refused(f"cannot edit {path}: {exc}") from None
-    findings = validate_new(root, target, new_text, _as_of_date(None))
+    findings = validate_new(root, target, new_text, as_of_date(None))
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         shown = "\n".join(f"  {f}" for f in errors[:20])
@@ -244,7 +232,7 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
     write_new(target, new_text)
     if customer is not None and customer.id.casefold() != src.customer.id.casefold():
         for line, term in mentions(new_text, src.customer):
-            _err(f"slactl: note: {target}:{line} still mentions '{term}' of the source's customer "
+            err(f"slactl: note: {target}:{line} still mentions '{term}' of the source's customer "
                  "(kept as written; review it)")
     result = {"file": target, "name": name, "source": src.name,
               "customer": customer.id if customer is not None else src.customer.id,
@@ -261,7 +249,7 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
 
 def _find_source(loaded: Any, source: str) -> tuple[str, int, Any]:
     """(file, document index, Agreement) of SOURCE: an agreement name or a one-agreement file."""
-    from slactl.workspace import load_workspace
+    from slactl.workspace.loader import load_workspace
 
     entry = loaded.entry("Agreement", source)
     if entry is not None and entry.obj is not None:
@@ -279,7 +267,7 @@ def _find_source(loaded: Any, source: str) -> tuple[str, int, Any]:
 
 def _check_target(root: str, target: str) -> None:
     """The new file must land inside the workspace, where ``validate`` and every command will see it."""
-    from slactl.workspace import YAML_SUFFIXES
+    from slactl.workspace.loader import YAML_SUFFIXES
 
     real_root = os.path.realpath(root)
     real = os.path.realpath(target)
@@ -298,6 +286,7 @@ def _check_target(root: str, target: str) -> None:
 
 # ---------------------------------------------------------------- expiring and notify
 
+@app.command("expiring")
 def expiring(
     ctx: typer.Context,
     within: Annotated[Optional[str], typer.Option(
@@ -323,32 +312,33 @@ def expiring(
 
     Example:  slactl expiring --within 30d --as-of 2026-11-22 --format json
     """
-    from slactl.lifecycle import due_expiry_notices
-    from slactl.lifecycle import expiring as select
+    from slactl.core.lifecycle import due_expiry_notices
+    from slactl.core.lifecycle import expiring as select
     from slactl.reporters.lifecycle import REPORTERS, View
 
     if dry_run and not notify_:
         raise InputError("--dry-run goes with --notify")
     days = _within(within)
-    day = _as_of_date(as_of)
+    day = as_of_date(as_of)
     if notify_:
         code = _send(ctx, workspace, state, dry_run, fmt, output, force, day,
                      lambda ws, sent: due_expiry_notices(ws, day, sent, days))
         if fail_if_any and code == 0:
-            loaded = _load(ctx, workspace)
+            loaded = load(ctx, workspace)
             code = 1 if select(loaded.workspace, day, days) else 0
         raise typer.Exit(code)
-    chosen = _choose(fmt, output, tuple(REPORTERS))
-    loaded = _load(ctx, workspace)
-    _require_clean(loaded)
+    chosen = choose_format(fmt, output, tuple(REPORTERS))
+    loaded = load(ctx, workspace)
+    require_clean(loaded)
     rows = select(loaded.workspace, day, days)
     view = View("expiring", rows, day, days)
-    with _output(output, force, newline="" if chosen == "csv" else None) as out:
+    with output_to(output, force, newline="" if chosen == "csv" else None) as out:
         if rows or not _quiet(chosen, output):
             REPORTERS[chosen](out, view)
     raise typer.Exit(1 if fail_if_any and rows else 0)
 
 
+@app.command("notify")
 def notify(
     ctx: typer.Context,
     as_of: AsOfDateOpt = None,
@@ -366,9 +356,9 @@ def notify(
 
     Example:  slactl notify --dry-run
     """
-    from slactl.lifecycle import due_notices
+    from slactl.core.lifecycle import due_notices
 
-    day = _as_of_date(as_of)
+    day = as_of_date(as_of)
     raise typer.Exit(_send(ctx, workspace, state, dry_run, fmt, output, force, day,
                            lambda ws, sent: due_notices(ws, day, sent)))
 
@@ -376,26 +366,26 @@ def notify(
 def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run: bool, fmt: str | None,
           output: str | None, force: bool, day: date, plan: Any) -> int:
     """Run the notices ``plan(workspace, sent)`` returns; report; the exit code."""
-    from slactl import notify as mail
+    from slactl.mail import notify as mail
 
     chosen = (fmt or "text").lower()
     if chosen not in ("text", "json"):
         raise InputError(f"--format {chosen} is not available with notices; choose text or json")
     config = mail.SmtpConfig.from_env(os.environ, dry_run=dry_run)
-    root = _workspace(ctx, workspace)
-    loaded = _load(ctx, workspace)
-    _require_clean(loaded)
+    root = workspace_root(ctx, workspace)
+    loaded = load(ctx, workspace)
+    require_clean(loaded)
     state_path = state or mail.default_state_path(root)
-    with _output(output, force) as out:
+    with output_to(output, force) as out:
         report = mail.run(lambda sent: plan(loaded.workspace, sent), state_path=state_path, config=config,
                           dry_run=dry_run, out=out if chosen == "text" else None)
         _report_notices(out, chosen, report, day, dry_run)
     for notice, why in report.skipped:
-        _err(f"slactl: {notice.agreement.name}: {notice.kind} notice not sent: {why}")
+        err(f"slactl: {notice.agreement.name}: {notice.kind} notice not sent: {why}")
     for f in report.failures:
-        _err(f"slactl: {f.notice.agreement.name}: not delivered to {f.recipient}: {f.reason}")
+        err(f"slactl: {f.notice.agreement.name}: not delivered to {f.recipient}: {f.reason}")
     if report.failures:
-        _err(f"slactl: {len(report.failures)} delivery failure(s); those notices are not recorded "
+        err(f"slactl: {len(report.failures)} delivery failure(s); those notices are not recorded "
              "and will be retried on the next run")
     return 0 if report.ok else 1
 
@@ -403,7 +393,7 @@ def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run:
 def _report_notices(out: IO[str], chosen: str, report: Any, day: date, dry_run: bool) -> None:
     import json
 
-    from slactl import notify as mail
+    from slactl.mail import notify as mail
     from slactl.console import inert
 
     if chosen == "json":

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable
 
-from slactl.model import Agreement, Workspace
+from slactl.core.model import Agreement, Workspace
 
 PLANNED, ACTIVE, EXPIRING, EXPIRED = "planned", "active", "expiring", "expired"
 SUSPENDED, TERMINATED = "suspended", "terminated"

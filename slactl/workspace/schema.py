@@ -1,5 +1,5 @@
 """The JSON Schema of the file format: printed by ``slactl schema`` for editors
-and, through :mod:`slactl.structure`, the very rules ``validate`` enforces.
+and, through :mod:`slactl.workspace.structure`, the very rules ``validate`` enforces.
 
 Only a subset of JSON Schema is used (see ``structure.SUPPORTED_KEYWORDS``);
 a test checks the schema against the metaschema and that it stays in the subset.

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from slactl.clock import BusinessClock, clock_for
-from slactl.model import DEFAULT_COMPLIANCE_TARGET, Agreement, Calendar, Rule, Workspace
+from slactl.core.clock import BusinessClock, clock_for
+from slactl.core.model import DEFAULT_COMPLIANCE_TARGET, Agreement, Calendar, Rule, Workspace
 
 MATCHED, UNCOVERED, AMBIGUOUS, NO_RULE = "matched", "uncovered", "ambiguous", "no_rule"
 

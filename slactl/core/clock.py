@@ -36,7 +36,7 @@ from bisect import bisect_left, bisect_right
 from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from .model import Calendar, Span
+from slactl.core.model import Calendar, Span
 
 __all__ = ["BusinessClock", "clock_for", "HORIZON_YEARS"]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from slactl.findings import ERROR, Finding
+from slactl.core.findings import ERROR, Finding
 
 try:  # libyaml when present (10x faster), pure Python otherwise
     from yaml import CSafeLoader as _Loader

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 
 from slactl.exports.reader import TicketRow
-from slactl.clock import BusinessClock
-from slactl.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
-from slactl.model import Agreement, Workspace
+from slactl.core.clock import BusinessClock
+from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
+from slactl.core.model import Agreement, Workspace
 
 MET, BREACHED, PENDING, MISSING, UNMEASURED = "met", "breached", "pending", "missing", "unmeasured"
 METRICS = ("first_response", "resolution")

@@ -11,13 +11,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from slactl.findings import ERROR, WARNING, Finding
-from slactl.model import (
+from slactl.core.findings import ERROR, WARNING, Finding
+from slactl.core.model import (
     WEEKDAYS, Agreement, Calendar, Customer, Loc, Manager, Policy, Rule, Service, Span, Workspace,
 )
-from slactl.durations import parse_duration
-from slactl.structure import check_document
-from slactl.yamlsafe import SCALAR, Document, YNode, load_file
+from slactl.core.durations import parse_duration
+from slactl.workspace.structure import check_document
+from slactl.workspace.yamlsafe import SCALAR, Document, YNode, load_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -5,10 +5,10 @@ import difflib
 from datetime import date
 from typing import Iterator, Mapping
 
-from slactl.durations import uses_days
-from slactl.findings import ERROR, WARNING, Finding
-from slactl.model import BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Policy, Rule
-from slactl.workspace import Entry, Loaded, locate
+from slactl.core.durations import uses_days
+from slactl.core.findings import ERROR, WARNING, Finding
+from slactl.core.model import BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Policy, Rule
+from slactl.workspace.loader import Entry, Loaded, locate
 
 
 # Errors a scorer can live with: the model is complete and the scorer reports the
@@ -93,7 +93,7 @@ def _calendar(entry: Entry, cal: Calendar) -> Iterator[Finding]:
 
 
 def _holiday_country(entry: Entry, cal: Calendar) -> Iterator[Finding]:
-    from slactl.holidaydata import country_modules, subdivisions
+    from slactl.workspace.holidaydata import country_modules, subdivisions
 
     codes = sorted(country_modules())
     country = cal.holiday_country or ""
@@ -172,7 +172,7 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
     """Two agreements of the same specificity that could both cover one ticket: a shared
     customer spelling (id, name or alias), a shared service scope and overlapping coverage
     measured in instants (so two zones' midnights are compared correctly)."""
-    from slactl.matching import coverage
+    from slactl.core.matching import coverage
 
     built = []
     for e in loaded.entries:

@@ -29,7 +29,7 @@ from email.message import EmailMessage
 from typing import IO, Callable, Iterator, Mapping
 
 from slactl.errors import InputError, Refused
-from slactl.lifecycle import ACTIVATION, EXPIRY, EXPIRY_WARNING, Notice
+from slactl.core.lifecycle import ACTIVATION, EXPIRY, EXPIRY_WARNING, Notice
 
 STATE_NAME = ".slactl-state.json"
 LOCK_WAIT_SECONDS = 60.0

@@ -1,6 +1,6 @@
-"""Structural checks of a composed document, driven by :data:`slactl.schema.SCHEMA`.
+"""Structural checks of a composed document, driven by :data:`slactl.workspace.schema.SCHEMA`.
 
-Walks a :class:`~slactl.yamlsafe.YNode` tree against the schema and returns the
+Walks a :class:`~slactl.workspace.yamlsafe.YNode` tree against the schema and returns the
 plain Python value (scalars typed the way the schema expects, so ``country: NO``
 stays the string "NO" and never turns into YAML 1.1's ``False``) plus findings
 that point at the exact line and column.
@@ -12,10 +12,10 @@ import re
 from datetime import date
 from typing import Any, Callable
 
-from slactl.durations import parse_duration
-from slactl.findings import ERROR, Finding
-from slactl.schema import SCHEMA, SPAN_PATTERN
-from slactl.yamlsafe import MAP, SCALAR, SEQ, YNode
+from slactl.core.durations import parse_duration
+from slactl.core.findings import ERROR, Finding
+from slactl.workspace.schema import SCHEMA, SPAN_PATTERN
+from slactl.workspace.yamlsafe import MAP, SCALAR, SEQ, YNode
 
 SUPPORTED_KEYWORDS = {
     "$schema", "$id", "title", "description", "$defs", "$ref", "type", "properties", "required",

@@ -1,0 +1,189 @@
+"""The Typer application, the one error boundary and the options every command shares.
+
+Commands live one group per module beside this one (validate, score, lifecycle) and
+register themselves on ``app`` when ``slactl.cli`` imports them."""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from datetime import date, datetime
+from typing import IO, Annotated, Any, Iterator, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from slactl import __version__
+from slactl.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, InputError, SlactlError
+
+
+class SlactlGroup(TyperGroup):
+    """The one error boundary: user errors print one line, bugs one line (+ --debug)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SlactlError as exc:
+            err(f"slactl: {exc.message}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err("slactl: interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            _quiet_pipe()
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the boundary is the point
+            if type(exc).__module__.startswith(("click", "typer")):
+                raise
+            if _debug(ctx):
+                import traceback
+
+                traceback.print_exc()
+            else:
+                err(f"slactl: internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _debug(ctx: Any) -> bool:
+    return bool((ctx.obj or {}).get("debug")) or os.environ.get("SLACTL_DEBUG") == "1"
+
+
+def err(message: str) -> None:
+    from slactl.console import inert
+
+    sys.stderr.write(inert(message) + "\n")
+    sys.stderr.flush()
+
+
+def _quiet_pipe() -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's final flush stays silent."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+app = typer.Typer(
+    cls=SlactlGroup,
+    name="slactl",
+    help="Service Level Agreements kept as YAML in git: validate, clone, lifecycle and scoring.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+WorkspaceOpt = Annotated[Optional[str], typer.Option(
+    "--workspace", "-w", help="Workspace folder (default: $SLACTL_WORKSPACE or ./agreements).",
+    envvar="SLACTL_WORKSPACE", show_default=False)]
+OutputOpt = Annotated[Optional[str], typer.Option(
+    "--output", "-o", help="Write the report to FILE (atomically; never overwrites without --force).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Allow --output to replace an existing file.")]
+AsOfDateOpt = Annotated[Optional[str], typer.Option(
+    "--as-of", help="Evaluate as of this date (YYYY-MM-DD); default today.", show_default=False)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"slactl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    workspace: WorkspaceOpt = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """slactl keeps a support organisation's SLAs honest.
+
+    Example:  slactl -w agreements score examples/generic.csv
+    """
+    ctx.obj = {"workspace": workspace, "debug": debug}
+
+
+def workspace_root(ctx: typer.Context, local: str | None) -> str:
+    root = local or (ctx.obj or {}).get("workspace") or os.environ.get("SLACTL_WORKSPACE") or "agreements"
+    if not os.path.exists(root):
+        raise InputError(f"workspace {root} does not exist (use -w DIR or set SLACTL_WORKSPACE)")
+    if not os.path.isdir(root):
+        raise InputError(f"workspace {root} is not a folder")
+    return root
+
+
+def as_of_date(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip()[:10]) if len(text.strip()) >= 10 else date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--as-of '{text}' is not a date (YYYY-MM-DD)") from None
+
+
+@contextlib.contextmanager
+def output_to(path: str | None, force: bool, newline: str | None = None) -> Iterator[IO[str]]:
+    """stdout, or an atomic write to ``path``."""
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    from slactl.atomic import atomic_writer
+
+    with atomic_writer(path, overwrite=force, newline=newline) as fh:
+        yield fh
+
+
+def choose_format(fmt: str | None, output: str | None, allowed: tuple[str, ...]) -> str:
+    from slactl.console import default_format
+
+    if fmt is None:
+        if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in allowed and output is None:
+            return "github"
+        by_suffix = {".json": "json", ".csv": "csv", ".md": "markdown", ".html": "html", ".htm": "html"}
+        suffix = os.path.splitext(output or "")[1].lower()
+        fmt = by_suffix[suffix] if by_suffix.get(suffix) in allowed else default_format(output)
+    fmt = fmt.lower()
+    if fmt not in allowed:
+        raise InputError(f"--format {fmt} is not available here; choose one of: {', '.join(allowed)}")
+    return fmt
+
+
+def load(ctx: typer.Context, workspace: str | None, extra: list[str] = ()):  # type: ignore[no-untyped-def,assignment]
+    from slactl.workspace.loader import load_workspace
+
+    root = workspace_root(ctx, workspace)
+    loaded = load_workspace(root, list(extra))
+    if not loaded.files:
+        raise InputError(f"workspace {root} holds no .yaml or .yml files (wrong -w folder?)")
+    return loaded
+
+
+def require_clean(loaded: Any, as_of: date | None = None) -> None:
+    """Refuse a workspace whose documents did not load (a typo would skew every figure);
+    errors the commands handle themselves (an overlap becomes "ambiguous") are shown on
+    stderr as warnings."""
+    from slactl.workspace.checks import SCORABLE, check_workspace
+
+    findings = loaded.errors + [f for f in check_workspace(loaded, as_of or date.today()) if f.severity == "error"]
+    blocking = [f for f in findings if f.code not in SCORABLE]
+    if blocking:
+        shown = "\n".join("  " + str(f).replace("\n", "\\n") for f in blocking[:10])  # one line each
+        more = f"\n  ... and {len(blocking) - 10} more" if len(blocking) > 10 else ""
+        raise InputError(f"the workspace has {len(blocking)} error(s); run 'slactl validate':\n{shown}{more}")
+    for f in findings:
+        err("slactl: warning: " + str(f).replace("\n", "\\n"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point."""
+    try:
+        app(args=argv, prog_name="slactl")
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
+    return 0

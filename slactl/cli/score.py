@@ -1,0 +1,115 @@
+"""The score command: a ticket export scored against the agreements."""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Annotated, Any, Optional
+
+import typer
+
+from slactl.cli.app import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, require_clean
+from slactl.errors import InputError
+
+def _as_of_instant(text: str | None, tz: str) -> float:
+    """--as-of for score: an ISO instant; naive values are in --tz; a date is its midnight."""
+    if not text:
+        return datetime.now().timestamp()
+    from zoneinfo import ZoneInfo
+
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--as-of '{text}' is not an ISO 8601 date or timestamp (e.g. 2026-11-22T12:00:00Z)") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(tz))
+    return value.timestamp()
+
+
+def _fail_under(text: str | None) -> float | str | None:
+    if text is None:
+        return None
+    if text.strip().lower() == "target":
+        return "target"
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise InputError(f"--fail-under '{text}' must be a percentage (e.g. 95) or 'target'") from None
+    if not 0 <= value <= 100:
+        raise InputError(f"--fail-under {value} must be between 0 and 100")
+    return value
+
+
+@app.command()
+def score(
+    ctx: typer.Context,
+    export: Annotated[str, typer.Argument(help="Ticket export (CSV).", metavar="EXPORT.csv", show_default=False)],
+    preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow.")] = "auto",
+    mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping your export's columns (default: EXPORT.mapping.yaml beside the export, if there is one).")] = None,
+    tz: Annotated[str, typer.Option("--tz", help="Time zone of timestamps without an offset.")] = "UTC",
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force the export's encoding (e.g. cp1251).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Measure open tickets up to this instant (default now).", show_default=False)] = None,
+    fail_under: Annotated[Optional[str], typer.Option("--fail-under", help="Exit 1 when a group's compliance is below PCT, or 'target' for each agreement's own target.", show_default=False)] = None,
+    group_by: Annotated[str, typer.Option("--group-by", help="agreement, customer, priority, service or month.")] = "agreement",
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, text, json, csv, markdown or html.")] = None,
+    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal).", show_default=False)] = None,
+    workspace: WorkspaceOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Score a ticket export against the agreements: per ticket and per agreement x priority.
+
+    Example:  slactl score examples/generic.csv --as-of 2026-11-22T12:00:00Z --fail-under target
+    """
+    from slactl.reporters.score import REPORTERS
+    from slactl.core.scoring import GROUP_BYS
+    from slactl.scorerun import run_score
+
+    chosen = choose_format(fmt, output, tuple(REPORTERS))
+    if group_by not in GROUP_BYS:
+        raise InputError(f"--group-by {group_by}: choose one of {', '.join(GROUP_BYS)}")
+    threshold = _fail_under(fail_under)
+    loaded = load(ctx, workspace)
+    require_clean(loaded)
+    from slactl.exports import open_export
+
+    if mapping is None and preset == "auto":  # EXPORT.mapping.yaml beside the export is used by itself
+        beside = os.path.splitext(export)[0] + ".mapping.yaml"
+        if os.path.isfile(beside):
+            mapping = beside
+            err(f"slactl: reading {export} through the column mapping {beside}")
+    with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
+        for warning in source.warnings:
+            err(f"slactl: warning: {source.path}: {warning}")
+        as_of_t = _as_of_instant(as_of, source.timezone)
+        with output_to(output, force, newline="" if chosen == "csv" else None) as out:
+            scorer = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out, group_by=group_by,
+                               progress=progress)
+    if scorer.created_after_as_of:
+        err(f"slactl: warning: {scorer.created_after_as_of} ticket(s) were created after --as-of "
+             f"{as_of or 'now'}; is --as-of right?")
+    raise typer.Exit(_score_exit(scorer, threshold))
+
+
+def _score_exit(scorer: Any, threshold: float | str | None) -> int:
+    """--fail-under: 'target' judges each agreement x priority against its own target;
+    a percentage judges the rows shown (the --group-by groups). Nothing judged fails too."""
+    if threshold is None:
+        return 0
+    rows = scorer.summary() if threshold == "target" else scorer.grouped()
+    judged = [r for r in rows if r.get("compliance_pct") is not None]
+    if not judged:
+        err("slactl: --fail-under: no ticket could be judged (nothing met or breached)")
+        return 1
+    if threshold == "target":
+        below = [r for r in judged if r.get("ok") is False]
+    else:
+        below = [r for r in judged if r["compliance_pct"] < threshold]  # type: ignore[operator]
+    for r in below:
+        name = " / ".join(str(v) for k, v in r.items() if k not in _NUMBERS)
+        goal = r["target_pct"] if threshold == "target" else threshold
+        err(f"slactl: below target: {name}: {r['compliance_pct']}% < {goal}%")
+    return 1 if below else 0
+
+
+_NUMBERS = {"tickets", "met", "breached", "pending", "missing", "unmeasured", "compliance_pct", "target_pct", "ok",
+            "at_risk", "median_minutes", "p90_minutes", "mean_minutes"}
