@@ -124,6 +124,7 @@ class Agreement:
     calendar: str | None = None
     compliance_target: float | None = None
     notice_days: tuple[int, ...] = ()
+    language: str | None = None  # of its reports and notices; None: English
     labels: tuple[tuple[str, str], ...] = ()
     loc: Loc | None = None
 

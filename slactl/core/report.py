@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from slactl.core.period import Period, months_back
 from slactl.exports.reader import Rejected, TicketRow
-from slactl.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, agreement_zone
-from slactl.model import Agreement, Customer, Workspace
-from slactl.scoring import AT_RISK_SHARE, BREACHED, MET, PENDING, Scorer
+from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, agreement_zone
+from slactl.core.model import Agreement, Customer, Workspace
+from slactl.core.scoring import AT_RISK_SHARE, BREACHED, MET, PENDING, Scorer
 
 LIST_LIMIT = 25
 """Listed tickets per list; the rest are counted ("and 120 more")."""

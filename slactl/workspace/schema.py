@@ -93,6 +93,8 @@ AGREEMENT_SPEC = _obj({
     "calendar": _REF,
     "compliance_target": _PERCENT,
     "notice_days": _list({"type": "integer", "minimum": 0, "maximum": 3650}),
+    "language": {"type": "string", "enum": ["en", "ru"],
+                 "description": "language of the customer's reports and notices (default en)"},
     "description": _str(),
 }, required=("customer", "period"))
 
