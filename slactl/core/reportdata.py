@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slactl.core.report import LIST_LIMIT, CustomerReport, Listed, Report, Section, Tally
@@ -31,6 +32,22 @@ def report_data(report: Report) -> dict[str, object]:
         "rows": report.rows,
         "rejected": [{"row": x.row, "id": x.id, "reason": x.reason} for x in report.rejected],
     }
+
+
+def for_customer(data: dict[str, Any], customer: str) -> dict[str, Any]:
+    """``data`` cut down to one customer (what that customer's mail holds)."""
+    return {**data, "customers": [c for c in data["customers"] if c["id"] == customer],
+            "sections": [s for s in data["sections"] if s["customer"]["id"] == customer],
+            "uncovered": [u for u in data["uncovered"] if u["customer"] == customer]}
+
+
+def language(data: dict[str, Any], default: str = "en") -> str:
+    """The language the agreements in ``data`` ask for (``spec.language``): the one of the
+    customers' own agreements when they agree on one, else ``default``."""
+    own = {s["language"] for s in data["sections"] if not s["provider_wide"] and s["language"]}
+    if not own:
+        own = {s["language"] for s in data["sections"] if s["language"]}
+    return own.pop() if len(own) == 1 else default
 
 
 def customer_data(c: CustomerReport) -> dict[str, object]:
@@ -58,6 +75,7 @@ def section_data(s: Section, report: Report) -> dict[str, object]:
         "customer": {"id": s.customer.key, "name": s.customer.name},
         "agreement": ag.name,
         "provider_wide": ag.customer.is_wildcard,
+        "language": ag.language,
         "services": list(ag.services) if ag.services is not None else None,
         "agreement_period": {"start": ag.start.isoformat(), "end": ag.end.isoformat()},
         "timezone": s.zone,

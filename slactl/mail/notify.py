@@ -343,15 +343,19 @@ Sender = Callable[[Outgoing, tuple[str, ...]], dict[str, str]]
 def run(plan: Callable[[frozenset[str]], list[Notice]], *, state_path: str, config: SmtpConfig,
         dry_run: bool = False, out: IO[str] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-        sender_factory: Callable[[SmtpConfig], contextlib.AbstractContextManager] | None = None) -> Report:  # type: ignore[type-arg]
+        sender_factory: Callable[[SmtpConfig], contextlib.AbstractContextManager] | None = None,  # type: ignore[type-arg]
+        composer: Callable[[Notice, str], Outgoing] | None = None) -> Report:
     """Send what ``plan(sent keys)`` says is due, recording each notice once delivered.
 
+    ``composer`` turns an item of the plan into its message (default :func:`compose`;
+    ``report --mail`` passes its own: anything with a ``key`` and ``supersedes`` works).
     In a dry run nothing is locked, sent or written: the messages are printed to ``out``.
     """
+    make = composer or compose
     report = Report()
     if dry_run:
         state = read_state(state_path)
-        items = [compose(n, config.mail_from) for n in plan(frozenset(state["sent"]))]
+        items = [make(n, config.mail_from) for n in plan(frozenset(state["sent"]))]
         for item in items:
             if not item.recipients:
                 report.skipped.append((item.notice, "no contacts and no manager e-mail"))
@@ -365,7 +369,7 @@ def run(plan: Callable[[frozenset[str]], list[Notice]], *, state_path: str, conf
         notices = plan(frozenset(state["sent"]))
         items = []
         for n in notices:
-            item = compose(n, config.mail_from)
+            item = make(n, config.mail_from)
             if item.recipients:
                 items.append(item)
             else:
