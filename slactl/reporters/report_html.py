@@ -38,7 +38,8 @@ _VERDICT_STYLE = {"met": "color:#2e7d32;font-weight:bold", "missed": "color:#c62
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """Escaped for text and attribute values; '=' too, so hostile text cannot even look like markup."""
+    return escape(str(value), quote=True).replace("=", "&#61;")
 
 
 def page_title(data: dict[str, Any], lang: str) -> str:

@@ -24,7 +24,7 @@ class Bar:
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    return escape(str(value), quote=True).replace("=", "&#61;")
 
 
 def _open(chart_id: str, title: str, desc: str, width: int, height: int) -> list[str]:
