@@ -14,8 +14,13 @@ from slactl.core.scoring import Scorer
 
 
 def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, out: IO[str], *,
-              group_by: str = "agreement", progress: bool | None = None) -> Scorer:
-    """Score every row of ``source`` into ``out``; returns the scorer with the totals."""
+              group_by: str = "agreement", progress: bool | None = None,
+              keep: Callable[[TicketRow], bool] | None = None) -> Scorer:
+    """Score every row of ``source`` into ``out``; returns the scorer with the totals.
+
+    With ``keep`` (``score --customer/--agreement/--period``) only the rows it accepts are
+    scored and counted; rejected rows are always reported. Filtering runs on one core.
+    """
     from zoneinfo import ZoneInfo
 
     meta = Meta(as_of=as_of, timezone=source.timezone, preset=source.preset, path=source.path, rejected=[])
@@ -31,10 +36,10 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
         from slactl import parallel
 
         done = None
-        if parallel.worth_it(source) and (summary_only or hasattr(reporter, "merge")):
+        if keep is None and parallel.worth_it(source) and (summary_only or hasattr(reporter, "merge")):
             done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter, update)
         if done is None:
-            done = _one_pass(source, make_scorer(), reporter, summary_only, update)
+            done = _one_pass(source, make_scorer(), reporter, summary_only, update, keep)
     scorer, meta.rows, meta.rejected = done
     meta.scored = meta.rows - len(meta.rejected)
     reporter.finish(meta, scorer)
@@ -42,13 +47,17 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
 
 
 def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
-              update: Callable[[float], None] | None) -> tuple[Scorer, int, list[Rejected]]:
+              update: Callable[[float], None] | None,
+              keep: Callable[[TicketRow], bool] | None = None) -> tuple[Scorer, int, list[Rejected]]:
     """Every row in order, in this process: (scorer, rows, rejected)."""
     on_rejected = getattr(reporter, "rejected", None)
     rejected: list[Rejected] = []
     score, emit, tally = scorer.score, reporter.ticket, scorer.tally
     n = 0
-    for item in _reporting(source, update) if update is not None else source:
+    items: Iterator[TicketRow | Rejected] = _reporting(source, update) if update is not None else iter(source)
+    if keep is not None:
+        items = (i for i in items if type(i) is Rejected or keep(i))  # type: ignore[arg-type]
+    for item in items:
         n += 1
         if type(item) is Rejected:
             rejected.append(item)

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Iterable
-from zoneinfo import ZoneInfo
 
+from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED
+from slactl.core.model import Agreement, Workspace
 from slactl.core.period import Period, months_back
-from slactl.exports.reader import Rejected, TicketRow
-from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, agreement_zone
-from slactl.core.model import Agreement, Customer, Workspace
 from slactl.core.scoring import AT_RISK_SHARE, BREACHED, MET, PENDING, Scorer
+from slactl.core.selection import Customers, CustomerRef, Selection, Zones, uncovered_reason
+from slactl.exports.reader import Rejected, TicketRow
 
 LIST_LIMIT = 25
 """Listed tickets per list; the rest are counted ("and 120 more")."""
@@ -33,17 +32,6 @@ UNCOVERED_REASONS = ("expired", "planned", "suspended", "terminated", "service n
 class Exclusion:
     ticket_id: str
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerRef:
-    """Who a section is for: a workspace customer (``own``: it has an agreement of its own),
-    or a name seen only in the export (tickets that fell to a provider-wide agreement)."""
-
-    key: str  # the customer id, or the export's spelling case-folded
-    name: str
-    own: bool
-    contacts: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -131,54 +119,7 @@ class Report:
     rows: int = 0
 
 
-# ---------------------------------------------------------------- customers
-
-class Customers:
-    """Every customer the workspace names (any status), by id, name and alias, case-folded."""
-
-    def __init__(self, ws: Workspace) -> None:
-        self.by_name: dict[str, Customer] = {}
-        self.agreements: dict[str, list[Agreement]] = {}
-        for ag in sorted(ws.agreements.values(), key=lambda a: (a.start, a.name), reverse=True):
-            c = ag.customer
-            if c.is_wildcard:
-                continue
-            self.agreements.setdefault(c.id, []).append(ag)
-            for spelling in c.names():
-                self.by_name.setdefault(spelling, c)
-
-    def resolve(self, spelling: str) -> CustomerRef:
-        c = self.by_name.get(spelling.strip().casefold())
-        if c is None:
-            raw = spelling.strip() or "(none)"
-            return CustomerRef(raw.casefold(), raw, False)
-        contacts = tuple(dict.fromkeys(a for ag in self.agreements[c.id] for a in ag.customer.contacts))
-        return CustomerRef(c.id, c.name or c.id, True, contacts)
-
-
-def uncovered_reason(customers: Customers, ws: Workspace, ref: CustomerRef, service: str, day: date) -> str:
-    """Why no agreement covers a ticket of ``ref`` for ``service`` created on ``day``."""
-    own = customers.agreements.get(ref.key, []) if ref.own else []
-    if not own:
-        return "no agreement"
-    svc = service.strip().casefold()
-    names = {n.strip().casefold(): s.name for s in ws.services.values() for n in (s.name, *s.aliases)}
-    scoped = [a for a in own if a.services is None or names.get(svc) in a.services]
-    if not scoped:
-        return "service not covered"
-    for ag in scoped:
-        if ag.start <= day <= ag.end and ag.status in ("suspended", "terminated", "planned"):
-            return ag.status
-    return "planned" if all(ag.start > day for ag in scoped) else "expired"
-
-
 # ---------------------------------------------------------------- the builder
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    customer: str | None = None
-    agreement: str | None = None
-
 
 def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of: float, period: Period,
                  selection: Selection = Selection(), exclusions: dict[str, str] | None = None,
@@ -195,7 +136,7 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
     customers = Customers(ws)
     wanted = customers.resolve(selection.customer).key if selection.customer else None
     scorer = Scorer(ws, as_of, has_first_response=has_first_response, has_resolution=has_resolution)
-    zones = _Zones(ws)
+    zones = Zones(ws, customers)
     window = (min(period.first, trend_months[0].first), max(period.last, trend_months[-1].last))
     sections: dict[tuple[str, str], Section] = {}
     reports: dict[str, CustomerReport] = {}
@@ -214,8 +155,7 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
         ag = result.match.agreement
         if selection.agreement is not None and (ag is None or ag.name != selection.agreement):
             continue
-        zone = zones.of(ag, ref, customers)
-        day = datetime.fromtimestamp(row.created, zone).date()
+        day = zones.day(row.created, ag, ref)
         if not window[0] <= day <= window[1]:
             continue
         in_period = period.contains(day)
@@ -227,7 +167,7 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
             continue
         section = sections.get((ag.name, ref.key))
         if section is None:
-            section = sections[(ag.name, ref.key)] = Section(ag, ref, zones.name(ag, ref, customers))
+            section = sections[(ag.name, ref.key)] = Section(ag, ref, zones.name(ag, ref))
             _customer(reports, ref).sections.append(section)
         if kind == NO_RULE:
             if in_period:
@@ -300,30 +240,3 @@ def _count(section: Section, priority: str, metric: str, measured, target_pct: f
     stopped = (row.first_response if metric == "first_response" else row.resolved) is not None
     if stopped and status in (MET, BREACHED):
         tally.elapsed.append(measured.elapsed)
-
-
-class _Zones:
-    """The zone a ticket's dates are read in: its agreement's, else its customer's own
-    agreement's, else UTC."""
-
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self._names: dict[tuple[str, str], str] = {}
-        self._zones: dict[str, ZoneInfo] = {}
-
-    def name(self, ag: Agreement | None, ref: CustomerRef, customers: Customers) -> str:
-        key = (ag.name, "") if ag is not None else ("", ref.key)
-        found = self._names.get(key)
-        if found is None:
-            if ag is None:
-                own = customers.agreements.get(ref.key) if ref.own else None
-                ag = own[0] if own else None
-            found = self._names[key] = agreement_zone(self.ws, ag) if ag is not None else "UTC"
-        return found
-
-    def of(self, ag: Agreement | None, ref: CustomerRef, customers: Customers) -> ZoneInfo:
-        name = self.name(ag, ref, customers)
-        zone = self._zones.get(name)
-        if zone is None:
-            zone = self._zones[name] = ZoneInfo(name)
-        return zone
