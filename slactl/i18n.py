@@ -18,7 +18,7 @@ _EN: dict[str, str] = {
     "subject_report": "SLA report: {customer}, {period}",
     "draft_marker": "[DRAFT for review]",
     "draft_note": "This is a draft for review. It has not been sent to the customer.",
-    "customer": "Customer", "agreement": "Agreement", "services": "Services", "all_services": "all services",
+    "customer": "Customer", "agreement": "Agreement", "services": "Services", "all_services": "all services", "all_customers": "all customers",
     "period": "Period", "timezone": "Time zone", "as_of": "As of", "agreement_period": "Agreement term",
     "provider_wide": "provider-wide agreement: only this customer's tickets are shown",
     "tickets": "Tickets", "tickets_in_period": "Tickets created in the period: {n}",
@@ -57,16 +57,16 @@ _EN: dict[str, str] = {
     "day_short": "d", "hour_short": "h", "minute_short": "min",
     "quarter": "Q{q} {year}",
     "notice_subject_expiry": "{customer}: your service agreement {agreement} ends {when} ({end})",
-    "notice_subject_activation": "{customer}: your service agreement {agreement} is now in force ({start} to {end})",
+    "notice_subject_activation": "{customer}: your service agreement {agreement} is now active ({start} to {end})",
     "notice_subject_expired": "{customer}: your service agreement {agreement} ended on {end}",
     "notice_subject_renewed": "{customer}: agreement {agreement} ends {end}, renewed by {successor}",
-    "notice_when_today": "today", "notice_when_days": "in {days} day(s)",
-    "notice_lead_expiry": ("The service level agreement {agreement} for {customer} ends on {end}, {days} day(s) "
+    "notice_when_today": "today", "notice_when_days": "in {days}",
+    "notice_lead_expiry": ("The service level agreement {agreement} for {customer} ends on {end}, {days} "
                            "from {as_of}. Please contact your account manager about its renewal."),
     "notice_lead_expiry_renewed": ("The service level agreement {agreement} for {customer} ends on {end}; "
                                    "it has been renewed by {successor} from {successor_start}."),
     "notice_lead_expiry_draft": ("The service level agreement {agreement} for {customer} ends on {end}, {days} "
-                                 "day(s) from {as_of}. The draft renewal {successor} awaits signature."),
+                                 "from {as_of}. The draft renewal {successor} awaits signature."),
     "notice_lead_activation": "The service level agreement {agreement} for {customer} is in force since {start}.",
     "notice_lead_expired": ("The service level agreement {agreement} for {customer} ended on {end}; its service "
                             "levels no longer apply."),
@@ -83,7 +83,7 @@ _RU: dict[str, str] = {
     "subject_report": "Отчёт SLA: {customer}, {period}",
     "draft_marker": "[ЧЕРНОВИК на проверку]",
     "draft_note": "Это черновик на проверку. Клиенту он не отправлялся.",
-    "customer": "Клиент", "agreement": "Соглашение", "services": "Услуги", "all_services": "все услуги",
+    "customer": "Клиент", "agreement": "Соглашение", "services": "Услуги", "all_services": "все услуги", "all_customers": "все клиенты",
     "period": "Период", "timezone": "Часовой пояс", "as_of": "По состоянию на", "agreement_period": "Срок соглашения",
     "provider_wide": "общее соглашение поставщика: показаны только заявки этого клиента",
     "tickets": "Заявки", "tickets_in_period": "Заявок, созданных за период: {n}",
@@ -125,13 +125,13 @@ _RU: dict[str, str] = {
     "notice_subject_activation": "{customer}: соглашение об уровне сервиса {agreement} вступило в силу ({start} — {end})",
     "notice_subject_expired": "{customer}: срок соглашения об уровне сервиса {agreement} истёк {end}",
     "notice_subject_renewed": "{customer}: соглашение {agreement} истекает {end}, продлено соглашением {successor}",
-    "notice_when_today": "сегодня", "notice_when_days": "через {days} дн.",
-    "notice_lead_expiry": ("Соглашение об уровне сервиса {agreement} для {customer} истекает {end}, через {days} "
-                           "дн. после {as_of}. Пожалуйста, обратитесь к вашему менеджеру по поводу продления."),
+    "notice_when_today": "сегодня", "notice_when_days": "через {days}",
+    "notice_lead_expiry": ("Соглашение об уровне сервиса {agreement} для {customer} истекает {end} (через {days} "
+                           "после {as_of}). Пожалуйста, обратитесь к вашему менеджеру по поводу продления."),
     "notice_lead_expiry_renewed": ("Соглашение об уровне сервиса {agreement} для {customer} истекает {end}; "
                                    "оно продлено соглашением {successor} с {successor_start}."),
-    "notice_lead_expiry_draft": ("Соглашение об уровне сервиса {agreement} для {customer} истекает {end}, через "
-                                 "{days} дн. после {as_of}. Черновик продления {successor} ожидает подписания."),
+    "notice_lead_expiry_draft": ("Соглашение об уровне сервиса {agreement} для {customer} истекает {end} (через "
+                                 "{days} после {as_of}). Черновик продления {successor} ожидает подписания."),
     "notice_lead_activation": "Соглашение об уровне сервиса {agreement} для {customer} действует с {start}.",
     "notice_lead_expired": ("Срок соглашения об уровне сервиса {agreement} для {customer} истёк {end}; его уровни "
                             "сервиса больше не действуют."),
@@ -215,6 +215,15 @@ def duration(lang: str, minutes: float | None) -> str:
     if days:
         return f"{days} {d_} {hours} {h_}" if hours else f"{days} {d_}"
     return f"{hours} {h_} {mins} {m_}" if mins else f"{hours} {h_}"
+
+
+def days_text(lang: str, n: int) -> str:
+    """``1 day``, ``39 days``; ``1 день``, ``3 дня``, ``39 дней``."""
+    if lang == "ru":
+        tail, tens = n % 10, n % 100
+        word = "день" if tail == 1 and tens != 11 else "дня" if 2 <= tail <= 4 and not 12 <= tens <= 14 else "дней"
+        return f"{n} {word}"
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def percent(lang: str, value: float | None) -> str:

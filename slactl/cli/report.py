@@ -95,7 +95,7 @@ def report(
         err(f"slactl: warning: {len(result.rejected)} row(s) of {export} rejected "
             f"(first: row {result.rejected[0].row}: {result.rejected[0].reason}); "
             "'slactl score --format json' lists them all")
-    data = report_data(result)
+    data: dict[str, Any] = report_data(result)
     if customer and not any(c["own_agreement"] or data["sections"] for c in data["customers"]):
         err(f"slactl: warning: no agreement names customer '{customer}' and none of its tickets fell in "
             f"{chosen_period.label}")

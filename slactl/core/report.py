@@ -174,10 +174,10 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
                 section.no_rule[result.match.priority] = section.no_rule.get(result.match.priority, 0) + 1
             continue
         assert kind == MATCHED and result.match.terms is not None
-        reason = exclusions.get(row.id)
-        if reason is not None:
+        excluded = exclusions.get(row.id)
+        if excluded is not None:
             if in_period:
-                section.excluded.append(Listed(row.id, result.match.priority, reason=reason))
+                section.excluded.append(Listed(row.id, result.match.priority, reason=excluded))
             continue
         month = f"{day.year:04d}-{day.month:02d}"
         for metric, measured in (("first_response", result.first_response), ("resolution", result.resolution)):

@@ -142,7 +142,7 @@ def trend(s: Section, report: Report) -> dict[str, object]:
 
 def distribution(s: Section) -> list[dict[str, object]]:
     """Resolution times per priority in buckets relative to the target (the last one open)."""
-    out = []
+    out: list[dict[str, object]] = []
     for (priority, metric), t in sorted(s.tallies.items(), key=lambda kv: _natural(kv[0][0])):
         if metric != "resolution" or t.target_seconds is None or not t.elapsed:
             continue
@@ -153,7 +153,7 @@ def distribution(s: Section) -> list[dict[str, object]]:
             while i < len(edges) and value > edges[i]:
                 i += 1
             counts[i] += 1
-        buckets = []
+        buckets: list[dict[str, object]] = []
         lower: float | None = 0.0
         for i, n in enumerate(counts):
             upper = edges[i] if i < len(edges) else None

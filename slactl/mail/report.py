@@ -57,6 +57,8 @@ def plan(report: Report, data: dict[str, Any], *, lang: str | None = None,
                                        if (s.agreement.manager.email or "").strip()))
         cut = for_customer(data, ref.key)
         chosen = lang or language(cut)
+        to: tuple[str, ...]
+        cc: tuple[str, ...]
         if review:
             to, cc = managers, ()
         else:
@@ -77,7 +79,7 @@ def subject(mail: ReportMail) -> str:
     return f"{text(mail.lang, 'draft_marker')} {words}" if mail.draft else words
 
 
-def compose(mail: ReportMail, mail_from: str, style: MailStyle | None = None) -> Outgoing:
+def compose(mail: ReportMail, mail_from: str, style: MailStyle | None = None, domain: str | None = None) -> Outgoing:
     """The message: the plain-text report with the HTML page as its alternative."""
     from slactl.reporters.report_html import period_words, render_html
     from slactl.reporters.report_text import render_text
@@ -90,7 +92,7 @@ def compose(mail: ReportMail, mail_from: str, style: MailStyle | None = None) ->
     body = "\n".join(lead) + "\n\n" + render_text(mail.data, lang) + "\n-- \n" + text(lang, "mail_signature") + "\n"
     page = render_html(mail.data, lang, draft=mail.draft)
     msg = build_message(mail_from=mail_from, to=mail.to, cc=mail.cc, subject=subject(mail), text=body, html=page,
-                        key=mail.key + (":draft" if mail.draft else ""), style=style)
+                        key=mail.key + (":draft" if mail.draft else ""), style=style, domain=domain)
     return Outgoing(mail, msg, mail.to, mail.cc)  # type: ignore[arg-type]  # a ReportMail keys like a Notice
 
 
@@ -104,11 +106,11 @@ def send(mails: list[ReportMail], *, state_path: str, config: SmtpConfig, dry_ru
     def due(sent: frozenset[str]) -> list[ReportMail]:
         return list(mails) if resend else [m for m in mails if m.key not in sent]
 
-    def composer(mail: Any, mail_from: str) -> Outgoing:
-        return compose(mail, mail_from, style)
+    def composer(mail: Any, mail_from: str, domain: str | None = None) -> Outgoing:
+        return compose(mail, mail_from, style, domain)
 
     return notify.run(due, state_path=state_path, config=config, dry_run=dry_run, out=out,  # type: ignore[arg-type]
-                      composer=composer)
+                      compose=composer)
 
 
 def review(mails: list[ReportMail], *, config: SmtpConfig, dry_run: bool = False, out: IO[str] | None = None,

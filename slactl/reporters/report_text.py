@@ -60,7 +60,7 @@ def _uncovered(data: dict[str, Any], customer: str, lang: str) -> Table | None:
 
 
 def _walk(data: dict[str, Any], lang: str, heading: Callable[[int, str], str], para: Callable[[str], str],
-          table: Callable[[list[str], list[list[str]]], str]) -> str:
+          table: Callable[[list[str], Any], str]) -> str:
     """The report's structure, written with the format's heading, paragraph and table."""
     out = [heading(1, f"{text(lang, 'report_title')}: {period_words(data, lang)}"),
            para(f"{text(lang, 'as_of')}: {as_of_words(data, lang)}")]
