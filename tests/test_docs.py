@@ -19,7 +19,7 @@ def _commands() -> list[str]:
 
 
 def test_all_commands_are_known():
-    assert _commands() == ["clone", "expiring", "list", "notify", "renew", "schema", "score", "validate"]
+    assert _commands() == ["clone", "expiring", "list", "notify", "renew", "report", "schema", "score", "validate"]
 
 
 @pytest.mark.parametrize("command", _commands())
