@@ -186,13 +186,16 @@ def day_text(lang: str, day: date) -> str:
 
 
 def period_text(lang: str, kind: str, first: date, last: date) -> str:
-    """A period in words: ``November 2026``, ``Q4 2026``, ``2026``, ``1 October 2026 – 31 December 2026``."""
+    """A period in words: ``November 2026``, ``Q4 2026``, ``2026``, ``5 November 2026``,
+    ``1 October 2026 – 31 December 2026``."""
     if kind == "month":
         return f"{month_name(lang, first.month)} {first.year}"
     if kind == "quarter":
         return text(lang, "quarter", q=(first.month - 1) // 3 + 1, year=first.year)
     if kind == "year":
         return str(first.year)
+    if first == last:
+        return day_text(lang, first)
     return f"{day_text(lang, first)} – {day_text(lang, last)}"
 
 

@@ -59,6 +59,8 @@ def test_labels_defaults_and_trend_months() -> None:
     assert parse_period(" 2026-q4 ").label == "2026-Q4"
     assert parse_period("2026-3").label == "2026-03"
     assert parse_period("2026-10-01 .. 2026-12-31").label == "2026-10-01..2026-12-31"
+    day = parse_period("2026-11-05")
+    assert (day.first, day.last, day.kind, day.text) == (date(2026, 11, 5), date(2026, 11, 5), "day", "2026-11-05")
     assert last_complete_month(date(2026, 12, 1)).label == "2026-11"
     assert last_complete_month(date(2026, 1, 31)).label == "2025-12"
     assert [m.label for m in months_back(parse_period("2026-02"), 3)] == ["2025-12", "2026-01", "2026-02"]
@@ -66,7 +68,7 @@ def test_labels_defaults_and_trend_months() -> None:
 
 @pytest.mark.parametrize("text,words", [
     ("2026-13", "there is no month 13"), ("2026-Q5", "is not a period"), ("2026-12-31..2026-01-01", "ends before"),
-    ("2026-02-30..2026-03-01", "is not a valid period"), ("", "is not a period"), ("0000", "is not a valid period"),
+    ("2026-02-30..2026-03-01", "is not a valid period"), ("2026-02-30", "is not a valid period"), ("", "is not a period"), ("0000", "is not a valid period"),
 ])
 def test_bad_periods_say_why(text: str, words: str) -> None:
     with pytest.raises(ValueError, match=words):

@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-MONTH, QUARTER, YEAR, RANGE = "month", "quarter", "year", "range"
+MONTH, QUARTER, YEAR, RANGE, DAY = "month", "quarter", "year", "range", "day"
 
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])")
 _YEAR = re.compile(r"(\d{4})")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})")
-HINT = "use 2026-11 (a month), 2026-Q4, 2026 or 2026-10-01..2026-12-31"
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+HINT = "use 2026-11 (a month), 2026-Q4, 2026, 2026-11-05 (a day) or 2026-10-01..2026-12-31"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +28,13 @@ class Period:
 
     first: date
     last: date
-    kind: str  # month | quarter | year | range
-    label: str  # canonical spelling: 2026-11, 2026-Q4, 2026, 2026-10-01..2026-12-31
+    kind: str  # month | quarter | year | day | range
+    label: str  # canonical spelling: 2026-11, 2026-Q4, 2026, 2026-11-05, 2026-10-01..2026-12-31
+
+    @property
+    def text(self) -> str:
+        """The label (the name the availability and hours code use)."""
+        return self.label
 
     def bounds(self, zone: tzinfo) -> tuple[float, float]:
         """[begin, end) in epoch seconds: midnight of ``first`` to midnight after ``last`` in ``zone``."""
@@ -71,6 +77,9 @@ def parse_period(text: str) -> Period:
         if m := _YEAR.fullmatch(s):
             year = int(m.group(1))
             return Period(date(year, 1, 1), date(year, 12, 31), YEAR, f"{year:04d}")
+        if _DAY.fullmatch(s):
+            day = date.fromisoformat(s)
+            return Period(day, day, DAY, day.isoformat())
         if m := _RANGE.fullmatch(s):
             first, last = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
             if last < first:

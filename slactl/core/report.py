@@ -6,10 +6,16 @@ Built from the scorer's per-ticket results (:meth:`Scorer.score`, the same statu
 ``score --format json`` prints), so the report and ``score`` cannot disagree. Only the
 figures the page shows are kept: counters, the elapsed times of stopped metrics (for
 median, p90 and the distribution chart) and the listed tickets.
+
+Extension point: other measures of an agreement over the same period (availability and
+the credit due, support hours) are attached per section as ``Section.extras`` by the
+caller once the report is built; every format shows them as a titled table.
 """
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
+from datetime import date, datetime, time, timezone, tzinfo
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -82,6 +88,9 @@ class Section:
     no_rule: dict[str, int] = field(default_factory=dict)
     excluded: list[Listed] = field(default_factory=list)
     tickets: int = 0
+    extras: dict[str, dict[str, object]] = field(default_factory=dict)
+    """Sections other features add (availability and credits, support hours): name -> a table,
+    ``{"title", "headers", "rows", "note"}``, shown after the lists and carried in the JSON."""
 
     def tally(self, priority: str, metric: str) -> Tally:
         found = self.tallies.get((priority, metric))
@@ -137,7 +146,9 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
     wanted = customers.resolve(selection.customer).key if selection.customer else None
     scorer = Scorer(ws, as_of, has_first_response=has_first_response, has_resolution=has_resolution)
     zones = Zones(ws, customers)
-    window = (min(period.first, trend_months[0].first), max(period.last, trend_months[-1].last))
+    edges: dict[str, _Edges] = {}
+    first, last = min(period.first, trend_months[0].first), max(period.last, trend_months[-1].last)
+    coarse = (_utc_midnight(first) - 86400, _utc_midnight(last) + 2 * 86400)  # zones are within a day of UTC
     sections: dict[tuple[str, str], Section] = {}
     reports: dict[str, CustomerReport] = {}
     rejected: list[Rejected] = []
@@ -148,6 +159,8 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
             rejected.append(item)
             continue
         row: TicketRow = item  # type: ignore[assignment]
+        if not coarse[0] <= row.created < coarse[1]:
+            continue
         ref = customers.resolve(row.customer)
         if wanted is not None and ref.key != wanted:
             continue
@@ -155,13 +168,17 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
         ag = result.match.agreement
         if selection.agreement is not None and (ag is None or ag.name != selection.agreement):
             continue
-        day = zones.day(row.created, ag, ref)
-        if not window[0] <= day <= window[1]:
+        zone_name = zones.name(ag, ref)
+        edge = edges.get(zone_name)
+        if edge is None:
+            edge = edges[zone_name] = _Edges(period, trend_months, zones.of(ag, ref))
+        if not edge.lo <= row.created < edge.hi:
             continue
-        in_period = period.contains(day)
+        in_period = edge.period[0] <= row.created < edge.period[1]
         kind = result.match.kind
         if kind in (UNCOVERED, AMBIGUOUS) or ag is None:
             if in_period:
+                day = zones.day(row.created, ag, ref)
                 reason = "ambiguous" if kind == AMBIGUOUS else uncovered_reason(customers, ws, ref, row.service, day)
                 _customer(reports, ref).uncovered.setdefault(reason, []).append(row.id)
             continue
@@ -179,10 +196,10 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
             if in_period:
                 section.excluded.append(Listed(row.id, result.match.priority, reason=excluded))
             continue
-        month = f"{day.year:04d}-{day.month:02d}"
+        month = edge.month(row.created)
         for metric, measured in (("first_response", result.first_response), ("resolution", result.resolution)):
             assert measured is not None
-            if measured.status in (MET, BREACHED):
+            if month is not None and measured.status in (MET, BREACHED):
                 counts = section.trend.setdefault(month, {}).setdefault(metric, [0, 0])
                 counts[measured.status == BREACHED] += 1
             if in_period:
@@ -240,3 +257,23 @@ def _count(section: Section, priority: str, metric: str, measured, target_pct: f
     stopped = (row.first_response if metric == "first_response" else row.resolved) is not None
     if stopped and status in (MET, BREACHED):
         tally.elapsed.append(measured.elapsed)
+
+
+class _Edges:
+    """The period and the trend months as instants in one zone: two comparisons and a bisect
+    per ticket instead of a local date."""
+
+    def __init__(self, period: Period, months: list[Period], zone: tzinfo) -> None:
+        self.period = period.bounds(zone)
+        self.edges = [m.bounds(zone)[0] for m in months] + [months[-1].bounds(zone)[1]]
+        self.labels = [m.label for m in months]
+        self.lo, self.hi = min(self.period[0], self.edges[0]), max(self.period[1], self.edges[-1])
+
+    def month(self, instant: float) -> str | None:
+        """The label of the trend month holding ``instant``, None outside them."""
+        i = bisect_right(self.edges, instant) - 1
+        return self.labels[i] if 0 <= i < len(self.labels) else None
+
+
+def _utc_midnight(day: date) -> float:
+    return datetime.combine(day, time(0), tzinfo=timezone.utc).timestamp()

@@ -98,6 +98,7 @@ def section_data(s: Section, report: Report) -> dict[str, object]:
                                    for x in excluded[:LIST_LIMIT]],
                          "more": max(0, len(excluded) - LIST_LIMIT)},
         },
+        "extras": dict(s.extras),
     }
 
 

@@ -116,6 +116,11 @@ def _section(s: dict[str, Any], data: dict[str, Any], lang: str, chart_id: str) 
     out.append(_objectives_table(s, lang))
     out.append(_charts(s, lang, chart_id))
     out.append(_lists(s, lang))
+    for extra in s.get("extras", {}).values():  # availability, hours: see Section.extras
+        out.append(_list_table(str(extra.get("title", "")), [(str(h), False) for h in extra.get("headers", [])],
+                               [[str(c) for c in row] for row in extra.get("rows", [])], 0, lang))
+        if extra.get("note"):
+            out.append(f"<p>{_e(extra['note'])}</p>")
     out.append("</section>")
     return "".join(out)
 

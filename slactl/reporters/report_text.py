@@ -46,6 +46,9 @@ def _lists(s: dict[str, Any], lang: str) -> list[Table]:
         out.append((t("list_excluded"), [t("ticket"), t("priority"), t("reason")],
                     [[x["id"], x["priority"], x["reason"]] for x in lists["excluded"]["items"]],
                     lists["excluded"]["more"]))
+    for extra in s.get("extras", {}).values():  # availability, hours: see Section.extras
+        out.append((str(extra.get("title", "")), [str(h) for h in extra.get("headers", [])],
+                    [[str(c) for c in row] for row in extra.get("rows", [])], 0))
     return out
 
 
