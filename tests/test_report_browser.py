@@ -55,10 +55,11 @@ def png_rows(path: Path) -> tuple[int, int, list[bytes]]:
     return width, height, rows
 
 
-def test_chromium_renders_the_page(workspace: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_chromium_renders_the_page(workspace: Path, tmp_path: Path, lang: str) -> None:
     page = tmp_path / "acme.html"
     assert run(workspace, "report", str(ROOT / "examples" / "generic.csv"), "-c", "acme", "--period", "2026-11",
-               "--as-of", "2026-12-01T06:00:00Z", "-o", str(page)).exit_code == 0
+               "--as-of", "2026-12-01T06:00:00Z", "--lang", lang, "-o", str(page)).exit_code == 0
     shot = tmp_path / "shot.png"
     subprocess.run([BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",  # type: ignore[list-item]
                     f"--window-size={WIDTH},1400", f"--screenshot={shot}", page.as_uri()],

@@ -17,8 +17,8 @@ from slactl.reporters import svgchart
 
 _CSS = """body{font-family:"Segoe UI",Arial,sans-serif;color:#222;margin:0;background:#fff;line-height:1.4}
 main{max-width:820px;margin:0 auto;padding:16px}
-table{border-collapse:collapse;width:100%;margin:8px 0 16px}
-th,td{border:1px solid #ccc;padding:4px 6px;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:8px 0 16px;font-size:13px}
+th,td{border:1px solid #ccc;padding:3px 5px;vertical-align:top}
 .num{text-align:right;white-space:nowrap}
 section.agreement{margin:24px 0;padding-top:8px;border-top:3px solid #1a237e}
 figure{margin:12px 0 20px}figcaption{font-weight:bold;margin-bottom:4px}
@@ -28,11 +28,12 @@ section.agreement:first-of-type{break-before:auto}figure,table,tr{break-inside:a
 a{color:inherit;text-decoration:none}}
 @media (max-width:600px){th,td{padding:3px}}"""
 
-_TH = 'style="border:1px solid #ccc;padding:4px 6px;background:#f0f2f8;text-align:left"'
-_THN = 'style="border:1px solid #ccc;padding:4px 6px;background:#f0f2f8;text-align:right"'
-_TD = 'style="border:1px solid #ccc;padding:4px 6px"'
-_TDN = 'style="border:1px solid #ccc;padding:4px 6px;text-align:right;white-space:nowrap"'
-_TABLE = 'style="border-collapse:collapse;width:100%;margin:8px 0 16px"'
+_TH = 'style="border:1px solid #ccc;padding:3px 5px;background:#f0f2f8;text-align:left"'
+_THN = 'style="border:1px solid #ccc;padding:3px 5px;background:#f0f2f8;text-align:right"'
+_TD = 'style="border:1px solid #ccc;padding:3px 5px"'
+_TDN = 'style="border:1px solid #ccc;padding:3px 5px;text-align:right;white-space:nowrap"'
+_TDW = 'style="border:1px solid #ccc;padding:3px 5px;text-align:right"'  # durations may wrap between units
+_TABLE = 'style="border-collapse:collapse;width:100%;margin:8px 0 16px;font-size:13px"'
 _VERDICT_STYLE = {"met": "color:#2e7d32;font-weight:bold", "missed": "color:#c62828;font-weight:bold",
                   "no data": "color:#666"}
 
@@ -144,8 +145,8 @@ def _objectives_table(s: dict[str, Any], lang: str) -> str:
         cells += [f"<td {_TDN}>{o[k]}</td>" for k in ("tickets", "met", "breached", "pending")]
         cells += [f"<td {_TDN}>{_e(percent(lang, o['compliance_pct']))}</td>",
                   f"<td {_TDN}>{_e(percent(lang, o['target_pct']))}</td>",
-                  f"<td {_TDN}>{_e(duration(lang, o['median_minutes']))}</td>",
-                  f"<td {_TDN}>{_e(duration(lang, o['p90_minutes']))}</td>",
+                  f"<td {_TDW}>{_e(duration(lang, o['median_minutes']))}</td>",
+                  f"<td {_TDW}>{_e(duration(lang, o['p90_minutes']))}</td>",
                   f'<td {_TD[:-1]};{_VERDICT_STYLE[verdict]}">{_e(text(lang, "verdict_" + verdict))}</td>']
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
