@@ -19,7 +19,7 @@ Table = tuple[str, list[str], list[list[str]], int]
 
 def _objective_rows(s: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
     heads = [text(lang, k) for k in ("priority", "metric", "tickets", "met", "breached", "pending", "compliance",
-                                     "target", "median", "p90", "verdict")]
+                                     "target", "median", "p90_short", "verdict")]
     rows = [[o["priority"], metric_words(lang, o["metric"], o["target_minutes"]), str(o["tickets"]), str(o["met"]),
              str(o["breached"]), str(o["pending"]), percent(lang, o["compliance_pct"]), percent(lang, o["target_pct"]),
              duration(lang, o["median_minutes"]), duration(lang, o["p90_minutes"]),
