@@ -149,7 +149,7 @@ def _run(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool, s
 def _state(scorer: Scorer) -> dict[str, Any]:
     return {"groups": scorer.groups, "by": scorer.by, "targets": scorer.targets,
             "match_counts": scorer.match_counts, "worst": scorer.worst, "seq": scorer._seq,
-            "created_after_as_of": scorer.created_after_as_of}
+            "created_after_as_of": scorer.created_after_as_of, "unmatched": scorer.unmatched.state()}
 
 
 def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
@@ -165,6 +165,7 @@ def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
     scorer.created_after_as_of += other["created_after_as_of"]
     for kind, count in other["match_counts"].items():
         scorer.match_counts[kind] += count
+    scorer.unmatched.merge(other["unmatched"])
     offset = scorer._seq + 1
     for overrun, neg_seq, breach in other["worst"]:
         item = (overrun, neg_seq - offset, breach)  # later in the file than every first-half breach

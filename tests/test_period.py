@@ -94,3 +94,39 @@ def test_score_filters_match_the_report(workspace: Path) -> None:
         {"corporate-network-2026"}
     bad = run(workspace, "score", export, "--period", "last month")
     assert bad.exit_code == 2 and "--period: 'last month' is not a period" in bad.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "table"])
+def test_score_names_uncovered_tickets_and_priorities_without_a_rule(workspace: Path, tmp_path: Path,
+                                                                    fmt: str) -> None:
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "id,customer,service,priority,created_at,first_response_at,resolved_at,status\n"
+        "U-1,ACME Corp,erp,P3,2025-12-10T10:00:00+03:00,,,open\n"
+        "U-2,Pied Piper,erp,P3,2025-12-11T10:00:00+03:00,,,open\n"
+        "N-1,acme,erp,Minor,2026-11-10T10:00:00+03:00,,,open\n"
+        "N-2,acme,erp,Minor,2026-11-11T10:00:00+03:00,,,open\n", encoding="utf-8")
+    result = run(workspace, "score", str(export), "--as-of", "2026-12-01T00:00:00Z", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for words in ("Uncovered tickets", "ACME Corp", "agreement not yet in force", "U-1", "Pied Piper",
+                  "no agreement", "U-2", "Priorities with no rule", "acme-support-2026", "Minor"):
+        assert words in out, (fmt, words)
+
+
+def test_unmatched_halves_merge_in_file_order() -> None:
+    from slactl.core.unmatched import IDS_KEPT, Unmatched
+    from slactl.workspace.loader import load_workspace
+
+    ws = load_workspace(str(ROOT / "agreements")).workspace
+    first, second = Unmatched(ws), Unmatched(ws)
+    created = datetime(2025, 12, 10, tzinfo=ZoneInfo("UTC")).timestamp()
+    for i in range(7):
+        first.add("uncovered", f"A-{i}", "Pied Piper", "erp", "P3", created, None)
+        second.add("uncovered", f"B-{i}", "pied piper", "erp", "P3", created, None)
+    second.add("no_rule", "C-1", "acme", "erp", " Minor ", created, "acme-support-2026")
+    first.merge(second.state())
+    ((customer, reason, count, ids),) = first.uncovered_rows()
+    assert (customer, reason, count) == ("Pied Piper", "no agreement", 14)
+    assert ids == [f"A-{i}" for i in range(7)] + [f"B-{i}" for i in range(IDS_KEPT - 7)]
+    assert first.no_rule_rows() == [("acme-support-2026", "Minor", 1)]

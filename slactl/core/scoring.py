@@ -16,6 +16,7 @@ from slactl.exports.reader import TicketRow
 from slactl.core.clock import BusinessClock
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
 from slactl.core.model import Agreement, Workspace
+from slactl.core.unmatched import Unmatched
 
 MET, BREACHED, PENDING, MISSING, UNMEASURED = "met", "breached", "pending", "missing", "unmeasured"
 METRICS = ("first_response", "resolution")
@@ -142,6 +143,7 @@ class Scorer:
         self._worst_n = worst
         self._worst_floor = float("-inf")
         self._seq = 0
+        self.unmatched = Unmatched(ws)  # uncovered, ambiguous and no-rule tickets, named
         self._slots: dict[tuple[str, str, str], tuple[_Slot, ...]] = {}
         self._matches: dict[tuple[str, str, str], Match] = {}
 
@@ -195,6 +197,8 @@ class Scorer:
         if tied or chosen is None or chosen.terms is None or chosen.clock is None:
             kind = AMBIGUOUS if tied else UNCOVERED if chosen is None else NO_RULE
             self.match_counts[kind] += 1
+            self.unmatched.add(kind, row.id, row.customer, row.service, row.priority, created,
+                               chosen.agreement.name if kind == NO_RULE and chosen is not None else None)
             return kind, None, None
         self.match_counts["matched"] += 1
         clock, rule = chosen.clock, chosen.terms.rule

@@ -36,6 +36,7 @@ class Customers:
     def __init__(self, ws: Workspace) -> None:
         self.by_name: dict[str, Customer] = {}
         self.agreements: dict[str, list[Agreement]] = {}  # newest first
+        self.service_names = {n.strip().casefold(): s.name for s in ws.services.values() for n in (s.name, *s.aliases)}
         self._refs: dict[str, CustomerRef] = {}
         for ag in sorted(ws.agreements.values(), key=lambda a: (a.start, a.name), reverse=True):
             c = ag.customer
@@ -66,9 +67,8 @@ def uncovered_reason(customers: Customers, ws: Workspace, ref: CustomerRef, serv
     own = customers.agreements.get(ref.key, []) if ref.own else []
     if not own:
         return "no agreement"
-    svc = service.strip().casefold()
-    names = {n.strip().casefold(): s.name for s in ws.services.values() for n in (s.name, *s.aliases)}
-    scoped = [a for a in own if a.services is None or names.get(svc) in a.services]
+    svc = customers.service_names.get(service.strip().casefold())
+    scoped = [a for a in own if a.services is None or svc in a.services]
     if not scoped:
         return "service not covered"
     for ag in scoped:

@@ -157,6 +157,7 @@ def _breach_dict(b) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 
 from slactl.reporters.cells import csv_cell  # noqa: E402
+from slactl.reporters.score_lists import named_tables  # noqa: E402
 
 
 _NO_METRIC = ["", "", "", ""]
@@ -289,6 +290,8 @@ class TextReporter(_Buffered):
         w("\n" + _plain_table(headers, body) + "\n")
         if scorer.worst:
             w("\nWorst breaches\n" + _plain_table(_BREACH_HEADERS, _breach_rows(scorer)) + "\n")
+        for title, heads, body in named_tables(scorer):
+            w(f"\n{title}\n" + _plain_table(heads, body) + "\n")
         _write_rejected_text(w, meta)
 
 
@@ -391,6 +394,8 @@ class TableReporter(_Buffered):
             breaches = _breach_rows(scorer)
             console.print(self._table("Worst breaches", _BREACH_HEADERS, breaches,
                                       widths=self._widths(_BREACH_HEADERS, breaches)))
+        for title, heads, body in named_tables(scorer):
+            console.print(self._table(title, heads, body, widths=self._widths(heads, body)))
         rejected = meta.rejected or []
         if rejected:
             more = " (--format json or csv lists them all)" if len(rejected) > 10 else ""
@@ -409,6 +414,8 @@ class MarkdownReporter(_Buffered):
         w(md_table(headers, [[_fmt(c) for c in row] for row in body]))
         if scorer.worst:
             w("\n#### Worst breaches\n\n" + md_table(_BREACH_HEADERS, _breach_rows(scorer)))
+        for title, heads, body in named_tables(scorer):
+            w(f"\n#### {title}\n\n" + md_table(heads, body))
         if meta.rejected:
             w(f"\n#### Rejected rows ({len(meta.rejected)})\n\n" + md_table(["row", "id", "reason"],
                                                                          _rejected_rows(meta)))
@@ -432,6 +439,7 @@ class HtmlReporter(_Buffered):
         parts.append(self._table(headers, body, verdicts=[_verdict(r) for r in rows]))
         if scorer.worst:
             parts.append("<h2>Worst breaches</h2>" + self._table(_BREACH_HEADERS, _breach_rows(scorer)))
+        parts += [f"<h2>{e(title)}</h2>" + self._table(heads, body) for title, heads, body in named_tables(scorer)]
         if meta.rejected:
             parts.append(f"<h2>Rejected rows ({len(meta.rejected)})</h2>"
                          + self._table(["row", "id", "reason"], _rejected_rows(meta)))
