@@ -30,14 +30,6 @@ LIST_LIMIT = 25
 """Listed tickets per list; the rest are counted ("and 120 more")."""
 TREND_MONTHS_FOR_ONE_MONTH = 6
 """A one-month period's trend shows this many months ending with it (one point is no trend)."""
-UNCOVERED_REASONS = ("expired", "planned", "suspended", "terminated", "service not covered", "no agreement",
-                     "ambiguous")
-
-
-@dataclass(frozen=True, slots=True)
-class Exclusion:
-    ticket_id: str
-    reason: str
 
 
 @dataclass(slots=True)
@@ -107,7 +99,7 @@ class Section:
 
     def breaches(self) -> list[Listed]:
         """Breached tickets, the largest overrun first (at most ``LIST_LIMIT``)."""
-        return [item for _, _, item in sorted(self.breached, key=lambda t: (-t[0], t[1]))]
+        return [item for _, _, item in sorted(self.breached, key=lambda t: (-t[0], -t[1]))]  # ties: file order
 
 
 @dataclass(slots=True)
