@@ -224,3 +224,11 @@ def test_page_for_100k_tickets_is_under_1_mb(workspace: Path, tmp_path: Path) ->
     assert re.search(r"… and \d+ more", page)
     listed = {int(n) for n in re.findall(r"\bB-(\d+)\b", page)}
     assert listed and all(i % 5 for i in listed)  # every fifth ticket is another customer's
+
+
+def test_json_for_one_customer_holds_no_other_customers_ids(workspace: Path) -> None:
+    result = run(workspace, "report", str(GENERIC), "-c", "acme", "--period", "2026-11", "--as-of", AS_OF,
+                 "--format", "json")
+    others = [r["id"] for r in rows_of(GENERIC) if r["customer"].strip().casefold() not in ACME_SPELLINGS and r["id"]]
+    assert [i for i in others if re.search(rf'"{re.escape(i)}"', result.stdout)] == []
+    assert json.loads(result.stdout)["rejected_rows"] == 3

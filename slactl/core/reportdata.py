@@ -30,7 +30,8 @@ def report_data(report: Report) -> dict[str, object]:
         "sections": sections,
         "uncovered": [u for c in report.customers for u in uncovered_data(c)],
         "rows": report.rows,
-        "rejected": [{"row": x.row, "id": x.id, "reason": x.reason} for x in report.rejected],
+        # a count only: a rejected row's id may be another customer's ticket (score lists them)
+        "rejected_rows": len(report.rejected),
     }
 
 
