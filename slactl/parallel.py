@@ -151,7 +151,7 @@ def _state(scorer: Scorer) -> dict[str, Any]:
     return {"groups": scorer.groups, "by": scorer.by, "targets": scorer.targets,
             "match_counts": scorer.match_counts, "worst": scorer.worst, "seq": scorer._seq,
             "created_after_as_of": scorer.created_after_as_of, "no_rule_priorities": scorer.no_rule_priorities,
-            "pauses_not_applied": scorer.pauses_not_applied}
+            "pauses_not_applied": scorer.pauses_not_applied, "unmatched": scorer.unmatched.state()}
 
 
 def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
@@ -171,6 +171,7 @@ def _merge(scorer: Scorer, other: dict[str, Any]) -> None:
         scorer.no_rule_priorities[key] = scorer.no_rule_priorities.get(key, 0) + count
     for kind, count in other["match_counts"].items():
         scorer.match_counts[kind] += count
+    scorer.unmatched.merge(other["unmatched"])
     offset = scorer._seq + 1
     for overrun, neg_seq, breach in other["worst"]:
         item = (overrun, neg_seq - offset, breach)  # later in the file than every first-half breach

@@ -20,10 +20,14 @@ if TYPE_CHECKING:
 
 def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, out: IO[str], *,
               group_by: str = "agreement", progress: bool | None = None,
-              history: HistoryLookup | None = None, with_meta: bool = False) -> Any:
+              history: HistoryLookup | None = None, with_meta: bool = False,
+              keep: Callable[[TicketRow], bool] | None = None) -> Any:
     """Score every row of ``source`` into ``out``; returns the scorer with the totals.
 
-    With ``history`` each ticket's status changes pause its clocks (one pass, one core)."""
+    With ``history`` each ticket's status changes pause its clocks (one pass, one core).
+    With ``keep`` (``score --customer/--agreement/--period``) only the rows it accepts are
+    scored and counted; rejected rows are always reported. Filtering runs on one core.
+    """
     from zoneinfo import ZoneInfo
 
     meta = Meta(as_of=as_of, timezone=source.timezone, preset=source.preset, path=source.path, rejected=[],
@@ -47,12 +51,13 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
 
             for _ in range(3):  # at most: an event log found, then a history out of order
                 try:
-                    if (done is None and history is None and not source.collapse and parallel.worth_it(source)
+                    if (done is None and history is None and keep is None and not source.collapse
+                            and parallel.worth_it(source)
                             and (summary_only or hasattr(reporter, "merge"))):
                         done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter,
                                                        update)
                     if done is None:
-                        done = _one_pass(source, make_scorer(), reporter, summary_only, update, history)
+                        done = _one_pass(source, make_scorer(), reporter, summary_only, update, history, keep)
                     break
                 except RepeatedIds:
                     source.collapse = True
@@ -118,14 +123,18 @@ def _rewindable(out: IO[str], summary_only: bool) -> Iterator[tuple[IO[str], Cal
 
 def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
               update: Callable[[float], None] | None,
-              history: HistoryLookup | None = None) -> tuple[Scorer, int, list[Rejected]]:
+              history: HistoryLookup | None = None,
+              keep: Callable[[TicketRow], bool] | None = None) -> tuple[Scorer, int, list[Rejected]]:
     """Every row in order, in this process: (scorer, rows, rejected)."""
     on_rejected = getattr(reporter, "rejected", None)
     rejected: list[Rejected] = []
     score, emit, tally = scorer.score, reporter.ticket, scorer.tally
     changes = history.changes if history is not None else None
     n = 0
-    for item in _reporting(source, update) if update is not None else source:
+    items: Iterator[TicketRow | Rejected] = _reporting(source, update) if update is not None else iter(source)
+    if keep is not None:
+        items = (i for i in items if type(i) is Rejected or keep(i))  # type: ignore[arg-type]
+    for item in items:
         n += 1
         if type(item) is Rejected:
             rejected.append(item)

@@ -179,7 +179,11 @@ def test_notify_sends_activation_warnings_and_expiry(ws: Path, smtp: Recorder) -
     assert not any(k.startswith("activation:acme") for k in keys)
     activation = next(r for r in smtp.messages if r.message["X-Slactl-Notice"].startswith("activation:"))
     assert set(activation.rcpt_tos) == {"helpdesk@initech.example", "irina@provider.example"}
-    assert "now active" in activation.message["Subject"]
+    # Initech's agreements say `language: ru`; the activation lists the agreed service levels
+    assert activation.message["Subject"].startswith("Initech LLC: соглашение об уровне сервиса initech-erp-2027 "
+                                                    "вступило в силу")
+    assert "P1: первый ответ в течение 30 мин, решение в течение 4 ч" in \
+        activation.message.get_body(("plain",)).get_content()
     count = len(smtp.messages)
     assert run(ws, "notify", "--as-of", "2027-02-04").exit_code == 0
     assert len(smtp.messages) == count

@@ -8,6 +8,7 @@ from slactl.cli import mapping  # noqa: F401,I001  (mapping)
 from slactl.cli import availability  # noqa: F401,I001  (availability)
 from slactl.cli import hours  # noqa: F401,I001  (hours)
 from slactl.cli import alert  # noqa: F401,I001  (alert)
+from slactl.cli import report  # noqa: F401,I001  (report)
 from slactl.cli.app import app, main
 
 __all__ = ["app", "main"]

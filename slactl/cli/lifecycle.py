@@ -395,8 +395,11 @@ def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run:
     require_clean(loaded)
     state_path = state or mail.default_state_path(root)
     with output_to(output, force) as out:
+        from slactl.mail.notices import composer_for
+
         report = mail.run(lambda sent: plan(loaded.workspace, sent), state_path=state_path, config=config,
-                          dry_run=dry_run, out=out if chosen == "text" else None)
+                          dry_run=dry_run, out=out if chosen == "text" else None,
+                          compose=composer_for(loaded.workspace, root))
         _report_notices(out, chosen, report, day, dry_run)
     for notice, why in report.skipped:
         err(f"slactl: {notice.agreement.name}: {notice.kind} notice not sent: {why}")

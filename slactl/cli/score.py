@@ -29,6 +29,9 @@ def score(
     fail_under: Annotated[Optional[str], typer.Option("--fail-under", help="Exit 1 when a group's compliance is below PCT, or 'target' for each agreement's own target.", show_default=False)] = None,
     group_by: Annotated[str, typer.Option("--group-by", help="agreement, customer, priority, service or month.")] = "agreement",
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, text, json, csv, markdown or html.")] = None,
+    customer: Annotated[Optional[str], typer.Option("--customer", "-c", help="Only this customer's tickets (id, name or alias).", show_default=False)] = None,
+    agreement: Annotated[Optional[str], typer.Option("--agreement", "-a", help="Only the tickets this agreement governs.", show_default=False)] = None,
+    period: Annotated[Optional[str], typer.Option("--period", help="Only tickets created in 2026-11, 2026-Q4, 2026 or 2026-10-01..2026-12-31 (each agreement's time zone).", show_default=False)] = None,
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal).", show_default=False)] = None,
     history: Annotated[Optional[str], typer.Option("--history", help="Status history (CSV: ticket_id, changed_at, field, from, to; or a Jira, Zendesk or ServiceNow history export): pauses the clocks.", show_default=False)] = None,
     history_mapping: Annotated[Optional[str], typer.Option("--history-mapping", help="YAML file naming the history's columns.", show_default=False)] = None,
@@ -52,6 +55,7 @@ def score(
     threshold = fail_under_value(fail_under)
     loaded = load(ctx, workspace)
     require_clean(loaded)
+    selected = _filter(loaded.workspace, customer, agreement, period)
     from slactl.exports import open_export
 
     if mapping is None and preset == "auto":  # EXPORT.mapping.yaml beside the export is used by itself
@@ -68,7 +72,8 @@ def score(
             with output_to(output, force, newline="" if chosen == "csv" else None) as out:
                 said = len(source.warnings)
                 scorer, meta = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out,
-                                         group_by=group_by, progress=progress, history=lookup, with_meta=True)
+                                         group_by=group_by, progress=progress, history=lookup, with_meta=True,
+                                         keep=_keep(selected))
             for warning in source.warnings[said:]:  # learnt while reading (event-log collapse...)
                 err(f"slactl: warning: {source.path}: {warning}")
     if scorer.no_rule_priorities:
@@ -80,6 +85,8 @@ def score(
         err(f"slactl: {h.path}: {h.changes} status changes matched "
             f"{'in one pass (sorted by ticket)' if h.method == 'sorted' else 'through an on-disk index'}; "
             f"{h.unknown_tickets} for tickets not in the export; {len(h.rejected)} rejected")
+    if selected is not None:
+        err(f"slactl: {selected.left_out} ticket(s) outside the selection left out")
     if scorer.created_after_as_of:
         err(f"slactl: warning: {scorer.created_after_as_of} ticket(s) were created after --as-of "
              f"{as_of or 'now'}; is --as-of right?")
@@ -105,6 +112,29 @@ def _history(path: str | None, mapping: str | None, source: Any, encoding: str |
         yield lookup
     finally:
         lookup.close()
+
+
+def _filter(ws: Any, customer: str | None, agreement: str | None, period: str | None) -> Any:
+    """The TicketFilter of --customer, --agreement and --period (None without them)."""
+    if customer is None and agreement is None and period is None:
+        return None
+    from slactl.core.period import parse_period
+    from slactl.core.selection import Selection, TicketFilter
+
+    if agreement is not None and agreement not in ws.agreements:
+        raise InputError(f"--agreement: no agreement named '{agreement}' in the workspace")
+    try:
+        chosen = parse_period(period) if period else None
+    except ValueError as exc:
+        raise InputError(f"--period: {exc}") from None
+    return TicketFilter(ws, Selection(customer, agreement), chosen)
+
+
+def _keep(selected: Any) -> Any:
+    if selected is None:
+        return None
+    keep = selected.keep
+    return lambda row: keep(row.customer, row.service, row.priority, row.created)
 
 
 def _score_exit(scorer: Any, threshold: float | str | None) -> int:

@@ -193,6 +193,7 @@ class Agreement:
     calendar: str | None = None
     compliance_target: float | None = None
     notice_days: tuple[int, ...] = ()
+    language: str | None = None  # of its reports and notices; None: English
     labels: tuple[tuple[str, str], ...] = ()
     pause: Pause = NO_PAUSE
     resolved_statuses: tuple[str, ...] | None = None  # None: the policy's, else the default list

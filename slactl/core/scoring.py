@@ -17,6 +17,7 @@ from slactl.core.clock import BusinessClock
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
 from slactl.core.model import Agreement, Workspace
 from slactl.core.pauses import Change, TicketPauses, due as paused_due, ticket_pauses
+from slactl.core.unmatched import Unmatched
 
 MET, BREACHED, PENDING, MISSING, UNMEASURED = "met", "breached", "pending", "missing", "unmeasured"
 METRICS = ("first_response", "resolution")
@@ -162,6 +163,7 @@ class Scorer:
         self._worst_n = worst
         self._worst_floor = float("-inf")
         self._seq = 0
+        self.unmatched = Unmatched(ws)  # uncovered, ambiguous and no-rule tickets, named
         self._slots: dict[tuple[str, str, str], tuple[_Slot, ...]] = {}
         self._matches: dict[tuple[str, str, str], Match] = {}
         self.history = history  # a status history was given: tickets without rows simply never paused
@@ -223,6 +225,8 @@ class Scorer:
             if kind == NO_RULE and chosen is not None:  # named in the report: values to add as aliases
                 key = (row.priority, chosen.agreement.policy or chosen.agreement.name)
                 self.no_rule_priorities[key] = self.no_rule_priorities.get(key, 0) + 1
+            self.unmatched.add(kind, row.id, row.customer, row.service, row.priority, created,
+                               chosen.agreement.name if kind == NO_RULE and chosen is not None else None)
             return kind, None, None, None
         self.match_counts["matched"] += 1
         clock, rule = chosen.clock, chosen.terms.rule

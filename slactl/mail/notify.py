@@ -66,84 +66,6 @@ def recipients(notice: Notice) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (to, cc) if to else (cc, ())
 
 
-def customer_label(notice: Notice) -> str:
-    c = notice.agreement.customer
-    return "all customers" if c.is_wildcard else (c.name or c.id)
-
-
-def subject(notice: Notice) -> str:
-    ag, who = notice.agreement, customer_label(notice)
-    if notice.kind == EXPIRY_WARNING:
-        days = notice.days_left
-        when = "today" if days == 0 else f"in {_days(days)}"
-        return f"[slactl] {who}: agreement {ag.name} expires {when} ({ag.end.isoformat()})"
-    if notice.kind == ACTIVATION:
-        return f"[slactl] {who}: agreement {ag.name} is now active ({ag.start.isoformat()} to {ag.end.isoformat()})"
-    return f"[slactl] {who}: agreement {ag.name} expired on {ag.end.isoformat()}"
-
-
-def _facts(notice: Notice) -> list[tuple[str, str]]:
-    ag = notice.agreement
-    manager = " ".join(x for x in (ag.manager.name or "", f"<{ag.manager.email}>" if ag.manager.email else "") if x)
-    facts = [("Agreement", ag.name), ("Customer", customer_label(notice)),
-             ("Period", f"{ag.start.isoformat()} to {ag.end.isoformat()} (inclusive)"),
-             ("Services", ", ".join(ag.services) if ag.services is not None else "all services"),
-             ("Policy", ag.policy or "(own rules)")]
-    if notice.kind == EXPIRY_WARNING:
-        facts.append(("Days left", str(notice.days_left)))
-    if manager:
-        facts.append(("Account manager", manager))
-    return facts
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
-def _lead(notice: Notice) -> str:
-    ag, who = notice.agreement, customer_label(notice)
-    if notice.kind == EXPIRY_WARNING:
-        return (f"The service level agreement {ag.name} for {who} ends on {ag.end.isoformat()}, "
-                f"{_days(notice.days_left)} from {notice.as_of.isoformat()}. "
-                "Please contact your account manager about its renewal.")
-    if notice.kind == ACTIVATION:
-        return f"The service level agreement {ag.name} for {who} is in force since {ag.start.isoformat()}."
-    return (f"The service level agreement {ag.name} for {who} ended on {ag.end.isoformat()}; "
-            "its service levels no longer apply.")
-
-
-def compose(notice: Notice, mail_from: str, *, domain: str | None = None) -> Outgoing:
-    """The message for ``notice``: plain text with an HTML alternative, every value escaped."""
-    import html
-    from email.utils import formatdate, make_msgid
-
-    to, cc = recipients(notice)
-    msg = EmailMessage()
-    msg["From"] = header_safe(mail_from)
-    if to:
-        msg["To"] = ", ".join(header_safe(a) for a in to)
-    if cc:
-        msg["Cc"] = ", ".join(header_safe(a) for a in cc)
-    msg["Subject"] = header_safe(subject(notice))
-    msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid("slactl", domain=domain or mail_from.rpartition("@")[2] or None)
-    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
-    msg["X-Slactl-Notice"] = header_safe(notice.key)
-    facts = _facts(notice)
-    width = max(len(k) for k, _ in facts)
-    text = ("Hello,\n\n" + _lead(notice) + "\n\n"
-            + "\n".join(f"  {k + ':':<{width + 1}} {v}" for k, v in facts)
-            + "\n\n-- \nslactl (automatic message)\n")
-    msg.set_content(text)
-    e = html.escape
-    rows = "".join(f"<tr><th style=\"text-align:left;padding-right:1em\">{e(k)}</th><td>{e(v)}</td></tr>"
-                   for k, v in facts)
-    body = (f"<!doctype html><html><body><p>Hello,</p><p>{e(_lead(notice))}</p>"
-            f"<table>{rows}</table><p style=\"color:#777\">slactl (automatic message)</p></body></html>\n")
-    msg.add_alternative(body, subtype="html")
-    return Outgoing(notice, msg, to, cc)
-
-
 def render_dry_run(items: list[Outgoing]) -> str:
     """What would be sent: headers and the plain-text part (the HTML part says the same)."""
     from slactl.console import inert
@@ -184,9 +106,13 @@ class Report:
 def run(plan: Callable[[frozenset[str]], list[Notice]], *, state_path: str, config: SmtpConfig,
         dry_run: bool = False, out: IO[str] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-        sender_factory: Callable[[SmtpConfig], contextlib.AbstractContextManager] | None = None) -> Report:  # type: ignore[type-arg]
+        sender_factory: Callable[[SmtpConfig], contextlib.AbstractContextManager] | None = None,  # type: ignore[type-arg]
+        compose: Callable[..., Outgoing]) -> Report:
     """Send what ``plan(sent keys)`` says is due, recording each notice once delivered.
 
+    ``compose(item, mail_from, domain=None)`` turns an item of the plan into its message:
+    :func:`slactl.mail.notices.composer_for` for lifecycle notices, the report's for
+    ``report --mail`` (any item with a ``key`` and ``supersedes`` works).
     In a dry run nothing is locked, sent or written: the messages are printed to ``out``.
     """
     report = Report()

@@ -14,6 +14,7 @@ from typing import IO
 from slactl.console import inert
 from slactl.core.scoring import Scorer, TicketResult, iso
 from slactl.reporters.score_data import CSV_COLUMNS, CsvReporter, JsonReporter, Meta, ticket_dict, ticket_json
+from slactl.reporters.score_lists import named_tables
 
 __all__ = ["REPORTERS", "Meta", "JsonReporter", "CsvReporter", "CSV_COLUMNS", "ticket_dict", "ticket_json"]
 
@@ -106,6 +107,8 @@ class TextReporter(_Buffered):
         w("\n" + _plain_table(headers, body) + "\n")
         if scorer.worst:
             w("\nWorst breaches\n" + _plain_table(_BREACH_HEADERS, _breach_rows(scorer)) + "\n")
+        for title, heads, body in named_tables(scorer):
+            w(f"\n{title}\n" + _plain_table(heads, body) + "\n")
         _write_rejected_text(w, meta)
 
 
@@ -208,6 +211,8 @@ class TableReporter(_Buffered):
             breaches = _breach_rows(scorer)
             console.print(self._table("Worst breaches", _BREACH_HEADERS, breaches,
                                       widths=self._widths(_BREACH_HEADERS, breaches)))
+        for title, heads, body in named_tables(scorer):
+            console.print(self._table(title, heads, body, widths=self._widths(heads, body)))
         rejected = meta.rejected or []
         if rejected:
             more = " (--format json or csv lists them all)" if len(rejected) > 10 else ""
@@ -226,6 +231,8 @@ class MarkdownReporter(_Buffered):
         w(md_table(headers, [[_fmt(c) for c in row] for row in body]))
         if scorer.worst:
             w("\n#### Worst breaches\n\n" + md_table(_BREACH_HEADERS, _breach_rows(scorer)))
+        for title, heads, body in named_tables(scorer):
+            w(f"\n#### {title}\n\n" + md_table(heads, body))
         if meta.rejected:
             w(f"\n#### Rejected rows ({len(meta.rejected)})\n\n" + md_table(["row", "id", "reason"],
                                                                          _rejected_rows(meta)))
@@ -249,6 +256,7 @@ class HtmlReporter(_Buffered):
         parts.append(self._table(headers, body, verdicts=[_verdict(r) for r in rows]))
         if scorer.worst:
             parts.append("<h2>Worst breaches</h2>" + self._table(_BREACH_HEADERS, _breach_rows(scorer)))
+        parts += [f"<h2>{e(title)}</h2>" + self._table(heads, body) for title, heads, body in named_tables(scorer)]
         if meta.rejected:
             parts.append(f"<h2>Rejected rows ({len(meta.rejected)})</h2>"
                          + self._table(["row", "id", "reason"], _rejected_rows(meta)))

@@ -142,6 +142,8 @@ AGREEMENT_SPEC = _obj({
     "credits": {"$ref": "#/$defs/credits"},
     "hours": {"$ref": "#/$defs/hours"},
     "alert_at": {"$ref": "#/$defs/alertAt"},
+    "language": {"type": "string", "enum": ["en", "ru"],
+                 "description": "language of the customer's reports and notices (default en)"},
     "description": _str(),
 }, required=("customer", "period"))
 

@@ -1,0 +1,148 @@
+"""``slactl report`` as plain text (also the mail's text part), Markdown and JSON.
+
+The same figures as the HTML page (:mod:`slactl.reporters.report_html`), in the
+reader's language; the JSON is :func:`slactl.core.reportdata.report_data` itself
+plus the language, so other tools can draw their own charts.
+"""
+from __future__ import annotations
+
+import json
+from typing import IO, Any, Callable
+
+from slactl.console import inert
+from slactl.i18n import duration, percent, text
+from slactl.reporters.report_html import as_of_words, due_words, metric_words, page_title, period_words
+
+Table = tuple[str, list[str], list[list[str]], int]
+"""(title, headers, rows, how many more were cut)."""
+
+
+def _objective_rows(s: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
+    heads = [text(lang, k) for k in ("priority", "metric", "tickets", "met", "breached", "pending", "compliance",
+                                     "target", "median", "p90_short", "verdict")]
+    rows = [[o["priority"], metric_words(lang, o["metric"], o["target_minutes"]), str(o["tickets"]), str(o["met"]),
+             str(o["breached"]), str(o["pending"]), percent(lang, o["compliance_pct"]), percent(lang, o["target_pct"]),
+             duration(lang, o["median_minutes"]), duration(lang, o["p90_minutes"]),
+             text(lang, "verdict_" + o["verdict"])] for o in s["objectives"]]
+    return heads, rows
+
+
+def _lists(s: dict[str, Any], lang: str) -> list[Table]:
+    t = lambda k: text(lang, k)  # noqa: E731 - a local shorthand
+    lists = s["lists"]
+    out: list[Table] = [
+        (t("list_breached"), [t("ticket"), t("priority"), t("metric"), t("target"), t("actual"), t("over_by")],
+         [[b["id"], b["priority"], t("metric_" + b["metric"]), duration(lang, b["target_minutes"]),
+           duration(lang, b["actual_minutes"]), duration(lang, b["over_by_minutes"])]
+          for b in lists["breached"]["items"]], lists["breached"]["more"]),
+        (t("list_at_risk"), [t("ticket"), t("priority"), t("metric"), t("elapsed"), t("target"), t("due")],
+         [[r["id"], r["priority"], t("metric_" + r["metric"]), duration(lang, r["elapsed_minutes"]),
+           duration(lang, r["target_minutes"]), due_words(r["due_at"])] for r in lists["at_risk"]["items"]],
+         lists["at_risk"]["more"])]
+    if lists["no_rule"]:
+        out.append((t("list_no_rule"), [t("priority"), t("tickets")],
+                    [[r["priority"], str(r["tickets"])] for r in lists["no_rule"]], 0))
+    if lists["excluded"]["items"]:
+        out.append((t("list_excluded"), [t("ticket"), t("priority"), t("reason")],
+                    [[x["id"], x["priority"], x["reason"]] for x in lists["excluded"]["items"]],
+                    lists["excluded"]["more"]))
+    for extra in s.get("extras", {}).values():  # availability, hours: see Section.extras
+        out.append((str(extra.get("title", "")), [str(h) for h in extra.get("headers", [])],
+                    [[str(c) for c in row] for row in extra.get("rows", [])], 0))
+    return out
+
+
+def _uncovered(data: dict[str, Any], customer: str, lang: str) -> Table | None:
+    items = [u for u in data["uncovered"] if u["customer"] == customer]
+    if not items:
+        return None
+    return (text(lang, "list_uncovered"), [text(lang, "reason"), text(lang, "tickets"), text(lang, "ticket")],
+            [[text(lang, "reason_" + u["reason"]), str(u["tickets"]),
+              ", ".join(u["ids"]) + (" " + text(lang, "list_more", n=u["more"]) if u["more"] else "")]
+             for u in items], 0)
+
+
+def _walk(data: dict[str, Any], lang: str, heading: Callable[[int, str], str], para: Callable[[str], str],
+          table: Callable[[list[str], Any], str]) -> str:
+    """The report's structure, written with the format's heading, paragraph and table."""
+    out = [heading(1, f"{text(lang, 'report_title')}: {period_words(data, lang)}"),
+           para(f"{text(lang, 'as_of')}: {as_of_words(data, lang)}")]
+
+    def add(tab: Table) -> None:
+        title, heads, rows, more = tab
+        out.append(heading(4, title))
+        out.append(table(heads, rows) if rows else para(text(lang, "none")))
+        if more:
+            out.append(para(text(lang, "list_more", n=more)))
+
+    for c in data["customers"]:
+        out.append(heading(2, c["name"]))
+        sections = [s for s in data["sections"] if s["customer"]["id"] == c["id"]]
+        if not sections:
+            out.append(para(text(lang, "no_sections")))
+        for s in sections:
+            out.append(heading(3, f"{text(lang, 'agreement')} {s['agreement']}"))
+            services = ", ".join(s["services"]) if s["services"] is not None else text(lang, "all_services")
+            facts = [(text(lang, "customer"), s["customer"]["name"]), (text(lang, "services"), services),
+                     (text(lang, "agreement_period"),
+                      f"{s['agreement_period']['start']} – {s['agreement_period']['end']}"),
+                     (text(lang, "timezone"), s["timezone"]), (text(lang, "tickets"), str(s["tickets"]))]
+            if s["provider_wide"]:
+                facts.append(("", text(lang, "provider_wide")))
+            out.append(para("\n".join(f"{k}: {v}" if k else v for k, v in facts)))
+            headline = (text(lang, "objectives_headline", met=s["objectives_met"], total=s["objectives_total"])
+                        if s["objectives_total"] else text(lang, "no_objectives"))
+            out.append(para(headline))
+            heads, rows = _objective_rows(s, lang)
+            if rows:
+                out.append(table(heads, rows))
+            for tab in _lists(s, lang):
+                add(tab)
+        uncovered = _uncovered(data, c["id"], lang)
+        if uncovered is not None:
+            add(uncovered)
+    out.append(para(text(lang, "footer", as_of=as_of_words(data, lang))))
+    return "\n".join(x for x in out if x)
+
+
+def render_text(data: dict[str, Any], lang: str) -> str:
+    from tabulate import tabulate
+
+    def heading(level: int, title: str) -> str:
+        line = inert(title)
+        return "\n" + line + "\n" + ("=" if level <= 2 else "-") * len(line) if level <= 3 else "\n" + line
+
+    def table(heads: list[str], rows: list[list[str]]) -> str:
+        return tabulate([[inert(c) for c in r] for r in rows], headers=heads, disable_numparse=True) + "\n"
+
+    return _walk(data, lang, heading, lambda p: inert(p) + "\n", table).lstrip("\n") + "\n"
+
+
+def render_markdown(data: dict[str, Any], lang: str) -> str:
+    from slactl.reporters.markdown import md_cell, md_table
+
+    def para(p: str) -> str:
+        return "  \n".join(md_cell(line) for line in p.split("\n")) + "\n"
+
+    return _walk(data, lang, lambda level, title: "#" * level + " " + md_cell(title) + "\n", para,
+                 md_table) + "\n"
+
+
+def render_json(data: dict[str, Any], lang: str) -> str:
+    return json.dumps({"lang": lang, "title": page_title(data, lang), **data}, ensure_ascii=False, indent=1) + "\n"
+
+
+def render_html(data: dict[str, Any], lang: str) -> str:
+    from slactl.reporters.report_html import render_html as html
+
+    return html(data, lang)
+
+
+RENDERERS: dict[str, Callable[[dict[str, Any], str], str]] = {
+    "text": render_text, "table": render_text, "markdown": render_markdown, "json": render_json,
+    "html": render_html,
+}
+
+
+def write(out: IO[str], fmt: str, data: dict[str, Any], lang: str) -> None:
+    out.write(RENDERERS[fmt](data, lang))

@@ -1,0 +1,72 @@
+"""The report's pure layers: the catalogue, durations in words, and the extension point."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, strategies as st
+
+from slactl.i18n import CATALOGUE, LANGUAGES, days_text, duration, percent, text
+from tests.conftest import BUNDLED, ROOT
+
+
+def test_every_language_has_every_message_with_the_same_placeholders() -> None:
+    english = CATALOGUE["en"]
+    for lang in LANGUAGES:
+        assert set(CATALOGUE[lang]) == set(english), lang
+        for key, message in CATALOGUE[lang].items():
+            assert set(re.findall(r"{(\w+)}", message)) == set(re.findall(r"{(\w+)}", english[key])), (lang, key)
+
+
+@given(st.integers(0, 60 * 24 * 400))
+def test_durations_in_words_add_up(minutes: int) -> None:
+    """The words name whole units that sum back to the minutes (to the hour once days appear)."""
+    words = duration("en", minutes)
+    units = {"d": 1440, "h": 60, "min": 1}
+    total = sum(int(n) * units[u] for n, u in re.findall(r"(\d+) (d|h|min)\b", words))
+    if minutes >= 1440:
+        assert minutes - 59 <= total <= minutes and "min" not in words
+    else:
+        assert total == minutes
+    assert duration("ru", minutes).replace("д", "d").replace("ч", "h").replace("мин", "min") == words
+
+
+def test_words_for_people() -> None:
+    assert duration("en", 85) == "1 h 25 min" and duration("en", 4560) == "3 d 4 h"
+    assert duration("ru", 85) == "1 ч 25 мин" and duration("en", None) == "–"
+    assert percent("en", 99.96) == "99.9 %" and percent("ru", 84.6) == "84,6 %" and percent("en", 100.0) == "100 %"
+    assert [days_text("ru", n) for n in (1, 2, 5, 11, 21, 22, 112)] == [
+        "1 день", "2 дня", "5 дней", "11 дней", "21 день", "22 дня", "112 дней"]
+    assert text("ru", "subject_report", customer="Инитех", period="2026-11") == "Отчёт SLA: Инитех, 2026-11"
+
+
+def test_extras_are_shown_escaped_and_carried_in_json() -> None:
+    from slactl.core.period import parse_period
+    from slactl.core.report import Selection, build_report
+    from slactl.core.reportdata import report_data
+    from slactl.exports import open_export
+    from slactl.reporters.report_html import render_html
+    from slactl.reporters.report_text import render_text
+    from slactl.workspace.loader import load_workspace
+
+    ws = load_workspace(str(BUNDLED)).workspace
+    as_of = datetime(2026, 12, 1, 6, tzinfo=timezone.utc).timestamp()
+    with open_export(str(ROOT / "examples" / "generic.csv")) as source:
+        report = build_report(ws, source, as_of=as_of, period=parse_period("2026-11"), selection=Selection("acme"))
+    (section,) = report.customers[0].sections
+    section.extras["availability"] = {"title": "Availability <email>", "headers": ["Service", "Availability"],
+                                      "rows": [["email", "99.95 %"]], "note": "No credit due."}
+    data = report_data(report)
+    assert data["sections"][0]["extras"]["availability"]["rows"] == [["email", "99.95 %"]]
+    page = render_html(data, "en")
+    assert "Availability &lt;email&gt;" in page and "99.95 %" in page and "No credit due." in page
+    assert "Availability <email>" in render_text(data, "en")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_month_names(lang: str) -> None:
+    from slactl.i18n import month_name
+
+    names = [month_name(lang, m) for m in range(1, 13)]
+    assert len(set(names)) == 12 and ("ноябрь" in names if lang == "ru" else "November" in names)
