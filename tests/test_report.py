@@ -232,3 +232,23 @@ def test_json_for_one_customer_holds_no_other_customers_ids(workspace: Path) -> 
     others = [r["id"] for r in rows_of(GENERIC) if r["customer"].strip().casefold() not in ACME_SPELLINGS and r["id"]]
     assert [i for i in others if re.search(rf'"{re.escape(i)}"', result.stdout)] == []
     assert json.loads(result.stdout)["rejected_rows"] == 3
+
+
+def test_outages_add_availability_and_the_credit_due(run_line) -> None:  # type: ignore[no-untyped-def]
+    """--outages: the section shows each objective's availability and the month's credit. ACME's
+    October: one 40-minute email outage in a 31-day 24x7 month (44,640 min): 99.910 %, 4.64 min of
+    the 44.64-min budget left; resolution compliance below 95 % earns the 5 % tier of 12,000 EUR."""
+    result = run_line("-w", str(ROOT / "agreements"), "report", str(GENERIC), "--customer", "acme",
+                      "--period", "2026-10", "--as-of", "2026-11-22T12:00:00Z",
+                      "--outages", str(ROOT / "examples" / "outages.csv"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    extras = json.loads(result.stdout)["sections"][0]["extras"]
+    rows = {(r[0], r[1]): r for r in extras["availability"]["rows"]}
+    assert rows[("email", "2026-10")][2:5] == ["99.910 %", "99.900 %", "met"]
+    assert rows[("email", "2026-10")][5] == "40 min" and rows[("email", "2026-10")][7] == 1
+    (credit,) = extras["credits"]["rows"]
+    assert credit[:3] == ["2026-10", "5 %", "600.00 EUR"] and "resolution compliance" in credit[3]
+    html_page = run_line("-w", str(ROOT / "agreements"), "report", str(GENERIC), "--customer", "acme",
+                         "--period", "2026-10", "--as-of", "2026-11-22T12:00:00Z",
+                         "--outages", str(ROOT / "examples" / "outages.csv"), "--format", "html").stdout
+    assert "Service credits" in html_page and "600.00 EUR" in html_page

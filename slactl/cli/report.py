@@ -24,6 +24,7 @@ def report(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Measure open tickets up to this instant (default now).", show_default=False)] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="en or ru (default: the agreement's spec.language, else en).", show_default=False)] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="html, markdown, json or text (default: from --output's extension, else text).", show_default=False)] = None,
+    outages: Annotated[Optional[str], typer.Option("--outages", help="Outage log (CSV): adds each agreement's availability and the credit due.", show_default=False)] = None,
     exclude: Annotated[Optional[str], typer.Option("--exclude", help="CSV of ticket_id,reason left out of compliance by agreement (listed with the reason).", show_default=False)] = None,
     trend: Annotated[Optional[int], typer.Option("--trend", min=1, max=120, help="Months in the trend chart, ending with the period (default: the period's months; 6 for a single month).", show_default=False)] = None,
     fail_under: Annotated[Optional[str], typer.Option("--fail-under", help="Exit 1 when an objective's compliance is below PCT, or 'target' for its own target.", show_default=False)] = None,
@@ -91,6 +92,8 @@ def report(
         result = build_report(ws, source, as_of=as_of_t, period=chosen_period,
                               selection=Selection(customer, agreement), exclusions=exclusions, trend=trend,
                               has_first_response=source.has_first_response, has_resolution=source.has_resolution)
+    if outages is not None:
+        _availability(ws, result, outages, chosen_period, as_of_t, tz, encoding)
     if result.rejected:
         err(f"slactl: warning: {len(result.rejected)} row(s) of {export} rejected "
             f"(first: row {result.rejected[0].row}: {result.rejected[0].reason}); "
@@ -108,6 +111,20 @@ def report(
             write(out, chosen, data, lang or language(data))
         code = 0
     raise typer.Exit(max(code, _exit(data, threshold)))
+
+
+def _availability(ws: Any, result: Any, path: str, period: Any, as_of: float, tz: str,
+                  encoding: str | None) -> None:
+    """--outages: each section gains its availability and credits tables."""
+    from slactl.availabilityrun import read_outages
+    from slactl.core.report_availability import availability_extras
+
+    read = read_outages(ws, path, tz=tz, encoding=encoding)
+    if read.rejected:
+        first = read.rejected[0]
+        err(f"slactl: warning: {len(read.rejected)} row(s) of {path} rejected (first: row {first.row}: "
+            f"{first.reason}); 'slactl availability --format json' lists them all")
+    availability_extras(ws, [s for c in result.customers for s in c.sections], read.outages, period, as_of)
 
 
 def _exit(data: dict[str, Any], threshold: float | str | None) -> int:
