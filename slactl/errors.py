@@ -1,7 +1,6 @@
 """The user-facing error classes; the CLI maps them to exit codes in one place."""
 from __future__ import annotations
 
-EXIT_OK = 0
 EXIT_FAILURE = 1  # an expected failure: findings, refused clone, under target
 EXIT_USAGE = 2  # usage error or unreadable input
 EXIT_INTERNAL = 3  # a bug: one line, --debug for the traceback

@@ -26,15 +26,6 @@ def uses_days(text: str) -> bool:
     return bool(re.search(r"\d+[dw]", s) or re.match(r"P(\d+W)?(\d+D)", s))
 
 
-def format_minutes(seconds: float) -> str:
-    """Compact human form: 90 -> '1h30m'."""
-    minutes = round(seconds / 60)
-    h, m = divmod(minutes, 60)
-    if h and m:
-        return f"{h}h{m}m"
-    return f"{h}h" if h else f"{m}m"
-
-
 def human_minutes(minutes: float) -> str:
     """How people read a duration: 0.5 -> '30 s', 85 -> '1 h 25 min', 3000 -> '2 d 2 h', -5 -> '-5 min'."""
     if minutes < 0:

@@ -1,4 +1,4 @@
-"""Agreement lifecycle (contract §1): computed status, days left, what is expiring
+"""Agreement lifecycle (README, "Agreement status"): computed status, days left, what is expiring
 and which notices are due. Pure: ``as_of`` is always given, nothing here reads
 the clock, the disk or the network.
 """
@@ -20,13 +20,14 @@ ANNOUNCE_WITHIN_DAYS = 7
 start, or since the first day after the end). Pointing slactl at an old
 workspace must not mail every customer about years-old events."""
 
-ACTIVATION, EXPIRY_WARNING, EXPIRY = "activation", "expiry", "expired"
+# notice kinds (the state file keys by them): activation, expiry warning, and EXPIRED itself
+ACTIVATION, EXPIRING_SOON = "activation", "expiry"
 
 _WITHIN = re.compile(r"(\d{1,5})\s*([dw]?)|P(\d{1,5})([DW])", re.IGNORECASE)
 
 
 def status(ag: Agreement, as_of: date) -> str:
-    """planned | active | expired | suspended | terminated, as contract §1 computes it."""
+    """planned | active | expired | suspended | terminated, as the README's status table computes it."""
     if ag.status in (SUSPENDED, TERMINATED):
         return ag.status
     if ag.status in (PLANNED, ACTIVE):  # set by hand: overrides the dates
@@ -132,7 +133,7 @@ class Notice:
 
 
 def expiry_key(ag: Agreement, threshold: int) -> str:
-    return f"{EXPIRY_WARNING}:{ag.name}:{ag.end.isoformat()}:{threshold}"
+    return f"{EXPIRING_SOON}:{ag.name}:{ag.end.isoformat()}:{threshold}"
 
 
 def activation_key(ag: Agreement) -> str:
@@ -140,7 +141,7 @@ def activation_key(ag: Agreement) -> str:
 
 
 def expired_key(ag: Agreement) -> str:
-    return f"{EXPIRY}:{ag.name}:{ag.end.isoformat()}"
+    return f"{EXPIRED}:{ag.name}:{ag.end.isoformat()}"
 
 
 def expiry_notice(ag: Agreement, as_of: date, sent: set[str] | frozenset[str],
@@ -163,7 +164,7 @@ def expiry_notice(ag: Agreement, as_of: date, sent: set[str] | frozenset[str],
     if key in sent:
         return None
     larger = tuple(expiry_key(ag, t) for t in sorted(thresholds) if t > due and expiry_key(ag, t) not in sent)
-    return Notice(EXPIRY_WARNING, key, ag, as_of, left, due, larger)
+    return Notice(EXPIRING_SOON, key, ag, as_of, left, due, larger)
 
 
 def activation_notice(ag: Agreement, as_of: date, sent: set[str] | frozenset[str]) -> Notice | None:
@@ -181,7 +182,7 @@ def expired_notice(ag: Agreement, as_of: date, sent: set[str] | frozenset[str]) 
     if (as_of - (ag.end + timedelta(days=1))).days > ANNOUNCE_WITHIN_DAYS:
         return None
     key = expired_key(ag)
-    return None if key in sent else Notice(EXPIRY, key, ag, as_of, days_left(ag, as_of))
+    return None if key in sent else Notice(EXPIRED, key, ag, as_of, days_left(ag, as_of))
 
 
 def due_expiry_notices(ws: Workspace, as_of: date, sent: set[str] | frozenset[str],

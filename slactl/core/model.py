@@ -11,8 +11,6 @@ from datetime import date
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BUILTIN_24X7 = "24x7"
-KINDS = ("Agreement", "Policy", "Calendar", "Service")
-STATUSES = ("auto", "planned", "active", "suspended", "terminated")
 
 
 @dataclass(frozen=True, slots=True)

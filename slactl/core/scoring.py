@@ -1,4 +1,4 @@
-"""Scoring tickets against their terms (contract §5). Pure: ``as_of`` is injected.
+"""Scoring tickets against their terms (README, "score"). Pure: ``as_of`` is injected.
 
 ``Scorer.score`` turns one ticket into a :class:`TicketResult`; the summary
 accumulates in bounded memory except for the elapsed times kept for the
@@ -383,7 +383,7 @@ class Scorer:
         return [b for _, _, b in sorted(self.worst, key=lambda t: (-t[0], -t[1]))]
 
     def summary(self) -> list[dict[str, object]]:
-        """Contract §5 summary rows: agreement x priority x metric (those with tickets)."""
+        """The summary rows: agreement x priority x metric (those with tickets)."""
         rows = []
         for (name, prio, metric), g in sorted(self.groups.items()):
             if g.tickets:

@@ -18,7 +18,7 @@ from html import escape
 from string import Template
 from typing import Callable
 
-from slactl.core.lifecycle import ACTIVATION, EXPIRY, EXPIRY_WARNING, Notice
+from slactl.core.lifecycle import ACTIVATION, EXPIRED, EXPIRING_SOON, Notice
 from slactl.core.model import Workspace
 from slactl.core.renewal import DRAFT, RENEWED, Renewal, renewal, service_levels
 from slactl.errors import InputError
@@ -26,7 +26,7 @@ from slactl.i18n import days_text, duration, percent, text
 from slactl.mail.compose import MailStyle, build_message
 from slactl.mail.notify import Outgoing, recipients
 
-TEMPLATE_NAMES = {ACTIVATION: "activation", EXPIRY_WARNING: "expiry", EXPIRY: "expired", RENEWED: "renewed"}
+TEMPLATE_NAMES = {ACTIVATION: "activation", EXPIRING_SOON: "expiry", EXPIRED: "expired", RENEWED: "renewed"}
 PLACEHOLDERS = frozenset({"customer", "agreement", "start", "end", "days_left", "days_left_number", "as_of", "services", "policy",
                           "manager", "successor", "facts", "levels", "signature"})
 
@@ -53,7 +53,7 @@ def _facts(ws: Workspace, notice: Notice, lang: str, found: Renewal | None) -> l
              (text(lang, "fact_policy"), ag.policy or text(lang, "fact_own_rules"))]
     if target is not None:
         facts.append((text(lang, "fact_compliance_target"), percent(lang, target)))
-    if notice.kind == EXPIRY_WARNING:
+    if notice.kind == EXPIRING_SOON:
         facts.append((text(lang, "fact_days_left"), str(notice.days_left)))
     if found is not None:
         facts.append((text(lang, "fact_renewal"), f"{found.successor.name} ({found.successor.start.isoformat()})"))
@@ -95,7 +95,7 @@ def default_wording(kind: str, lang: str, v: dict[str, str], *, draft: bool = Fa
     if kind == RENEWED:
         subject = text(lang, "notice_subject_renewed", **v)
         lead = text(lang, "notice_lead_expiry_renewed", **v)
-    elif kind == EXPIRY_WARNING:
+    elif kind == EXPIRING_SOON:
         when = text(lang, "notice_when_today") if v["days_left_number"] == "0" else \
             text(lang, "notice_when_days", days=v["days_left"])
         subject = text(lang, "notice_subject_expiry", when=when, **v)
@@ -149,8 +149,8 @@ def composer_for(ws: Workspace, root: str | None, style: MailStyle | None = None
 
     def compose(notice: Notice, mail_from: str, domain: str | None = None) -> Outgoing:
         lang = notice.agreement.language or "en"
-        found = renewal(ws, notice.agreement) if notice.kind in (EXPIRY_WARNING, EXPIRY) else None
-        kind = RENEWED if notice.kind == EXPIRY_WARNING and found is not None and found.state == RENEWED \
+        found = renewal(ws, notice.agreement) if notice.kind in (EXPIRING_SOON, EXPIRED) else None
+        kind = RENEWED if notice.kind == EXPIRING_SOON and found is not None and found.state == RENEWED \
             else notice.kind
         values = _values(ws, notice, lang, found, style)
         wording = default_wording(kind, lang, values, draft=found is not None and found.state == DRAFT)

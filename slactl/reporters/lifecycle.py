@@ -1,7 +1,7 @@
 """Reporters for ``slactl list`` and ``slactl expiring``: one function per format.
 
 Each takes the output stream, the rows and a small header (``as_of``, the
-window); JSON follows contract §5 for ``expiring`` (fields may only be added).
+window); JSON for ``expiring`` as the README shows it (fields may only be added).
 """
 from __future__ import annotations
 

@@ -116,7 +116,7 @@ def _rejected_dicts(meta: Meta) -> list[dict[str, object]]:
 
 
 class JsonReporter:
-    """Contract §5 JSON, written as it goes: tickets stream, totals come last."""
+    """The score JSON (README, "score"), written as it goes: tickets stream, totals come last."""
 
     def __init__(self, out: IO[str], meta: Meta) -> None:
         self.out, self.first = out, True
