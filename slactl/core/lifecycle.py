@@ -1,4 +1,4 @@
-"""Agreement lifecycle (README, "Agreement status"): computed status, days left, what is expiring
+"""Agreement lifecycle (README, "Lifecycle"): computed status, days left, what is expiring
 and which notices are due. Pure: ``as_of`` is always given, nothing here reads
 the clock, the disk or the network.
 """
@@ -27,7 +27,7 @@ _WITHIN = re.compile(r"(\d{1,5})\s*([dw]?)|P(\d{1,5})([DW])", re.IGNORECASE)
 
 
 def status(ag: Agreement, as_of: date) -> str:
-    """planned | active | expired | suspended | terminated, as the README's status table computes it."""
+    """planned | active | expired | suspended | terminated, as the README's "Lifecycle" section computes it."""
     if ag.status in (SUSPENDED, TERMINATED):
         return ag.status
     if ag.status in (PLANNED, ACTIVE):  # set by hand: overrides the dates

@@ -1,4 +1,4 @@
-"""Which agreement and rule govern a ticket (README, "How tickets are matched"). Pure; instants are UTC epoch seconds."""
+"""Which agreement and rule govern a ticket (README, "The file format"). Pure; instants are UTC epoch seconds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,7 +43,7 @@ class _Candidate:
 
 
 def agreement_zone(ws: Workspace, ag: Agreement) -> str:
-    """The agreement's time zone: its calendar's, else its policy's, UTC for 24x7 (README, "Calendars")."""
+    """The agreement's time zone: its calendar's, else its policy's, UTC for 24x7 (README, "The file format")."""
     name = ag.calendar
     if name is None and ag.policy in ws.policies:
         name = ws.policies[ag.policy].calendar  # type: ignore[index]
