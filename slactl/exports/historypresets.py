@@ -11,8 +11,6 @@ timezone: Europe/Moscow        # optional: zone of naive timestamps
 """
 from __future__ import annotations
 
-import difflib
-
 from dataclasses import dataclass
 
 from slactl.errors import InputError
@@ -69,60 +67,18 @@ def expected() -> str:
 
 
 
-KEYS = ("columns", "status_fields", "timestamp_format", "dayfirst", "timezone")
-EXAMPLE = "  columns: {ticket_id: Key, changed_at: When, field: What, from: Old, to: New}"
-
-
-def _hint(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+EXAMPLE = "columns: {ticket_id: Key, changed_at: When, field: What, from: Old, to: New}"
 
 
 def load_history_mapping(path: str) -> HistoryPreset:
-    """Read a history mapping file; any problem is an ``InputError`` naming the file."""
-    import yaml
+    """Read a history mapping file (the export mapping's rules, plus ``status_fields``)."""
+    from slactl.exports.mapping import read_mapping
 
-    where = f"history mapping file {path}"
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
-        raise InputError(f"{where} does not exist; check the --history-mapping path") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read {where}: {e}") from None
-    try:
-        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
-    except yaml.YAMLError as e:
-        raise InputError(f"{where} is not valid YAML: {e}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("columns"), dict):
-        raise InputError(f"{where} must be a mapping with a 'columns' key, for example\n{EXAMPLE}")
-    for key in doc:
-        if key not in KEYS:
-            raise InputError(f"{where}: unknown key '{key}'{_hint(str(key), KEYS)}; allowed: {', '.join(KEYS)}")
-    columns: dict[str, tuple[str, ...]] = {}
-    for key, value in doc["columns"].items():
-        if key not in FIELDS:
-            raise InputError(f"{where}: unknown field '{key}' under columns{_hint(str(key), FIELDS)}; "
-                             f"fields: {', '.join(FIELDS)}")
-        names = value if isinstance(value, list) else [value]
-        if not names or not all(isinstance(n, (str, int)) and str(n).strip() for n in names):
-            raise InputError(f"{where}: columns.{key} must be a header name or a list of them")
-        columns[key] = tuple(str(n).strip() for n in names)
-    missing = [f for f in REQUIRED if f not in columns]
-    if missing:
-        raise InputError(f"{where}: columns must name {', '.join(missing)} (required)")
-    fields = doc.get("status_fields")
+    m = read_mapping(path, fields=FIELDS, required=REQUIRED, example=EXAMPLE, extra_keys=("status_fields",),
+                     what="history mapping file", option="--history-mapping")
+    fields = m.doc.get("status_fields")
     if fields is not None and (not isinstance(fields, list) or not all(isinstance(x, str) for x in fields)):
-        raise InputError(f"{where}: status_fields must be a list of field names, e.g. [Status]")
-    fmt = doc.get("timestamp_format")
-    if fmt is not None and (not isinstance(fmt, str) or "%" not in fmt):
-        raise InputError(f"{where}: timestamp_format must be a strptime format like '%d.%m.%Y %H:%M'")
-    dayfirst = doc.get("dayfirst")
-    if dayfirst is not None and not isinstance(dayfirst, bool):
-        raise InputError(f"{where}: dayfirst must be true or false")
-    tz = doc.get("timezone")
-    if tz is not None and not isinstance(tz, str):
-        raise InputError(f"{where}: timezone must be an IANA name like Europe/Moscow")
+        raise InputError(f"history mapping file {path}: status_fields must be a list of field names, e.g. [Status]")
     status = frozenset(x.strip().casefold() for x in fields) if fields else STATUS_FIELDS
-    return HistoryPreset("mapping", f"mapping file {path}", columns, (), timestamp_format=fmt,
-                         dayfirst=dayfirst, timezone=tz, source=path, status_fields=status)
+    return HistoryPreset("mapping", f"mapping file {path}", m.columns, (), timestamp_format=m.timestamp_format,
+                         dayfirst=m.dayfirst, timezone=m.timezone, source=path, status_fields=status)

@@ -6,12 +6,11 @@ starter file (``slactl.exports.starter``).
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
+from typing import Any
 
 from slactl.errors import InputError
 from slactl.exports.presets import FIELDS, REQUIRED, Preset
-
-_MAPPING_KEYS = ("columns", "timestamp_format", "dayfirst", "timezone")
-
 
 def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
@@ -21,20 +20,32 @@ def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
 _TICKET_EXAMPLE = "columns: {id: \"Ticket #\", priority: Priority, created_at: Opened}"
 
 
-def load_mapping(path: str, fields: tuple[str, ...] = FIELDS, required: tuple[str, ...] = REQUIRED,
-                 example: str = _TICKET_EXAMPLE) -> Preset:
-    """Read a YAML mapping file; any problem is an ``InputError`` naming the file.
+@dataclass(frozen=True, slots=True)
+class MappingFile:
+    """A mapping file, checked: the columns named per field and the optional reading hints."""
 
-    ``fields``/``required``/``example``: what the columns may, must and might name
-    (ticket fields by default; the outage log passes its own)."""
+    columns: dict[str, tuple[str, ...]]
+    labels: dict[str, str]
+    timestamp_format: str | None
+    dayfirst: bool | None
+    timezone: str | None
+    doc: dict[str, Any]  # for the keys a caller adds (``extra_keys``)
+
+
+def read_mapping(path: str, *, fields: tuple[str, ...], required: tuple[str, ...], example: str,
+                 extra_keys: tuple[str, ...] = (), what: str = "mapping file",
+                 option: str = "--mapping") -> MappingFile:
+    """Read and check a YAML mapping file (export, history, outage log or time entries: the
+    fields differ, the rules do not); any problem is an ``InputError`` naming the file."""
     import yaml
 
-    where = f"mapping file {path}"
+    where = f"{what} {path}"
+    keys = ("columns", *extra_keys, "timestamp_format", "dayfirst", "timezone")
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except FileNotFoundError:
-        raise InputError(f"{where} does not exist; check the --mapping path") from None
+        raise InputError(f"{where} does not exist; check the {option} path") from None
     except IsADirectoryError:
         raise InputError(f"{where} is a directory; give a YAML file") from None
     except (OSError, UnicodeDecodeError) as e:
@@ -47,9 +58,9 @@ def load_mapping(path: str, fields: tuple[str, ...] = FIELDS, required: tuple[st
     if not isinstance(doc, dict):
         raise InputError(f"{where} must be a mapping with a 'columns' key, for example\n  {example}")
     for key in doc:
-        if key not in _MAPPING_KEYS:
-            raise InputError(f"{where}: unknown key '{key}'{_did_you_mean(str(key), _MAPPING_KEYS)}; "
-                             f"allowed: {', '.join(_MAPPING_KEYS)}")
+        if key not in keys:
+            raise InputError(f"{where}: unknown key '{key}'{_did_you_mean(str(key), keys)}; "
+                             f"allowed: {', '.join(keys)}")
     cols = doc.get("columns")
     if not isinstance(cols, dict) or not cols:
         raise InputError(f"{where}: 'columns' must map fields to header names, for example\n  {example}")
@@ -76,5 +87,15 @@ def load_mapping(path: str, fields: tuple[str, ...] = FIELDS, required: tuple[st
     tz = doc.get("timezone")
     if tz is not None and not isinstance(tz, str):
         raise InputError(f"{where}: timezone must be an IANA name like Europe/Moscow")
-    return Preset("mapping", f"mapping file {path}", columns, signature=(),
-                  timestamp_format=fmt, dayfirst=dayfirst, timezone=tz, source=path, labels=labels)
+    return MappingFile(columns, labels, fmt, dayfirst, tz, doc)
+
+
+def load_mapping(path: str, fields: tuple[str, ...] = FIELDS, required: tuple[str, ...] = REQUIRED,
+                 example: str = _TICKET_EXAMPLE) -> Preset:
+    """Read a YAML mapping file into a ``Preset``; any problem is an ``InputError`` naming the file.
+
+    ``fields``/``required``/``example``: what the columns may, must and might name
+    (ticket fields by default; the outage log and time entries pass their own)."""
+    m = read_mapping(path, fields=fields, required=required, example=example)
+    return Preset("mapping", f"mapping file {path}", m.columns, signature=(), timestamp_format=m.timestamp_format,
+                  dayfirst=m.dayfirst, timezone=m.timezone, source=path, labels=m.labels)
