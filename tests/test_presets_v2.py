@@ -222,3 +222,16 @@ def test_mapping_writes_a_starter_file_that_scores(run_line, tmp_path):
     assert report["preset"] == "mapping" and report["scored"] == 150
     out = run_line("mapping", str(src), "--output", "-")
     assert out.stdout.startswith("# Column mapping for")
+
+
+@pytest.mark.parametrize("name, says", [
+    ("jira-history.csv", "looks like a status history, not a ticket export; read it with: score EXPORT --history"),
+    ("outages.csv", "looks like an outage log, not a ticket export; read it with: slactl availability"),
+    ("time-entries.csv", "looks like a time-entry file, not a ticket export; read it with: slactl hours"),
+])
+def test_other_inputs_given_to_score_name_the_command_that_reads_them(run_line, name, says):
+    """A history, outage log or time-entry file passed to score points at the right command."""
+    from tests.conftest import ROOT
+
+    result = run_line("-w", str(ROOT / "agreements"), "score", str(ROOT / "examples" / name))
+    assert result.exit_code == 2 and says in result.stderr, result.stderr

@@ -139,7 +139,7 @@ def as_of_instant(text: str | None, tz: str) -> float:
         try:
             value = value.replace(tzinfo=ZoneInfo(tz))
         except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError
-            from slactl.exports.opening import zone_hint
+            from slactl.exports.sniff import zone_hint
 
             raise InputError(f"unknown time zone '{tz}'{zone_hint(tz)}") from None
     return value.timestamp()

@@ -22,7 +22,8 @@ from typing import Any, NamedTuple
 
 from slactl.core.tickets import Rejected
 from slactl.errors import InputError
-from slactl.exports.opening import _seen, zone_hint
+from slactl.exports.opening import _seen
+from slactl.exports.sniff import zone_hint
 from slactl.exports.reader import SAMPLE_RECORDS, _first
 from slactl.exports.sniff import EVIDENCE_BYTES, LINE_LIMIT, LONG_LINE, SAMPLE_BYTES, bad_bytes, csv_reason, \
     detect_encoding, field_limit, open_records

@@ -17,7 +17,7 @@ from slactl.exports import presets as P
 from slactl.exports.collapse import collapsed_rows
 from slactl.exports.mapping import load_mapping
 from slactl.exports.reader import Export, Opener
-from slactl.exports.sniff import EVIDENCE_BYTES, SAMPLE_BYTES, choose_delimiter, detect_encoding, open_records
+from slactl.exports.sniff import choose_delimiter, detect_encoding, open_records, read_sample, zone_hint
 from slactl.exports.timestamps import clip, zone
 
 SNAPSHOT_TIME = ("updated_at", "updated", "updated at", "sys_updated_at", "sys_updated_on")
@@ -96,16 +96,6 @@ def _seen(header: list[str], limit: int = 25) -> str:
     names = [clip(h.strip(), 40) for h in header]
     shown = ", ".join(f"'{h}'" for h in names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def zone_hint(name: str) -> str:
-    import difflib
-    from zoneinfo import available_timezones
-
-    zones = sorted(available_timezones())
-    by_fold = {z.casefold(): z for z in zones}
-    close = [by_fold[name.casefold()]] if name.casefold() in by_fold else difflib.get_close_matches(name, zones, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else "; use an IANA name such as Europe/Moscow or UTC"
 
 
 def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
@@ -190,28 +180,20 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
     return export
 
 
-def read_sample(path: str, what: str = "export") -> tuple[bytes, bytes]:
-    """The first block of the file (at least one line of it), and up to EVIDENCE_BYTES more
-    when the block has bytes above ASCII (for the UTF-8 decision)."""
-    try:
-        with open(path, "rb") as fb:
-            sample = fb.read(SAMPLE_BYTES)
-            while b"\n" not in sample and len(sample) < 16 * SAMPLE_BYTES:
-                block = fb.read(SAMPLE_BYTES)
-                if not block:
-                    break
-                sample += block
-            more = b"" if sample.isascii() else fb.read(EVIDENCE_BYTES)
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist; check the path of the {what}") from None
-    except PermissionError:
-        raise InputError(f"cannot read {path}: permission denied") from None
-    except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
-    if not sample.strip(b" \t\r\n\x00") or sample in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)"
-                         if what == "export" else f"{path} is empty; the {what} needs a header line and one line per row")
-    return sample, more
+def _not_an_export(path: str, names: set[str]) -> None:
+    """A status history, outage log or time-entry file given where an export belongs: say
+    which command reads it (the "closest preset" message would send the user astray)."""
+    from slactl.exports import historypresets, outages, time_entries
+
+    if historypresets.detect(names) is not None:
+        kind, use = "a status history", f"score EXPORT --history {path}"
+    elif all(f in names for f in outages.REQUIRED) and names & {"end", "impact", "kind"}:
+        kind, use = "an outage log", f"slactl availability {path}"
+    elif any(P.matches(p, names) for p in time_entries.PRESETS.values()):
+        kind, use = "a time-entry file", f"slactl hours {path} --export EXPORT"
+    else:
+        return
+    raise InputError(f"{path} looks like {kind}, not a ticket export; read it with: {use}")
 
 
 def _export(path: str, pre: P.Preset | None, header: list[str], tz_name: str, tzi: tzinfo, enc: str,
@@ -224,6 +206,7 @@ def _export(path: str, pre: P.Preset | None, header: list[str], tz_name: str, tz
     if pre is None:
         pre = P.detect(names)
         if pre is None:
+            _not_an_export(path, names)
             near, lacks = P.closest(names)
             lacking = ", ".join(f"{f} ('{near.columns[f][0]}')" for f in lacks)
             raise InputError(f"{path}: no recognisable columns: no preset recognises this header (delimiter {delimiter!r}, encoding {enc}); "

@@ -25,10 +25,10 @@ from slactl.errors import InputError
 from slactl.core.tickets import Rejected
 from slactl.exports import presets as P
 from slactl.exports.mapping import load_mapping
-from slactl.exports.opening import read_sample, zone_hint
 from slactl.exports.reader import SAMPLE_RECORDS
 from slactl.exports.sniff import (
-    FIELD_LIMIT, LONG_LINE, TextStream, bad_bytes, choose_delimiter, csv_reason, detect_encoding, has_marks, open_records as open_stream,
+    FIELD_LIMIT, LONG_LINE, TextStream, bad_bytes, choose_delimiter, csv_reason, detect_encoding, has_marks,
+    open_records as open_stream, read_sample, zone_hint,
 )
 from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
 

@@ -376,3 +376,37 @@ def csv_reason(e: Exception) -> str:
         return (f"a cell is larger than {FIELD_LIMIT // (1024 * 1024)} MiB ({msg}); "
                 "a quote is probably unbalanced")
     return f"not readable as CSV ({msg})"
+
+
+def read_sample(path: str, what: str = "export") -> tuple[bytes, bytes]:
+    """The first block of the file (at least one line of it), and up to EVIDENCE_BYTES more
+    when the block has bytes above ASCII (for the UTF-8 decision)."""
+    try:
+        with open(path, "rb") as fb:
+            sample = fb.read(SAMPLE_BYTES)
+            while b"\n" not in sample and len(sample) < 16 * SAMPLE_BYTES:
+                block = fb.read(SAMPLE_BYTES)
+                if not block:
+                    break
+                sample += block
+            more = b"" if sample.isascii() else fb.read(EVIDENCE_BYTES)
+    except FileNotFoundError:
+        raise InputError(f"{path} does not exist; check the path of the {what}") from None
+    except PermissionError:
+        raise InputError(f"cannot read {path}: permission denied") from None
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
+    if not sample.strip(b" \t\r\n\x00") or sample in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)"
+                         if what == "export" else f"{path} is empty; the {what} needs a header line and one line per row")
+    return sample, more
+
+
+def zone_hint(name: str) -> str:
+    import difflib
+    from zoneinfo import available_timezones
+
+    zones = sorted(available_timezones())
+    by_fold = {z.casefold(): z for z in zones}
+    close = [by_fold[name.casefold()]] if name.casefold() in by_fold else difflib.get_close_matches(name, zones, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else "; use an IANA name such as Europe/Moscow or UTC"

@@ -16,9 +16,9 @@ from slactl.errors import InputError
 from slactl.exports import presets as P
 from slactl.core.tickets import Rejected
 from slactl.exports.mapping import load_mapping
-from slactl.exports.opening import read_sample, zone_hint
 from slactl.exports.reader import SAMPLE_RECORDS
-from slactl.exports.sniff import LONG_LINE, bad_bytes, choose_delimiter, detect_encoding, has_marks, open_records
+from slactl.exports.sniff import LONG_LINE, bad_bytes, choose_delimiter, detect_encoding, has_marks, open_records, \
+    read_sample, zone_hint
 from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
 
 # canonical fields; a duration field's name says how its cells are read
