@@ -1,12 +1,11 @@
 """The alert command: tickets newly at risk or breached, listed or mailed to their managers once."""
-from __future__ import annotations
 
 import os
 from typing import Annotated, Optional
 
 import typer
 
-from slactl.cli.app import ForceOpt, OutputOpt, WorkspaceOpt, app, err, load, output_to, require_clean, workspace_root
+from slactl.cli.base import ForceOpt, OutputOpt, WorkspaceOpt, app, err, load, output_to, require_clean, workspace_root
 from slactl.errors import InputError
 
 
@@ -44,7 +43,7 @@ def alert(
     Example:  slactl alert examples/generic.csv --as-of 2026-11-22T12:00:00Z --dry-run
     """
     from slactl.alertrun import scan
-    from slactl.cli.app import as_of_instant
+    from slactl.cli.base import as_of_instant
     from slactl.console import is_terminal
     from slactl.mail import alerts as alert_mail
     from slactl.mail import notify as smtp

@@ -1,12 +1,11 @@
 """The availability command: objectives, error budgets and service credits from an outage log."""
-from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from slactl.cli.app import (
+from slactl.cli.base import (
     ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_instant, choose_format, err, fail_under_value, load, output_to,
     require_clean,
 )
@@ -87,7 +86,7 @@ def availability(
     raise typer.Exit(_exit_code(report.rows, threshold))
 
 
-def _exit_code(rows: list[AvailabilityRow], threshold: float | str | None) -> int:
+def _exit_code(rows: "list[AvailabilityRow]", threshold: float | str | None) -> int:
     """--fail-under: 1 when a judged row is below the threshold (or its own target)."""
     if threshold is None:
         return 0

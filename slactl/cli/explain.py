@@ -1,12 +1,11 @@
 """The explain command: one ticket's breach receipt."""
-from __future__ import annotations
 
 from typing import Annotated, Optional
 
 import typer
 
-from slactl.cli.app import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, require_clean
-from slactl.cli.app import as_of_instant
+from slactl.cli.base import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, require_clean
+from slactl.cli.base import as_of_instant
 
 
 @app.command()

@@ -1,11 +1,10 @@
 """The hours command: time logged on tickets against the hours each agreement includes."""
-from __future__ import annotations
 
 from typing import Annotated, Optional
 
 import typer
 
-from slactl.cli.app import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, require_clean
+from slactl.cli.base import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, require_clean
 from slactl.errors import InputError
 
 
@@ -48,7 +47,7 @@ def hours(
 
     Example:  slactl hours examples/time-entries.csv --export examples/generic.csv --period 2026-11
     """
-    from slactl.cli.app import as_of_instant
+    from slactl.cli.base import as_of_instant
     from slactl.hoursrun import hours_report
     from slactl.reporters.hours import REPORTERS
 

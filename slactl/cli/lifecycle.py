@@ -3,7 +3,6 @@
 Each command is glue over
 :mod:`slactl.core.lifecycle`, :mod:`slactl.workspace.clone` and :mod:`slactl.mail.notify`.
 """
-from __future__ import annotations
 
 import os
 import re
@@ -13,7 +12,7 @@ from typing import IO, Annotated, Any, Optional
 
 import typer
 
-from slactl.cli.app import (
+from slactl.cli.base import (
     AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, as_of_date, choose_format, err, load, output_to, require_clean,
     workspace_root, app,
 )

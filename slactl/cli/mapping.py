@@ -1,5 +1,4 @@
 """The mapping command: a starter column mapping for an export no preset recognises."""
-from __future__ import annotations
 
 import os
 import sys
@@ -7,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from slactl.cli.app import ForceOpt, app, err
+from slactl.cli.base import ForceOpt, app, err
 
 
 @app.command()

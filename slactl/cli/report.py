@@ -1,5 +1,4 @@
 """The report command: what a customer receives each month (README "Monthly reports")."""
-from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
@@ -7,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from slactl.cli.app import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, \
+from slactl.cli.base import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, \
     require_clean, workspace_root
 from slactl.errors import InputError
 
@@ -48,7 +47,7 @@ def report(
 
     Example:  slactl report examples/generic.csv --customer acme --period 2026-11 -o acme-2026-11.html
     """
-    from slactl.cli.app import as_of_instant, fail_under_value
+    from slactl.cli.base import as_of_instant, fail_under_value
     from slactl.core.period import last_complete_month, parse_period
     from slactl.core.report import Selection, build_report
     from slactl.core.reportdata import language, report_data

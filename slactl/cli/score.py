@@ -1,5 +1,4 @@
 """The score command: a ticket export scored against the agreements."""
-from __future__ import annotations
 
 import contextlib
 import os
@@ -9,7 +8,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from slactl.cli.app import (
+from slactl.cli.base import (
     ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_instant, choose_format, err, fail_under_value, load, output_to,
     require_clean,
 )

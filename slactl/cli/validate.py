@@ -1,12 +1,11 @@
 """Commands about the agreement files themselves: validate and schema."""
-from __future__ import annotations
 
 import os
 from typing import Annotated, Optional
 
 import typer
 
-from slactl.cli.app import (
+from slactl.cli.base import (
     AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_date, choose_format, load, output_to, workspace_root,
 )
 from slactl.errors import InputError

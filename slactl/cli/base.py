@@ -2,7 +2,6 @@
 
 Commands live one group per module beside this one (validate, score, lifecycle) and
 register themselves on ``app`` when ``slactl.cli`` imports them."""
-from __future__ import annotations
 
 import contextlib
 import os
