@@ -21,22 +21,26 @@ if TYPE_CHECKING:
 def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, out: IO[str], *,
               group_by: str = "agreement", progress: bool | None = None,
               history: HistoryLookup | None = None, with_meta: bool = False,
-              keep: Callable[[TicketRow], bool] | None = None) -> Any:
+              keep: Callable[[TicketRow], bool] | None = None, jobs: int | None = 1) -> Any:
     """Score every row of ``source`` into ``out``; returns the scorer with the totals.
 
     With ``history`` each ticket's status changes pause its clocks (one pass, one core).
     With ``keep`` (``score --customer/--agreement/--period``) only the rows it accepts are
     scored and counted; rejected rows are always reported. Filtering runs on one core.
+    ``jobs``: processes to score with (None: one per core for a big export, see
+    ``slactl.parallel``); a history, a filter or an event log take one.
     """
     from zoneinfo import ZoneInfo
 
     meta = Meta(as_of=as_of, timezone=source.timezone, preset=source.preset, path=source.path, rejected=[],
                 encoding=source.encoding_name)
 
+    scorer_args: dict[str, Any] = {
+        "as_of": as_of, "has_first_response": source.has_first_response, "has_resolution": source.has_resolution,
+        "group_by": group_by, "report_zone": ZoneInfo(source.timezone), "history": history is not None}
+
     def make_scorer() -> Scorer:
-        return Scorer(ws, as_of, has_first_response=source.has_first_response,
-                      has_resolution=source.has_resolution, group_by=group_by,
-                      report_zone=ZoneInfo(source.timezone), history=history is not None)
+        return Scorer(ws, **scorer_args)
 
     summary_only = getattr(reporter_cls, "summary_only", False)
     # An event log is only known at its first repeated id: the report is then started
@@ -44,18 +48,19 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     with _rewindable(out, summary_only) as (target, rewind):
         reporter = reporter_cls(target, meta)
         with _progress_bar(source, progress) as update:
-            from slactl import parallel
-
-            done = None
             from slactl.exports.historyjoin import OutOfOrder
 
+            done = None
             for _ in range(3):  # at most: an event log found, then a history out of order
                 try:
-                    if (done is None and history is None and keep is None and not source.collapse
-                            and parallel.worth_it(source)
-                            and (summary_only or hasattr(reporter, "merge"))):
-                        done = parallel.score_parallel(source, make_scorer, None if summary_only else reporter,
-                                                       update)
+                    n = _jobs(source, jobs) if history is None and keep is None and not source.collapse else 1
+                    if n > 1 and (summary_only or hasattr(reporter, "emit")):
+                        from slactl.parallel import score_parallel
+
+                        done = score_parallel(source, n, ws, scorer_args, None if summary_only else reporter, update)
+                        if done is None:  # the file could not be cut: one pass, the report from the top
+                            rewind()
+                            reporter = reporter_cls(target, meta)
                     if done is None:
                         done = _one_pass(source, make_scorer(), reporter, summary_only, update, history, keep)
                     break
@@ -84,6 +89,14 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
             meta.pause_notes.append(pauses_notice(scorer))
         reporter.finish(meta, scorer)
     return (scorer, meta) if with_meta else scorer
+
+
+def _jobs(source: Export, jobs: int | None) -> int:
+    if jobs == 1:
+        return 1
+    from slactl.parallel import jobs_for
+
+    return jobs_for(source, jobs)
 
 
 def pauses_notice(scorer: Scorer) -> str:

@@ -1,4 +1,5 @@
-"""Two-core scoring gives exactly the sequential result, including when the cut is wrong."""
+"""Scoring in several processes (``score --jobs``) gives exactly the one-process result,
+including when a cut falls inside a record or an id repeats across the parts."""
 from __future__ import annotations
 
 import random
@@ -7,12 +8,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from slactl import parallel
+from slactl.exports import cuts
 from tests.conftest import BUNDLED
 
 HEADER = "id,customer,service,priority,created_at,first_response_at,resolved_at,status,subject\n"
 
 
-def _export(path, n=4000, seed=5):
+def _export(path, n=4000, seed=5, stray=False):
+    """Quoted fields with newlines and quotes; with ``stray``, quotes inside unquoted fields
+    too (which fool the quote-parity cut)."""
     rnd = random.Random(seed)
     base = datetime(2026, 10, 1, tzinfo=timezone.utc)
     lines = [HEADER]
@@ -20,7 +24,7 @@ def _export(path, n=4000, seed=5):
         c = base + timedelta(seconds=rnd.randint(0, 50 * 86400))
         fr = (c + timedelta(seconds=rnd.randint(60, 20000))).isoformat() if rnd.random() < 0.9 else ""
         rs = (c + timedelta(seconds=rnd.randint(3600, 400000))).isoformat() if rnd.random() < 0.8 else ""
-        subject = f'"multi\nline ""q"" {i}"' if i % 50 == 0 else (f'5" screen {i}' if i % 77 == 0 else f"s{i}")
+        subject = f'"multi\nline ""q"" {i}"' if i % 50 == 0 else (f'5" screen {i}' if stray and i % 77 == 0 else f"s{i}")
         tid = "" if i % 500 == 0 else f"T-{i}"
         cust = rnd.choice(["acme", "globex", "Инитех", "umbrella", "nobody"])
         prio = rnd.choice(["P1", "P2", "high", "low", "P9"])
@@ -29,58 +33,92 @@ def _export(path, n=4000, seed=5):
     return path
 
 
-def _score(run_line, path, env=None, fmt="text"):
+def _score(run_line, path, jobs, fmt="text", *more):
     result = run_line("-w", str(BUNDLED), "score", str(path), "--as-of", "2026-11-22T12:00:00Z",
-                      "--format", fmt, env=env)
+                      "--format", fmt, "--jobs", str(jobs), *more)
     assert result.exit_code == 0, result.output
     return result.stdout
 
 
 @pytest.fixture
-def small_threshold(monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_BYTES", 1)
-
-
-def test_parallel_equals_sequential(run_line, tmp_path, small_threshold, monkeypatch):
-    path = _export(tmp_path / "t.csv")
-    calls = []
-    real = parallel.score_parallel
-    monkeypatch.setattr(parallel, "score_parallel", lambda *a: calls.append(1) or real(*a))
-    both = _score(run_line, path)
-    assert calls, "the parallel path did not run"
-    assert _score(run_line, path, env={"SLACTL_JOBS": "1"}) == both
-    assert "4000 rows" in both and "8 rejected" in both
-
-
-def test_a_cut_inside_a_quoted_field_falls_back_to_one_pass(run_line, tmp_path, small_threshold, monkeypatch):
-    path = _export(tmp_path / "t.csv")
-    data = path.read_bytes()
-    inside = data.index(b"multi\nline", len(data) // 2) + len(b"multi\n")  # just after a newline in quotes
+def spy(monkeypatch):
+    """The results of every parallel run (None: fell back to one pass)."""
     results = []
     real = parallel.score_parallel
-    monkeypatch.setattr(parallel, "_cut", lambda *a: inside)
-    monkeypatch.setattr(parallel, "score_parallel", lambda *a: results.append(real(*a)) or results[-1])
-    fell_back = _score(run_line, path)
-    assert results == [None], "the wrong cut was not detected"
-    assert _score(run_line, path, env={"SLACTL_JOBS": "1"}) == fell_back
+
+    def recording(*args, **kwargs):
+        results.append(real(*args, **kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(parallel, "score_parallel", recording)
+    return results
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
-def test_per_ticket_formats_are_byte_identical(run_line, tmp_path, small_threshold, monkeypatch, fmt):
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_three_processes_equal_one(run_line, tmp_path, spy, fmt):
     path = _export(tmp_path / "t.csv")
-    calls = []
-    real = parallel.score_parallel
-    monkeypatch.setattr(parallel, "score_parallel", lambda *a: calls.append(a[2]) or real(*a))
-    both = _score(run_line, path, fmt=fmt)
-    assert calls and calls[0] is not None, "the two-core path did not write tickets"
-    assert _score(run_line, path, env={"SLACTL_JOBS": "1"}, fmt=fmt) == both
+    many = _score(run_line, path, 3, fmt)
+    assert len(spy) == 1 and spy[0] is not None, "the parallel path did not run"
+    assert _score(run_line, path, 1, fmt) == many
+    if fmt == "text":
+        assert "4000 rows" in many and "8 rejected" in many
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
-def test_a_wrong_cut_writes_nothing_twice(run_line, tmp_path, small_threshold, monkeypatch, fmt):
+def test_grouped_totals_add_up(run_line, tmp_path, spy):
+    path = _export(tmp_path / "t.csv")
+    many = _score(run_line, path, 2, "json", "--group-by", "month")
+    assert spy and spy[0] is not None
+    assert _score(run_line, path, 1, "json", "--group-by", "month") == many
+
+
+def test_stray_quotes_give_the_one_pass_result(run_line, tmp_path, spy):
+    path = _export(tmp_path / "t.csv", stray=True)
+    assert _score(run_line, path, 4, "json") == _score(run_line, path, 1, "json")
+    assert spy
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_a_cut_inside_a_quoted_field_falls_back_to_one_pass(run_line, tmp_path, spy, monkeypatch, fmt):
+    path = _export(tmp_path / "t.csv", stray=True)
+    data = path.read_bytes()
+    inside = data.index(b"multi\nline", len(data) // 3) + len(b"multi\n")  # just after a newline in quotes
+    real = cuts.plan
+
+    def wrong(*args):
+        (start, _), *_rest, (_, end) = real(*args)
+        return [(start, inside), (inside, end)]
+
+    monkeypatch.setattr(cuts, "plan", wrong)
+    fell_back = _score(run_line, path, 2, fmt)
+    assert spy == [None], "the wrong cut was not detected"
+    assert _score(run_line, path, 1, fmt) == fell_back
+
+
+def test_an_id_in_two_parts_is_an_event_log(run_line, tmp_path, spy):
+    path = _export(tmp_path / "t.csv", n=3000)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    again = lines[10].replace(",open,", ",solved,")  # the same ticket later in the file: an event log
+    path.write_text("".join(lines + [again]), encoding="utf-8")
+    many = _score(run_line, path, 3)
+    assert "collapsed" in many or "event log" in many
+    assert _score(run_line, path, 1) == many
+
+
+def test_auto_takes_one_process_for_a_small_export(tmp_path):
+    from slactl.exports import open_export
+
+    path = _export(tmp_path / "t.csv", n=50)
+    with open_export(str(path)) as export:
+        assert parallel.jobs_for(export, None) == 1
+        assert parallel.jobs_for(export, 3) == 3
+        assert parallel.jobs_for(export, 1) == 1
+
+
+def test_cuts_fall_on_record_boundaries(tmp_path):
     path = _export(tmp_path / "t.csv")
     data = path.read_bytes()
-    inside = data.index(b"multi\nline", len(data) // 2) + len(b"multi\n")
-    monkeypatch.setattr(parallel, "_cut", lambda *a: inside)
-    fell_back = _score(run_line, path, fmt=fmt)
-    assert _score(run_line, path, env={"SLACTL_JOBS": "1"}, fmt=fmt) == fell_back
+    ranges = cuts.plan(str(path), "utf-8", ",", 4)
+    assert ranges is not None and len(ranges) == 4
+    assert ranges[0][0] == data.index(b"\n") + 1 and ranges[-1][1] == len(data)
+    for (_, end), (start, _) in zip(ranges, ranges[1:]):
+        assert end == start and data[end - 1:end] == b"\n"

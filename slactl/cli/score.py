@@ -34,6 +34,7 @@ def score(
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal).", show_default=False)] = None,
     history: Annotated[Optional[str], typer.Option("--history", help="Status history (CSV: ticket_id, changed_at, field, from, to; or a Jira, Zendesk or ServiceNow history export): pauses the clocks.", show_default=False)] = None,
     history_mapping: Annotated[Optional[str], typer.Option("--history-mapping", help="YAML file naming the history's columns.", show_default=False)] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, envvar="SLACTL_JOBS", help="Processes to score with (default: one per core, up to 4, for exports of 24 MiB and more; 1 for one process).", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -72,7 +73,7 @@ def score(
                 said = len(source.warnings)
                 scorer, meta = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out,
                                          group_by=group_by, progress=progress, history=lookup, with_meta=True,
-                                         keep=_keep(selected))
+                                         keep=_keep(selected), jobs=jobs)
             for warning in source.warnings[said:]:  # learnt while reading (event-log collapse...)
                 err(f"slactl: warning: {source.path}: {warning}")
     if scorer.no_rule_priorities:

@@ -7,9 +7,7 @@ median / p90 (8 bytes per event, in ``array('d')``).
 from __future__ import annotations
 
 import heapq
-import math
-from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 
 from slactl.core.tickets import TicketRow
@@ -17,6 +15,7 @@ from slactl.core.clock import BusinessClock
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
 from slactl.core.model import Agreement, Workspace
 from slactl.core.pauses import Change, TicketPauses, due as paused_due, ticket_pauses
+from slactl.core.totals import Breach, Group, Totals, add_groups, summary_row
 from slactl.core.unmatched import Unmatched
 
 MET, BREACHED, PENDING, MISSING, UNMEASURED = "met", "breached", "pending", "missing", "unmeasured"
@@ -65,58 +64,6 @@ def iso(epoch: float | None, zone: tzinfo | None = None) -> str | None:
     if epoch is None:
         return None
     return datetime.fromtimestamp(round(epoch), zone or timezone.utc).isoformat()  # type: ignore[arg-type]
-
-
-@dataclass(slots=True)
-class Group:
-    """Counts and elapsed times of one metric of one group of tickets."""
-
-    tickets: int = 0
-    met: int = 0
-    breached: int = 0
-    pending: int = 0
-    missing: int = 0
-    unmeasured: int = 0
-    at_risk: int = 0
-    elapsed: array = field(default_factory=lambda: array("d"))
-    targets: set = field(default_factory=set)
-    paused: array = field(default_factory=lambda: array("d"))  # open seconds paused, of paused tickets
-
-    def paused_median(self) -> float | None:
-        """Median paused minutes of the tickets whose clock was paused at all."""
-        n = len(self.paused)
-        if n == 0:
-            return None
-        ordered = sorted(self.paused)
-        mid = n // 2
-        return (ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2) / 60
-
-    @property
-    def compliance(self) -> float | None:
-        judged = self.met + self.breached
-        return None if judged == 0 else 100.0 * self.met / judged
-
-    def stats(self) -> tuple[float | None, float | None, float | None]:
-        """median, p90 (nearest rank) and mean of happened events, in minutes."""
-        n = len(self.elapsed)
-        if n == 0:
-            return None, None, None
-        ordered = sorted(self.elapsed)
-        mid = n // 2
-        median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-        p90 = ordered[max(0, math.ceil(0.9 * n) - 1)]
-        return median / 60, p90 / 60, sum(ordered) / n / 60
-
-
-@dataclass(slots=True)
-class Breach:
-    overrun: float
-    ticket_id: str
-    agreement: str
-    priority: str
-    metric: str
-    target: float
-    elapsed: float
 
 
 class _Slot:
@@ -370,6 +317,36 @@ class Scorer:
         if len(self.worst) == self._worst_n:
             self._worst_floor = self.worst[0][0]
 
+    def totals(self) -> Totals:
+        """What this scorer has counted (its own containers, not copies)."""
+        return Totals(self.groups, self.by, self.targets, self.match_counts, self.no_rule_priorities,
+                      self.created_after_as_of, self.worst, self._seq, self.pauses_not_applied,
+                      self.unmatched.state(), self.reopens)
+
+    def merge(self, other: Totals) -> None:
+        """Add the totals of a later part of the same export (its tickets come after these)."""
+        add_groups(self.groups, other.groups)
+        add_groups(self.by, other.by)
+        self.targets.update(other.targets)
+        for kind, count in other.match_counts.items():
+            self.match_counts[kind] = self.match_counts.get(kind, 0) + count
+        for key, count in other.no_rule_priorities.items():
+            self.no_rule_priorities[key] = self.no_rule_priorities.get(key, 0) + count
+        self.created_after_as_of += other.created_after_as_of
+        self.pauses_not_applied |= other.pauses_not_applied
+        self.unmatched.merge(other.unmatched)
+        self.reopens += other.reopens
+        offset = self._seq
+        for overrun, neg_seq, breach in other.worst:
+            item = (overrun, neg_seq - offset, breach)  # numbered after every breach counted here
+            if len(self.worst) < self._worst_n:
+                heapq.heappush(self.worst, item)
+            elif item > self.worst[0]:
+                heapq.heapreplace(self.worst, item)
+        self._seq += other.seq
+        if len(self.worst) == self._worst_n:
+            self._worst_floor = self.worst[0][0]
+
     def no_rule_text(self) -> str:
         """The priorities no rule matched, in one sentence ("" when there are none)."""
         parts = []
@@ -387,7 +364,7 @@ class Scorer:
         rows = []
         for (name, prio, metric), g in sorted(self.groups.items()):
             if g.tickets:
-                rows.append(_row({"agreement": name, "priority": prio, "metric": metric}, g,
+                rows.append(summary_row({"agreement": name, "priority": prio, "metric": metric}, g,
                                  self.targets[(name, prio)]))
         return rows
 
@@ -398,22 +375,5 @@ class Scorer:
         rows = []
         for (value, metric), g in sorted(self.by.items()):
             target = next(iter(g.targets)) if len(g.targets) == 1 else None
-            rows.append(_row({self.group_by: value, "metric": metric}, g, target))
+            rows.append(summary_row({self.group_by: value, "metric": metric}, g, target))
         return rows
-
-
-def _row(head: dict[str, object], g: Group, target: float | None) -> dict[str, object]:
-    compliance = g.compliance
-    median, p90, mean = g.stats()
-    r2 = (lambda v: None if v is None else round(v, 2))
-    return {
-        **head,
-        "tickets": g.tickets, "met": g.met, "breached": g.breached, "pending": g.pending,
-        "missing": g.missing, "unmeasured": g.unmeasured,
-        "compliance_pct": r2(compliance),
-        "target_pct": target,
-        "ok": None if compliance is None or target is None else compliance >= target,
-        "at_risk": g.at_risk,
-        "median_minutes": r2(median), "p90_minutes": r2(p90), "mean_minutes": r2(mean),
-        "paused_tickets": len(g.paused), "median_paused_minutes": r2(g.paused_median()),
-    }

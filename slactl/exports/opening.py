@@ -106,9 +106,19 @@ def open_export(path: str, *, preset: str = "auto", tz: str | None = "UTC",
 
     ``tz`` is the zone of naive timestamps; a mapping file's ``timezone`` applies
     when ``tz`` is None or ``"UTC"`` (the default). ``dayfirst`` decides numeric
-    dates such as 03/11/2026 (None: from the dates themselves).
+    dates such as 03/11/2026 (None: from the dates themselves). The export keeps
+    these arguments (``opened_with``): opening again with them reads the file the
+    same way (the parts of a parallel score do).
     """
     path = os.fspath(path)
+    export = _open(path, preset, tz, encoding, mapping, dayfirst, sheet)
+    export.opened_with = {"path": path, "preset": preset, "tz": tz, "encoding": encoding, "mapping": mapping,
+                          "dayfirst": dayfirst, "sheet": sheet}
+    return export
+
+
+def _open(path: str, preset: str, tz: str | None, encoding: str | None, mapping: str | None,
+          dayfirst: bool | None, sheet: str | None) -> Export:
     preset = preset.strip().lower()
     if preset not in P.PRESET_NAMES:
         raise InputError(f"unknown preset '{preset}'; choose one of {', '.join(P.PRESET_NAMES[:-1])} "

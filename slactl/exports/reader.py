@@ -101,6 +101,7 @@ class Export:
         self.collapser: Callable[[Export, Iterator[list[str]], Any], Iterator[TicketRow | Rejected]] = _no_collapse
         self.range_suspect = [0]  # see slactl.exports.ranges
         self.range_seen: list[str] = []
+        self.opened_with: dict[str, Any] = {}  # open_export's arguments (see slactl.exports.opening)
         self._opener: Opener = opener or (lambda: open_records(path, encoding, delimiter))
         self._stream: Any = None
         self._reader: Iterator[list[str]] | None = None

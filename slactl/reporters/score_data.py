@@ -9,13 +9,13 @@ the summary only.
 from __future__ import annotations
 
 import csv
+import io
 import json
-import shutil
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
-from slactl.core.scoring import METRICS, Scorer, TicketResult, iso
+from slactl.core.scoring import METRICS, MetricResult, Scorer, TicketResult, iso
 from slactl.core.tickets import Rejected
 from slactl.reporters.instants import iso_formatter
 
@@ -76,39 +76,70 @@ except ImportError:  # pragma: no cover - CPython always has it
 if _jstr is None:  # pragma: no cover
     from json.encoder import py_encode_basestring as _jstr
 
+_due_stamps: dict[str, Callable[[float | None], str | None]] = {}  # zone name -> cached formatter
+_fixed_minutes: dict[float | None, str] = {}  # targets and paused seconds: a few values, printed often
+
+
+def _due_stamp(result: TicketResult) -> Callable[[float | None], str | None]:
+    """Due times are shown in the zone of the ticket's calendar."""
+    name = result.match.terms.clock.calendar.timezone  # type: ignore[union-attr]
+    f = _due_stamps.get(name)
+    if f is None:
+        f = _due_stamps[name] = iso_formatter(_zone(result))
+    return f
+
 
 def _jnum(seconds: float | None) -> str:
     return "null" if seconds is None else repr(round(seconds / 60, 4))
 
 
-def _metric_json(m, zone) -> str:  # type: ignore[no-untyped-def]
+def _jfixed(seconds: float | None) -> str:
+    text = _fixed_minutes.get(seconds)
+    if text is None:
+        text = _jnum(seconds)
+        if len(_fixed_minutes) < 4096:
+            _fixed_minutes[seconds] = text
+    return text
+
+
+def _metric_json(m: MetricResult | None, due_stamp: Callable[[float | None], str | None]) -> str:
     if m is None:
         return "null"
-    head = f'{{"target_minutes": {_jnum(m.target)}, "elapsed_minutes": {_jnum(m.elapsed)}, "status": "{m.status}"'
-    tail = f', "paused_minutes": {_jnum(m.paused_seconds)}, "paused": {"true" if m.paused else "false"}}}'
+    e = m.elapsed
+    elapsed = "null" if e is None else repr(round(e / 60, 4))
+    tail = f', "paused_minutes": {_jfixed(m.paused_seconds)}, "paused": {"true" if m.paused else "false"}}}'
     if m.target is None:
-        return head + tail
-    due = iso(m.due, zone)
-    return head + f', "due_at": {"null" if due is None else _jstr(due)}' + tail
-
-
-def _jstamp(text: str | None) -> str:
-    return "null" if text is None else f'"{text}"'
+        return f'{{"target_minutes": null, "elapsed_minutes": {elapsed}, "status": "{m.status}"{tail}'
+    due = due_stamp(m.due)
+    return (f'{{"target_minutes": {_jfixed(m.target)}, "elapsed_minutes": {elapsed}, "status": "{m.status}", '
+            f'"due_at": {"null" if due is None else _jstr(due)}{tail}')
 
 
 def ticket_json(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> str:
     """``json.dumps(ticket_dict(r, stamp))``, written directly: the JSON report's hot path."""
+    return f'{{"row": {r.row.row}, {ticket_json_tail(r, stamp)}'
+
+
+def ticket_json_tail(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> str:
+    """``ticket_json`` after its first key (the row number), which a part of a parallel
+    run only knows at the end (see ``slactl.parallel``)."""
     row, m = r.row, r.match
     agreement = m.agreement.name if m.agreement is not None else None
-    zone = _zone(r) if m.terms is not None else None
+    due_stamp = _due_stamp(r) if m.terms is not None else _no_stamp
     cands = f', "candidates": [{", ".join(_jstr(c) for c in m.candidates)}]' if m.candidates else ""
-    return (f'{{"row": {row.row}, "id": {_jstr(row.id)}, "agreement": {"null" if agreement is None else _jstr(agreement)}, '
+    created, fr, rs = stamp(row.created), stamp(row.first_response), stamp(row.resolved)
+    return (f'"id": {_jstr(row.id)}, "agreement": {"null" if agreement is None else _jstr(agreement)}, '
             f'"priority": {_jstr(m.priority)}, "match": "{m.kind}", "customer": {_jstr(row.customer)}, '
             f'"service": {_jstr(row.service)}, "status": {_jstr(row.status)}, '
-            f'"created_at": {_jstamp(stamp(row.created))}, "first_response_at": {_jstamp(stamp(row.first_response))}, '
-            f'"resolved_at": {_jstamp(stamp(row.resolved))}{cands}, '
-            f'"first_response": {_metric_json(r.first_response, zone)}, '
-            f'"resolution": {_metric_json(r.resolution, zone)}, "reopens": {r.reopens}}}')
+            f'"created_at": {"null" if created is None else _jstr(created)}, '
+            f'"first_response_at": {"null" if fr is None else _jstr(fr)}, '
+            f'"resolved_at": {"null" if rs is None else _jstr(rs)}{cands}, '
+            f'"first_response": {_metric_json(r.first_response, due_stamp)}, '
+            f'"resolution": {_metric_json(r.resolution, due_stamp)}, "reopens": {r.reopens}}}')
+
+
+def _no_stamp(epoch: float | None) -> str | None:
+    return None
 
 
 def _rejected_dicts(meta: Meta) -> list[dict[str, object]]:
@@ -126,24 +157,17 @@ class JsonReporter:
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tickets": [')
 
     def ticket(self, r: TicketResult) -> None:
-        self.out.write(("\n  " if self.first else ",\n  ") + ticket_json(r, self.stamp))
+        self.emit(r.row.row, ticket_json_tail(r, self.stamp))
+
+    def emit(self, row: int, text: str) -> None:
+        """One ticket: its row number, then ``text`` (``ticket_json_tail``)."""
+        self.out.write(('\n  {"row": ' if self.first else ',\n  {"row": ') + str(row) + ", " + text)
         self.first = False
 
-    # two-core scoring: each half writes ticket lines to a file of its own (sink), and
-    # the halves are merged here in file order, row numbers shifted for the second half
-
-    def sink(self, out: IO[str]) -> _JsonLines:
-        return _JsonLines(out, self.stamp)
-
-    def merge(self, lines: IO[str], row_offset: int) -> None:
-        write = self.out.write
-        for line in lines:
-            line = line.rstrip("\n")
-            if row_offset:  # every line starts '{"row": N,'
-                comma = line.index(",", 8)
-                line = '{"row": ' + str(int(line[8:comma]) + row_offset) + line[comma:]
-            write(("\n  " if self.first else ",\n  ") + line)
-            self.first = False
+    @staticmethod
+    def part_formatter(timezone: str) -> _JsonPart:
+        """Formats a part's tickets for ``emit`` (see ``slactl.parallel``)."""
+        return _JsonPart(timezone)
 
     def finish(self, meta: Meta, scorer: Scorer) -> None:
         tail = {
@@ -165,17 +189,17 @@ class JsonReporter:
         self.out.write("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
 
 
-class _JsonLines:
-    """One JSON object a line (strings escape their newlines), rejected rows kept apart."""
+class _JsonPart:
+    """A part's tickets as ``JsonReporter.emit`` takes them; rejected rows are listed at the end."""
 
-    def __init__(self, out: IO[str], stamp: Callable[[float | None], str | None]) -> None:
-        self.out, self.stamp = out, stamp
+    def __init__(self, timezone: str) -> None:
+        self.stamp = iso_formatter(ZoneInfo(timezone))
 
-    def ticket(self, r: TicketResult) -> None:
-        self.out.write(ticket_json(r, self.stamp) + "\n")
+    def ticket(self, r: TicketResult) -> str:
+        return ticket_json_tail(r, self.stamp)
 
-    def rejected(self, item: Rejected) -> None:
-        pass
+    def rejected(self, item: Rejected) -> str | None:
+        return None
 
 
 def _breach_dict(b) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -208,39 +232,62 @@ class CsvReporter:
         if header:
             self.writer.writerow(CSV_COLUMNS)
 
-    @staticmethod
-    def sink(out: IO[str]) -> CsvReporter:
-        return CsvReporter(out, header=False)
-
-    def merge(self, half: IO[str], row_offset: int) -> None:
-        """A half's CSV, in order; the second half's row numbers shifted."""
-        if not row_offset:
-            shutil.copyfileobj(half, self.out)
-            return
-        writerow = self.writer.writerow
-        for cells in csv.reader(half):
-            cells[0] = str(int(cells[0]) + row_offset)
-            writerow(cells)
-
     def ticket(self, r: TicketResult) -> None:
-        row, m = r.row, r.match
-        safe = csv_cell  # only text from the export can carry a formula; numbers and enums cannot
-        cells: list[object] = [row.row, safe(row.id), safe(row.customer), safe(row.service), safe(m.priority),
-                               safe(row.status), m.kind, m.agreement.name if m.agreement is not None else "", ""]
-        zone = _zone(r) if m.terms is not None else None
-        for res in (r.first_response, r.resolution):
-            if res is None:
-                cells += _NO_METRIC
-            else:
-                cells += [_minutes(res.target), _minutes(res.elapsed), res.status,
-                          "" if res.target is None else iso(res.due, zone) or "",
-                          _minutes(res.paused_seconds), "true" if res.paused else "false"]
-        cells.append(r.reopens)
-        self.writer.writerow(cells)
+        self.writer.writerow(_ticket_cells(r))
 
     def rejected(self, x: Rejected) -> None:
-        cells = [x.row, x.id, "", "", "", "", "rejected", "", x.reason] + [""] * (len(CSV_COLUMNS) - 9)
-        self.writer.writerow([csv_cell(c) for c in cells])
+        self.writer.writerow(_rejected_cells(x))
+
+    def emit(self, row: int, text: str) -> None:
+        """One record: its row number, then ``text`` (the other cells, line end included)."""
+        self.out.write(str(row) + "," + text)
+
+    @staticmethod
+    def part_formatter(timezone: str) -> _CsvPart:
+        """Formats a part's records for ``emit`` (see ``slactl.parallel``)."""
+        return _CsvPart()
 
     def finish(self, meta: Meta, scorer: Scorer) -> None:
         pass
+
+
+def _ticket_cells(r: TicketResult) -> list[object]:
+    row, m = r.row, r.match
+    safe = csv_cell  # only text from the export can carry a formula; numbers and enums cannot
+    cells: list[object] = [row.row, safe(row.id), safe(row.customer), safe(row.service), safe(m.priority),
+                           safe(row.status), m.kind, m.agreement.name if m.agreement is not None else "", ""]
+    due_stamp = _due_stamp(r) if m.terms is not None else _no_stamp
+    for res in (r.first_response, r.resolution):
+        if res is None:
+            cells += _NO_METRIC
+        else:
+            cells += [_minutes(res.target), _minutes(res.elapsed), res.status,
+                      "" if res.target is None else due_stamp(res.due) or "",
+                      _minutes(res.paused_seconds), "true" if res.paused else "false"]
+    cells.append(r.reopens)
+    return cells
+
+
+def _rejected_cells(x: Rejected) -> list[object]:
+    cells = [x.row, x.id, "", "", "", "", "rejected", "", x.reason] + [""] * (len(CSV_COLUMNS) - 9)
+    return [csv_cell(c) for c in cells]
+
+
+class _CsvPart:
+    """A part's records as ``CsvReporter.emit`` takes them: every cell after the row number."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+
+    def _text(self, cells: list[object]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells[1:])
+        return self.buffer.getvalue()
+
+    def ticket(self, r: TicketResult) -> str:
+        return self._text(_ticket_cells(r))
+
+    def rejected(self, item: Rejected) -> str | None:
+        return self._text(_rejected_cells(item))
