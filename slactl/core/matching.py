@@ -98,6 +98,8 @@ class Matcher:
                     self._by_customer.setdefault(key, []).append(ag)
         self._candidates: dict[tuple[str, str], tuple[_Candidate, ...]] = {}
         self._terms: dict[tuple[str, str], Terms | None] = {}
+        # (customer, service, priority) as written -> (choices, the uncovered match)
+        self._choices: dict[tuple[str, str, str], tuple[tuple[tuple[int, float, float, Match], ...], Match]] = {}
 
     def customer_id(self, value: str) -> str | None:
         """The id of the customer an agreement knows by this spelling (id, name or alias), whether or
@@ -162,23 +164,47 @@ class Matcher:
         return f"agreement '{ag.name}'" if rule in ag.rules else f"policy '{ag.policy}'"
 
     def match(self, customer: str, service: str, priority: str, created: float) -> Match:
-        best_rank, best = 0, []
-        for cand in self.candidates(customer, service):
-            if cand.rank < best_rank:
+        """The agreement and rule governing a ticket created at ``created``: the most specific
+        agreement covering that instant (two equally specific ones: ambiguous). Matches are
+        built once per (customer, service, priority) as written; a ticket costs a lookup
+        and a comparison or two."""
+        key = (customer, service, priority)
+        found = self._choices.get(key)
+        if found is None:
+            found = self._choices_for(key)
+        choices, uncovered = found
+        chosen = None
+        rank = 0
+        for c_rank, begin, end, m in choices:
+            if c_rank < rank:
                 break
-            if cand.begin <= created < cand.end:
-                best_rank = cand.rank
-                best.append(cand.agreement)
+            if begin <= created < end:
+                if chosen is not None:
+                    return self._ambiguous(choices, c_rank, created, priority)
+                chosen, rank = m, c_rank
+        return uncovered if chosen is None else chosen
+
+    def _choices_for(self, key: tuple[str, str, str]
+                     ) -> tuple[tuple[tuple[int, float, float, Match], ...], Match]:
+        customer, service, priority = key
         raw = priority.strip()
-        if not best:
-            return Match(UNCOVERED, raw)
-        if len(best) > 1:
-            return Match(AMBIGUOUS, raw, candidates=tuple(sorted(a.name for a in best)))
-        ag = best[0]
-        terms = self.terms(ag, raw)
-        if terms is None:
-            return Match(NO_RULE, raw, ag)
-        return Match(MATCHED, terms.rule.priority, ag, terms)
+        out = []
+        for cand in self.candidates(customer, service):
+            terms = self.terms(cand.agreement, raw)
+            m = Match(NO_RULE, raw, cand.agreement) if terms is None else \
+                Match(MATCHED, terms.rule.priority, cand.agreement, terms)
+            out.append((cand.rank, cand.begin, cand.end, m))
+        if len(self._choices) > 100_000:  # hostile exports: every ticket a new customer
+            self._choices.clear()
+        found = self._choices[key] = (tuple(out), Match(UNCOVERED, raw))
+        return found
+
+    @staticmethod
+    def _ambiguous(choices: tuple[tuple[int, float, float, Match], ...], rank: int, created: float,
+                   priority: str) -> Match:
+        tied = sorted(m.agreement.name for r, begin, end, m in choices  # type: ignore[union-attr]
+                      if r == rank and begin <= created < end)
+        return Match(AMBIGUOUS, priority.strip(), candidates=tuple(tied))
 
 
 def _find(rules: tuple[Rule, ...], wanted: str) -> Rule | None:

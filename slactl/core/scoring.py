@@ -67,18 +67,17 @@ def iso(epoch: float | None, zone: tzinfo | None = None) -> str | None:
 
 
 class _Slot:
-    """One (agreement, priority) a ticket can land on: its terms and its two counters."""
+    """The counters of one matched (agreement, priority) and what scoring needs of its terms."""
 
-    __slots__ = ("rank", "begin", "end", "agreement", "terms", "clock", "fr", "res", "as_of_cum", "match",
-                 "pause_sources")
+    __slots__ = ("agreement", "terms", "clock", "fr", "res", "as_of_cum", "match", "pause_sources")
 
-    def __init__(self, rank: int, begin: float, end: float, agreement: Agreement, terms: Terms | None,
-                 fr: Group | None, res: Group | None, as_of_cum: float) -> None:
-        self.rank, self.begin, self.end, self.agreement = rank, begin, end, agreement
-        self.terms, self.fr, self.res, self.as_of_cum = terms, fr, res, as_of_cum
-        self.clock: BusinessClock | None = terms.clock if terms is not None else None
-        self.match = Match(MATCHED, terms.rule.priority, agreement, terms) if terms is not None else None
-        self.pause_sources = terms.pause_sources if terms is not None and terms.pauses.any else ()
+    def __init__(self, match: Match, fr: Group, res: Group, as_of_cum: float) -> None:
+        terms = match.terms
+        assert terms is not None and match.agreement is not None
+        self.agreement, self.terms, self.match = match.agreement, terms, match
+        self.fr, self.res, self.as_of_cum = fr, res, as_of_cum
+        self.clock: BusinessClock = terms.clock
+        self.pause_sources = terms.pause_sources if terms.pauses.any else ()
 
 
 Measured = tuple[str, float | None]
@@ -111,70 +110,52 @@ class Scorer:
         self._worst_floor = float("-inf")
         self._seq = 0
         self.unmatched = Unmatched(ws)  # uncovered, ambiguous and no-rule tickets, named
-        self._slots: dict[tuple[str, str, str], tuple[_Slot, ...]] = {}
-        self._matches: dict[tuple[str, str, str], Match] = {}
+        self._slots: dict[int, _Slot] = {}  # id of a matched Match (the matcher keeps them) -> its slot
         self.history = history  # a status history was given: tickets without rows simply never paused
         self.pauses_not_applied: set[str] = set()  # where pauses were configured, without a history
         self.reopens = 0
 
     # -------------------------------------------------------------- matching
 
-    def _slots_for(self, customer: str, service: str, priority: str) -> tuple[_Slot, ...]:
-        key = (customer, service, priority)
-        slots = self._slots.get(key)
-        if slots is None:
-            out = []
-            for cand in self.matcher.candidates(customer, service):
-                terms = self.matcher.terms(cand.agreement, priority)
-                fr = res = None
-                as_of_cum = 0.0
-                if terms is not None:
-                    name, prio = cand.agreement.name, terms.rule.priority
-                    fr = self.groups.setdefault((name, prio, "first_response"), Group())
-                    res = self.groups.setdefault((name, prio, "resolution"), Group())
-                    self.targets[(name, prio)] = terms.target_pct
-                    fr.targets.add(terms.target_pct)
-                    res.targets.add(terms.target_pct)
-                    as_of_cum = terms.clock.cumulative(self.as_of)
-                out.append(_Slot(cand.rank, cand.begin, cand.end, cand.agreement, terms, fr, res, as_of_cum))
-            slots = self._slots[key] = tuple(out)
-        return slots
+    def _slot_for(self, match: Match) -> _Slot:
+        terms = match.terms
+        assert terms is not None and match.agreement is not None
+        name, prio = match.agreement.name, terms.rule.priority
+        fr = self.groups.setdefault((name, prio, "first_response"), Group())
+        res = self.groups.setdefault((name, prio, "resolution"), Group())
+        self.targets[(name, prio)] = terms.target_pct
+        fr.targets.add(terms.target_pct)
+        res.targets.add(terms.target_pct)
+        slot = self._slots[id(match)] = _Slot(match, fr, res, terms.clock.cumulative(self.as_of))
+        return slot
 
     # -------------------------------------------------------------- scoring
 
-    def tally(self, row: TicketRow, changes: list[Change] | None = None) -> _Slot | str:
-        """Count ``row`` into the summary; returns its slot (or match kind)."""
+    def tally(self, row: TicketRow, changes: list[Change] | None = None) -> _Slot | Match:
+        """Count ``row`` into the summary; returns its slot (or, unmatched, its match)."""
         return self._tally_row(row, changes)[0]
 
     def _tally_row(self, row: TicketRow, changes: list[Change] | None = None
-                   ) -> tuple[_Slot | str, Measured | None, Measured | None, TicketPauses | None]:
-        """The slot (or match kind), (status, elapsed) of both metrics when matched, and what
-        the status history paused."""
-        slots = self._slots.get((row.customer, row.service, row.priority))
-        if slots is None:
-            slots = self._slots_for(row.customer, row.service, row.priority)
+                   ) -> tuple[_Slot | Match, Measured | None, Measured | None, TicketPauses | None]:
+        """The slot (or the match when there is no rule to score by), (status, elapsed) of
+        both metrics when matched, and what the status history paused."""
         created = row.created
         if created > self.as_of:
             self.created_after_as_of += 1
-        chosen: _Slot | None = None
-        tied = False
-        for slot in slots:  # runs once per ticket: kept inline
-            if chosen is not None and slot.rank < chosen.rank:
-                break
-            if slot.begin <= created < slot.end:
-                if chosen is not None:
-                    tied = True
-                    break
-                chosen = slot
-        if tied or chosen is None or chosen.terms is None or chosen.clock is None:
-            kind = AMBIGUOUS if tied else UNCOVERED if chosen is None else NO_RULE
+        match = self.matcher.match(row.customer, row.service, row.priority, created)
+        if match.kind is not MATCHED:
+            kind = match.kind
             self.match_counts[kind] += 1
-            if kind == NO_RULE and chosen is not None:  # named in the report: values to add as aliases
-                key = (row.priority, chosen.agreement.policy or chosen.agreement.name)
+            ag = match.agreement
+            if kind == NO_RULE and ag is not None:  # named in the report: values to add as aliases
+                key = (row.priority, ag.policy or ag.name)
                 self.no_rule_priorities[key] = self.no_rule_priorities.get(key, 0) + 1
             self.unmatched.add(kind, row.id, row.customer, row.service, row.priority, created,
-                               chosen.agreement.name if kind == NO_RULE and chosen is not None else None)
-            return kind, None, None, None
+                               ag.name if kind == NO_RULE and ag is not None else None)
+            return match, None, None, None
+        chosen = self._slots.get(id(match))
+        if chosen is None:
+            chosen = self._slot_for(match)
         self.match_counts["matched"] += 1
         clock, rule = chosen.clock, chosen.terms.rule
         start = clock.cumulative(created)
@@ -263,10 +244,10 @@ class Scorer:
     def score(self, row: TicketRow, changes: list[Change] | None = None) -> TicketResult:
         """Tally ``row`` and return its full result (statuses, elapsed and due times)."""
         pick, fr, res, pauses = self._tally_row(row, changes)
-        if isinstance(pick, str) or fr is None or res is None:
-            return TicketResult(row, self._match(row, str(pick)), None, None)
+        if type(pick) is Match or fr is None or res is None:
+            return TicketResult(row, pick, None, None)  # type: ignore[arg-type]
+        assert isinstance(pick, _Slot)
         clock, terms = pick.clock, pick.terms
-        assert clock is not None and terms is not None and pick.match is not None
         due, created = clock.due, row.created
         fr_target, res_target = terms.rule.first_response, terms.rule.resolution
         if pauses is None:
@@ -284,11 +265,6 @@ class Scorer:
                 paused_due(clock, created, target, mp.removed)
             out.append(MetricResult(status, target, elapsed, when, mp.paused, paused))
         return TicketResult(row, pick.match, out[0], out[1], pauses.reopens, pauses)
-
-    def _match(self, row: TicketRow, kind: str) -> Match:
-        if kind == NO_RULE or kind == AMBIGUOUS:
-            return self.matcher.match(row.customer, row.service, row.priority, row.created)
-        return Match(kind, row.priority.strip())
 
     def _group_value(self, row: TicketRow, slot: _Slot) -> str:
         by = self.group_by

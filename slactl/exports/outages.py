@@ -28,7 +28,7 @@ from slactl.exports.mapping import load_mapping
 from slactl.exports.reader import SAMPLE_RECORDS
 from slactl.exports.sniff import (
     FIELD_LIMIT, LONG_LINE, TextStream, bad_bytes, choose_delimiter, csv_reason, detect_encoding, has_marks,
-    open_records as open_stream, read_sample, zone_hint,
+    field_limit, open_records as open_stream, read_sample, zone_hint,
 )
 from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
 
@@ -96,6 +96,8 @@ class OutageLog:
             raise RuntimeError("an outage log is read once")
         self._reader = None
         n = 0
+        limit = field_limit()  # the csv module's cell limit is the process's: raised while reading
+        limit.__enter__()
         try:
             while True:
                 try:
@@ -115,6 +117,7 @@ class OutageLog:
                 n += 1
                 yield self._row(n, rec)
         finally:
+            limit.__exit__(None, None, None)
             self.close()
 
     def _cell(self, rec: list[str], f: str) -> str:
@@ -224,8 +227,6 @@ def open_outages(path: str, services: Mapping[str, str], *, tz: str | None = "UT
     known = {P.norm(n) for names in (pre.columns.values() if pre else [(f,) for f in OUTAGE_FIELDS])
              for n in names}
     delimiter = choose_delimiter(text, lambda header: len(header & known))
-    if csv.field_size_limit() < FIELD_LIMIT:
-        csv.field_size_limit(FIELD_LIMIT)
     f, reader, header = open_stream(path, enc, delimiter)
     try:
         if not any(h.strip() for h in header):
@@ -233,7 +234,8 @@ def open_outages(path: str, services: Mapping[str, str], *, tz: str | None = "UT
                              f"({', '.join(OUTAGE_FIELDS)})")
         log = OutageLog(path, services, tz_name, tzi, enc, delimiter, header, _indices(header, pre, path),
                         pre.dayfirst if pre else None, pre.timestamp_format if pre else None)
-        records = _sample(reader)
+        with field_limit():
+            records = _sample(reader)
     finally:
         f.close()
     log._detect(records)

@@ -159,6 +159,9 @@ class JsonReporter:
     def ticket(self, r: TicketResult) -> None:
         self.emit(r.row.row, ticket_json_tail(r, self.stamp))
 
+    def rejected(self, item: Rejected) -> None:
+        pass  # listed with the totals at the end
+
     def emit(self, row: int, text: str) -> None:
         """One ticket: its row number, then ``text`` (``ticket_json_tail``)."""
         self.out.write(('\n  {"row": ' if self.first else ',\n  {"row": ') + str(row) + ", " + text)
