@@ -105,7 +105,7 @@ class _Framed:
 
     def ticket(self, result: Any) -> None:
         text = self.fmt.ticket(result)
-        self.write(f"{result.row.row} {len(text)}\n{text}")
+        self.write(f"{result.ticket.row} {len(text)}\n{text}")
 
     def rejected(self, item: Rejected) -> None:
         text = self.fmt.rejected(item)

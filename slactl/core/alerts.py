@@ -95,7 +95,7 @@ def current(ws: Workspace, results: Iterable[TicketResult]) -> list[AlertItem]:
                 state = AT_RISK
             else:
                 continue
-            out.append(AlertItem(r.row.id, ag.name, r.row.customer, rule.priority, metric, state,
+            out.append(AlertItem(r.ticket.id, ag.name, r.ticket.customer, rule.priority, metric, state,
                                  m.elapsed, m.target, m.due, terms.clock.calendar.timezone,
                                  (ag.manager.email or "").strip() or None, ag.manager.name))
     return out

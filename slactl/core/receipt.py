@@ -66,7 +66,7 @@ def build_receipt(result: TicketResult, as_of: float, zone: tzinfo, *, has_first
     segments = pauses.segments if pauses is not None else []
     metrics = []
     if terms is not None:
-        row = result.row
+        row = result.ticket
         for metric, res, measured in (("first_response", result.first_response, has_first_response),
                                       ("resolution", result.resolution, has_resolution)):
             stop, reason = _stop(metric, result, as_of, measured)
@@ -81,7 +81,7 @@ def build_receipt(result: TicketResult, as_of: float, zone: tzinfo, *, has_first
 
 
 def _stop(metric: str, result: TicketResult, as_of: float, measured: bool) -> tuple[float | None, str]:
-    row = result.row
+    row = result.ticket
     if not measured:
         return None, "not measured: the export has no column for it"
     if metric == "first_response":

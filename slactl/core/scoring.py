@@ -48,7 +48,7 @@ class MetricResult:
 
 @dataclass(slots=True)
 class TicketResult:
-    row: TicketRow
+    ticket: TicketRow
     match: Match
     first_response: MetricResult | None
     resolution: MetricResult | None

@@ -62,7 +62,7 @@ def calendar_words(cal: Calendar) -> str:
 def write_text(out: IO[str], e: Explained) -> None:
     r = e.receipt
     res = r.result
-    row, match = res.row, res.match
+    row, match = res.ticket, res.match
     z, year = r.zone, datetime.fromtimestamp(r.as_of, r.zone).year
     w = lambda line="": out.write(inert(line) + "\n")  # noqa: E731 - one local writer
     w(f"Ticket {row.id} · explained as of {when(r.as_of, z)} ({getattr(z, 'key', z)})")
@@ -169,7 +169,7 @@ def _folded(run: list[Piece], z: tzinfo, year: int) -> tuple[str, str, str, str,
 def as_json(e: Explained) -> dict[str, object]:
     r = e.receipt
     res = r.result
-    row, match = res.row, res.match
+    row, match = res.ticket, res.match
     z = r.zone
     out: dict[str, object] = {
         "ticket": row.id, "as_of": iso(r.as_of, z), "timezone": getattr(z, "key", str(z)), "match": match.kind,

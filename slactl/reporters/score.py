@@ -82,7 +82,7 @@ def _rejected_rows(meta: Meta, limit: int = 20) -> list[list[object]]:
     return [[x.row, x.id, x.reason] for x in (meta.rejected or ())[:limit]]
 
 
-class _Buffered:
+class _SummaryOnly:
     """Human formats ignore tickets and render totals at the end."""
 
     summary_only = True
@@ -97,7 +97,7 @@ class _Buffered:
         raise NotImplementedError
 
 
-class TextReporter(_Buffered):
+class TextReporter(_SummaryOnly):
     def finish(self, meta: Meta, scorer: Scorer) -> None:
 
         w = self.out.write
@@ -143,7 +143,7 @@ _SHORT = {"tickets": "tix", "breached": "breach", "pending": "pend", "at risk": 
 _NO_VERDICT = object()
 
 
-class TableReporter(_Buffered):
+class TableReporter(_SummaryOnly):
     """Rich tables that fit an 80-column terminal: short headers, numbers never cut."""
 
     @staticmethod
@@ -221,7 +221,7 @@ class TableReporter(_Buffered):
                 console.print(Text(inert(f"  row {row}{' ' + str(tid) if tid else ''}: {reason}")))
 
 
-class MarkdownReporter(_Buffered):
+class MarkdownReporter(_SummaryOnly):
     def finish(self, meta: Meta, scorer: Scorer) -> None:
         from slactl.reporters.markdown import md_cell, md_table
 
@@ -244,7 +244,7 @@ th{background:#f3f3f3}td.l,th.l{text-align:left}.ok{color:#176317;font-weight:bo
 .below{color:#b00020;font-weight:bold}.na{color:#777}"""
 
 
-class HtmlReporter(_Buffered):
+class HtmlReporter(_SummaryOnly):
     """One self-contained page (inline CSS, no scripts) that mail clients render."""
 
     def finish(self, meta: Meta, scorer: Scorer) -> None:

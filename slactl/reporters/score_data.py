@@ -53,7 +53,7 @@ def _zone(result: TicketResult) -> ZoneInfo:
 
 
 def ticket_dict(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> dict[str, object]:
-    row, m = r.row, r.match
+    row, m = r.ticket, r.match
     out: dict[str, object] = {
         "row": row.row, "id": row.id, "agreement": r.agreement, "priority": m.priority, "match": m.kind,
         "customer": row.customer, "service": row.service, "status": row.status,
@@ -117,13 +117,13 @@ def _metric_json(m: MetricResult | None, due_stamp: Callable[[float | None], str
 
 def ticket_json(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> str:
     """``json.dumps(ticket_dict(r, stamp))``, written directly: the JSON report's hot path."""
-    return f'{{"row": {r.row.row}, {ticket_json_tail(r, stamp)}'
+    return f'{{"row": {r.ticket.row}, {ticket_json_tail(r, stamp)}'
 
 
 def ticket_json_tail(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> str:
     """``ticket_json`` after its first key (the row number), which a part of a parallel
     run only knows at the end (see ``slactl.parallel``)."""
-    row, m = r.row, r.match
+    row, m = r.ticket, r.match
     agreement = m.agreement.name if m.agreement is not None else None
     due_stamp = _due_stamp(r) if m.terms is not None else _no_stamp
     cands = f', "candidates": [{", ".join(_jstr(c) for c in m.candidates)}]' if m.candidates else ""
@@ -157,7 +157,7 @@ class JsonReporter:
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tickets": [')
 
     def ticket(self, r: TicketResult) -> None:
-        self.emit(r.row.row, ticket_json_tail(r, self.stamp))
+        self.emit(r.ticket.row, ticket_json_tail(r, self.stamp))
 
     def rejected(self, item: Rejected) -> None:
         pass  # listed with the totals at the end
@@ -255,7 +255,7 @@ class CsvReporter:
 
 
 def _ticket_cells(r: TicketResult) -> list[object]:
-    row, m = r.row, r.match
+    row, m = r.ticket, r.match
     safe = csv_cell  # only text from the export can carry a formula; numbers and enums cannot
     cells: list[object] = [row.row, safe(row.id), safe(row.customer), safe(row.service), safe(m.priority),
                            safe(row.status), m.kind, m.agreement.name if m.agreement is not None else "", ""]
