@@ -73,10 +73,9 @@ def report(
     require_clean(loaded)
     ws = loaded.workspace
     if agreement is not None and agreement not in ws.agreements:
-        import difflib
+        from slactl.suggest import did_you_mean
 
-        close = difflib.get_close_matches(agreement, sorted(ws.agreements), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(agreement, ws.agreements)
         raise InputError(f"--agreement: no agreement named '{agreement}' in the workspace{hint}")
     exclusions = None
     if exclude is not None:
