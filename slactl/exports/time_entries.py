@@ -111,7 +111,7 @@ def parse_duration_cell(text: str, unit: str = "auto") -> float:
             value = _number(s) * (3600 if unit == "hours" else 1)
         except ValueError:
             raise ValueError(f"{shown} is not a number of {unit}") from None
-    elif s.isdigit():
+    elif s.isdecimal():
         value = float(s)
         if value <= MAX_SECONDS:
             return value

@@ -123,10 +123,10 @@ def detect_format(
         if len(parts) != 3 or len(parts[0]) == 4:
             continue
         a, b = parts[0], parts[1]
-        if not b.isdigit():
+        if not b.isdecimal():
             named = named or b.lower() in MONTHS
             continue
-        if not a.isdigit():
+        if not a.isdecimal():
             continue
         numeric += 1
         if int(a) > 12:

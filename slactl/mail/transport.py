@@ -73,7 +73,7 @@ class SmtpConfig:
             raise InputError("SLACTL_SMTP_TLS=1 (TLS from the start, port 465) and SLACTL_SMTP_STARTTLS=1 "
                              "(upgrade on port 25/587) exclude each other; set one")
         port_text = (env.get("SLACTL_SMTP_PORT") or ("465" if tls else "25")).strip()
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        if not port_text.isdecimal() or not 0 < int(port_text) < 65536:
             raise InputError(f"SLACTL_SMTP_PORT '{port_text}' is not a port number")
         timeout_text = (env.get("SLACTL_SMTP_TIMEOUT") or "").strip()
         try:
