@@ -145,7 +145,7 @@ def _exit(data: dict[str, Any], threshold: float | str | None) -> int:
 def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: Any, data: dict[str, Any],
           lang: str | None, dry_run: bool, review: bool, resend: bool, output: str | None, force: bool) -> int:
     """Send (or print) one message per customer; one line per message; exit 1 on a failed delivery."""
-    from slactl.console import inert
+    from slactl.sanitize import terminal_text
     from slactl.mail import notify
     from slactl.mail import report as report_mail
 
@@ -164,8 +164,8 @@ def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: 
             for item in delivery.sent:
                 cc = f"; cc {', '.join(item.cc)}" if item.cc else ""
                 what = "draft for review" if review else "report"
-                out.write(inert(f"{item.notice.customer_name}: {what} {item.notice.period} sent to "
-                                f"{', '.join(item.to)}{cc}") + "\n")
+                out.write(terminal_text(f"{item.notice.customer_name}: {what} {item.notice.period} sent to "
+                                        f"{', '.join(item.to)}{cc}") + "\n")
             if not delivery.sent and not delivery.failures and mails:
                 out.write(f"nothing to send: every report of {result.period.label} was sent already "
                           "(--resend sends them again)\n")

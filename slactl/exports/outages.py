@@ -29,7 +29,8 @@ from slactl.exports.sniff import (
     FIELD_LIMIT, LONG_LINE, TextStream, bad_bytes, choose_delimiter, csv_reason, detect_encoding, has_marks,
     open_records as open_stream, read_sample, zone_hint,
 )
-from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
+from slactl.exports.timestamps import ColumnFormat, TimestampError, detect_format, parse_slow, zone
+from slactl.sanitize import clip
 from slactl.suggest import closest, hint
 
 __all__ = ["OUTAGE_FIELDS", "OutageLog", "open_outages", "Rejected"]
