@@ -48,7 +48,6 @@ class History:
                  header: list[str], indices: dict[str, tuple[int, ...]]) -> None:
         self.path = path
         self.preset = preset.name
-        self.preset_title = preset.title
         self.timezone = tz_name
         self.encoding = encoding
         self.delimiter = delimiter

@@ -26,7 +26,6 @@ class WorkbookStream:
         self.workbook = workbook
         self.suspect = [0]
         self._size = os.path.getsize(path)
-        self.rows_read = 0
 
     def position(self) -> int:
         """An estimate: the reader's progress bar only needs it to grow."""
