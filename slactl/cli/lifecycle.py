@@ -257,7 +257,7 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
     else:
         sys.stdout.write(terminal_text(f"created {target}: {name} for customer {result['customer']}, "
                                        f"{result['start']} to {result['end']}, planned") + "\n")
-        # planned is a hand-set override (contract): the draft covers no ticket until signed
+        # planned is a hand-set override (README "Lifecycle"): the draft covers no ticket until signed
         sys.stdout.write("  status is 'planned' (a draft: it covers no tickets); set 'status: auto' once it is "
                          "signed so it turns active on its start date\n")
 

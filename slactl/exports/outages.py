@@ -17,7 +17,6 @@ import os
 from collections.abc import Iterator, Mapping
 from datetime import tzinfo
 from types import TracebackType
-from typing import TextIO
 
 from slactl.core.availability import Outage
 from slactl.errors import InputError
