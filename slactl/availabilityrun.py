@@ -2,7 +2,6 @@
 CLI so the customer report and tests can drive it without Typer."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 from slactl.core.availability import AvailabilityRow, Outage, evaluate
@@ -12,6 +11,7 @@ from slactl.core.model import Agreement, Workspace
 from slactl.core.periods import Period
 from slactl.errors import InputError
 from slactl.exports.reader import Rejected
+from slactl.suggest import closest, did_you_mean, hint
 
 
 @dataclass(slots=True)
@@ -38,19 +38,15 @@ def select_agreements(ws: Workspace, agreement: str | None, customer: str | None
         found = ws.agreements.get(agreement)
         if found is None:
             names = sorted(ws.agreements)
-            close = [n for n in names if n.startswith(agreement.casefold())] \
-                or difflib.get_close_matches(agreement, names, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise InputError(f"--agreement '{agreement}' is not an agreement of the workspace{hint}")
+            match = next((n for n in names if n.startswith(agreement.casefold())), None) or closest(agreement, names)
+            raise InputError(f"--agreement '{agreement}' is not an agreement of the workspace{hint(match)}")
         return [found]
     if customer is not None:
         wanted = customer.strip().casefold()
         chosen = [a for a in ws.agreements.values() if wanted in a.customer.names()]
         if not chosen:
             ids = sorted({a.customer.id for a in ws.agreements.values() if not a.customer.is_wildcard})
-            close = difflib.get_close_matches(customer, ids, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise InputError(f"--customer '{customer}' has no agreement in the workspace{hint}")
+            raise InputError(f"--customer '{customer}' has no agreement in the workspace{did_you_mean(customer, ids)}")
         return chosen
     return list(ws.agreements.values())
 

@@ -1,19 +1,12 @@
-"""Terminal concerns: consoles, format defaults and making input data inert on screen."""
+"""Terminal concerns: consoles and format defaults (what makes input data safe to show is
+:mod:`slactl.sanitize`)."""
 from __future__ import annotations
 
 import os
-import re
 import sys
 from typing import IO
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def inert(text: object) -> str:
-    """``text`` with control characters (ANSI escapes, bidi overrides...) shown as escapes."""
-    s = str(text)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                        else f"\\u{ord(m.group()):04x}", s)
+from slactl.sanitize import terminal_text as inert  # noqa: F401  (the name reporters/score*.py import)
 
 
 def is_terminal(stream: IO[str] | None = None) -> bool:

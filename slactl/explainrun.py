@@ -2,7 +2,6 @@
 receipt. Kept apart from the CLI, like ``scorerun``, so it can be driven without Typer."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from slactl.core.tickets import Rejected, TicketRow
 from slactl.errors import InputError
 from slactl.exports.history import History, HistoryRow
 from slactl.exports.reader import Export, RepeatedIds
+from slactl.suggest import close_matches
 
 SUGGEST_FROM = 200_000  # ids kept to suggest a close one when the ticket is not found
 
@@ -91,6 +91,6 @@ def _scan(source: Export, wanted: str) -> TicketRow:
         return loose
     if reasons:
         raise InputError(f"ticket '{wanted}' is in {source.path} but its row was rejected: {'; '.join(reasons)}")
-    close = difflib.get_close_matches(wanted, seen, n=3)
+    close = close_matches(wanted, seen, n=3)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise InputError(f"ticket '{wanted}' is not in {source.path} ({n} tickets read){hint}")

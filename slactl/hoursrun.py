@@ -3,7 +3,6 @@
 call :func:`hours_report`; the arithmetic is in :mod:`slactl.core.hours`."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -14,6 +13,7 @@ from slactl.core.hours import (
 from slactl.errors import InputError
 from slactl.exports.reader import Rejected
 from slactl.core.model import Workspace
+from slactl.suggest import did_you_mean
 
 
 @dataclass(slots=True)
@@ -101,18 +101,14 @@ def select_agreements(ws: Workspace, customer: str | None, agreement: str | None
     names = set(ws.agreements)
     if agreement is not None:
         if agreement not in ws.agreements:
-            close = difflib.get_close_matches(agreement, sorted(ws.agreements), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise InputError(f"--agreement {agreement}: no such agreement{hint}")
+            raise InputError(f"--agreement {agreement}: no such agreement{did_you_mean(agreement, ws.agreements)}")
         names = {agreement}
     if customer is not None:
         key = customer.strip().casefold()
         names = {n for n in names if key in ws.agreements[n].customer.names()}
         if not names:
             known = sorted({ag.customer.id for ag in ws.agreements.values() if not ag.customer.is_wildcard})
-            close = difflib.get_close_matches(customer, known, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise InputError(f"--customer {customer}: no agreement has this customer{hint}")
+            raise InputError(f"--customer {customer}: no agreement has this customer{did_you_mean(customer, known)}")
     return names
 
 

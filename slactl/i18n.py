@@ -11,7 +11,6 @@ import math
 from datetime import date
 
 LANGUAGES = ("en", "ru")
-DEFAULT = "en"
 
 _EN: dict[str, str] = {
     "report_title": "SLA report",

@@ -31,7 +31,7 @@ def test_durations_as_people_write_them(text: str, unit: str, seconds: float) ->
 
 @pytest.mark.parametrize("text, reason", [
     ("1.5", "has no unit"), ("abc", "is not a duration"), ("-5m", "is not a duration"),
-    ("5000h", "more than 1000 hours"), ("1:75", "is not a duration"),
+    ("5000h", "more than 1000 hours"), ("1:75", "is not a duration"), ("²", "is not a duration"),
 ])
 def test_bad_durations_say_why(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):

@@ -382,3 +382,11 @@ def test_recipients_accounted(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None
                                                                          tuple(sorted(ACME))}
         assert not (ws / ".slactl-state.json.journal").exists()
 
+
+
+def test_a_port_in_superscript_digits_is_refused_not_a_crash() -> None:
+    from slactl.errors import InputError
+    from slactl.mail.transport import SmtpConfig
+
+    with pytest.raises(InputError, match="is not a port number"):
+        SmtpConfig.from_env({"SLACTL_SMTP_HOST": "h", "SLACTL_SMTP_PORT": "²⁵"})

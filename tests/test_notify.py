@@ -345,4 +345,6 @@ def test_corrupt_state_file_is_not_overwritten(ws: Path, smtp: Recorder) -> None
 
 
 def test_header_safe() -> None:
-    assert mail.header_safe("a\r\nBcc: x\x00y\u2028z") == "a Bcc: x y z"
+    from slactl.sanitize import header_safe
+
+    assert header_safe("a\r\nBcc: x\x00y\u2028z") == "a Bcc: x y z"

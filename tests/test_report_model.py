@@ -70,3 +70,9 @@ def test_month_names(lang: str) -> None:
 
     names = [month_name(lang, m) for m in range(1, 13)]
     assert len(set(names)) == 12 and ("ноябрь" in names if lang == "ru" else "November" in names)
+
+
+def test_priorities_sort_naturally_even_with_superscript_digits() -> None:
+    from slactl.core.reportdata import _natural
+
+    assert sorted(["P10", "P2", "1²", "P1"], key=_natural) == ["1²", "P1", "P2", "P10"]

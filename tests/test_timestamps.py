@@ -155,3 +155,9 @@ def test_mapping_dayfirst_overrides_detection():
     f = detect_format(["01/02/2026 10:00"], timezone.utc, dayfirst=True)
     assert f.dayfirst and not f.ambiguous
     assert f.parse("01/02/2026 10:00") == datetime(2026, 2, 1, 10, tzinfo=timezone.utc).timestamp()
+
+
+def test_superscript_digits_are_not_a_day_or_month():
+    # '²'.isdigit() is True but int('²') fails: detection must not crash on such a cell
+    f = detect_format(["²2/01/2026 10:00", "25/01/2026 10:00"], timezone.utc)
+    assert f.kind == "dmy" and f.dayfirst

@@ -50,9 +50,9 @@ def _debug(ctx: Any) -> bool:
 
 
 def err(message: str) -> None:
-    from slactl.console import inert
+    from slactl.sanitize import terminal_text
 
-    sys.stderr.write(inert(message) + "\n")
+    sys.stderr.write(terminal_text(message) + "\n")
     sys.stderr.flush()
 
 

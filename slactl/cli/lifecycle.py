@@ -211,7 +211,7 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
 
     from slactl.workspace.clone import CloneError, clone_text, extract_document, mentions, same_length_end, validate_new, \
         write_new
-    from slactl.console import inert
+    from slactl.sanitize import terminal_text
     from slactl.core.findings import ERROR
     from slactl.workspace.yamlsafe import decode
 
@@ -255,9 +255,9 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
     if chosen == "json":
         sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(inert(f"created {target}: {name} for customer {result['customer']}, "
-                               f"{result['start']} to {result['end']}, planned") + "\n")
-        # planned is a hand-set override (contract): the draft covers no ticket until signed
+        sys.stdout.write(terminal_text(f"created {target}: {name} for customer {result['customer']}, "
+                                       f"{result['start']} to {result['end']}, planned") + "\n")
+        # planned is a hand-set override (README "Lifecycle"): the draft covers no ticket until signed
         sys.stdout.write("  status is 'planned' (a draft: it covers no tickets); set 'status: auto' once it is "
                          "signed so it turns active on its start date\n")
 
@@ -417,7 +417,7 @@ def _report_notices(out: IO[str], chosen: str, report: Any, day: date, dry_run: 
     import json
 
     from slactl.mail import notify as mail
-    from slactl.console import inert
+    from slactl.sanitize import terminal_text
 
     if chosen == "json":
         data = {"as_of": day.isoformat(), "dry_run": dry_run,
@@ -429,4 +429,4 @@ def _report_notices(out: IO[str], chosen: str, report: Any, day: date, dry_run: 
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     elif not dry_run:
         for item in report.sent:
-            out.write(inert(mail.describe(item)) + "\n")
+            out.write(terminal_text(mail.describe(item)) + "\n")

@@ -73,10 +73,9 @@ def report(
     require_clean(loaded)
     ws = loaded.workspace
     if agreement is not None and agreement not in ws.agreements:
-        import difflib
+        from slactl.suggest import did_you_mean
 
-        close = difflib.get_close_matches(agreement, sorted(ws.agreements), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(agreement, ws.agreements)
         raise InputError(f"--agreement: no agreement named '{agreement}' in the workspace{hint}")
     exclusions = None
     if exclude is not None:
@@ -146,7 +145,7 @@ def _exit(data: dict[str, Any], threshold: float | str | None) -> int:
 def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: Any, data: dict[str, Any],
           lang: str | None, dry_run: bool, review: bool, resend: bool, output: str | None, force: bool) -> int:
     """Send (or print) one message per customer; one line per message; exit 1 on a failed delivery."""
-    from slactl.console import inert
+    from slactl.sanitize import terminal_text
     from slactl.mail import notify
     from slactl.mail import report as report_mail
 
@@ -165,8 +164,8 @@ def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: 
             for item in delivery.sent:
                 cc = f"; cc {', '.join(item.cc)}" if item.cc else ""
                 what = "draft for review" if review else "report"
-                out.write(inert(f"{item.notice.customer_name}: {what} {item.notice.period} sent to "
-                                f"{', '.join(item.to)}{cc}") + "\n")
+                out.write(terminal_text(f"{item.notice.customer_name}: {what} {item.notice.period} sent to "
+                                        f"{', '.join(item.to)}{cc}") + "\n")
             if not delivery.sent and not delivery.failures and mails:
                 out.write(f"nothing to send: every report of {result.period.label} was sent already "
                           "(--resend sends them again)\n")

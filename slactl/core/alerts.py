@@ -33,7 +33,6 @@ class AlertItem:
     due: float | None  # epoch seconds
     zone: str  # the rule's clock's time zone, for showing the due time
     manager: str | None  # the agreement manager's e-mail
-    manager_name: str | None = None
 
     @property
     def key(self) -> str:
@@ -97,7 +96,7 @@ def current(ws: Workspace, results: Iterable[TicketResult]) -> list[AlertItem]:
                 continue
             out.append(AlertItem(r.ticket.id, ag.name, r.ticket.customer, rule.priority, metric, state,
                                  m.elapsed, m.target, m.due, terms.clock.calendar.timezone,
-                                 (ag.manager.email or "").strip() or None, ag.manager.name))
+                                 (ag.manager.email or "").strip() or None))
     return out
 
 

@@ -3,7 +3,7 @@
 Pure computation, no I/O. Every instant is a float of UTC epoch seconds (what
 ``datetime.timestamp()`` returns); every duration is a float of seconds.
 
-Semantics (contract section 1 "Calendar" and 2.6):
+Semantics (README "The file format", kind Calendar, and "score": elapsed time is open time):
 
 * A local date is open per its weekday's spans, closed when it is a holiday
   (``holiday_dates`` or the ``holidays`` library's public holidays of

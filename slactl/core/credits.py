@@ -27,8 +27,6 @@ class CreditEntry:
     reasons: list[str] = field(default_factory=list)
     partial: bool = False  # the month is still running at as_of
     capped: bool = False  # the tiers asked for more than ``cap``
-    worst_service: str | None = None
-    worst_availability_pct: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The credit as the availability JSON carries it."""
@@ -75,6 +73,5 @@ def judge_credits(agreement: str, terms: Credits, worst: Mapping[str, tuple[str,
             best = max(best, tier.credit)
         pct = min(best, terms.cap)
         amount = terms.monthly_fee * pct / 100 if terms.monthly_fee is not None else None
-        out.append(CreditEntry(agreement, label, pct, amount, terms.currency, reasons, running, pct < best,
-                               low[0] if low else None, low[1] if low else None))
+        out.append(CreditEntry(agreement, label, pct, amount, terms.currency, reasons, running, pct < best))
     return out

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from slactl.core.model import Agreement, Hours, Workspace
 
 MONTH, QUARTER = "month", "quarter"
-PERS = (MONTH, QUARTER)
 NO_TICKET = "(no ticket)"
 
 
@@ -247,10 +246,6 @@ def account(ag: Agreement, zone: str, entries: Iterable[TimeEntry], through: dat
 class Unassigned:
     entry: TimeEntry
     reason: str
-
-
-TicketAgreements = Mapping[str, "str | None"]
-"""Ticket id -> the name of the agreement it matched, or the reason it matched none."""
 
 
 @dataclass(slots=True)

@@ -80,10 +80,6 @@ class Rule:
         return tuple(dict.fromkeys(n.strip().casefold() for n in (self.priority, *self.aliases)))
 
 
-WINDOWS = ("month", "quarter", "week")
-MAINTENANCE_RULES = ("excluded", "counted")
-
-
 @dataclass(frozen=True, slots=True)
 class Objective:
     """An availability objective: ``target`` percent of each window, on ``calendar``'s open hours."""
@@ -192,7 +188,6 @@ class Agreement:
     compliance_target: float | None = None
     notice_days: tuple[int, ...] = ()
     language: str | None = None  # of its reports and notices; None: English
-    labels: tuple[tuple[str, str], ...] = ()
     pause: Pause = NO_PAUSE
     resolved_statuses: tuple[str, ...] | None = None  # None: the policy's, else the default list
     availability: tuple[Objective, ...] | None = None  # None: the policy's

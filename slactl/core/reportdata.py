@@ -194,4 +194,4 @@ def _r2(value: float | None) -> float | None:
 
 
 def _natural(text: str) -> tuple[object, ...]:
-    return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", text))
+    return tuple(int(p) if p.isdecimal() else p.casefold() for p in re.split(r"(\d+)", text))

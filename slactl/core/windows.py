@@ -11,9 +11,7 @@ from typing import Iterator
 
 from slactl.core.periods import add_months, midnight
 
-__all__ = ["WINDOW_KINDS", "local_date", "windows", "window_label"]
-
-WINDOW_KINDS = ("month", "quarter", "week")
+__all__ = ["local_date", "windows", "window_label"]
 
 
 def local_date(t: float, tz: tzinfo) -> date:

@@ -8,7 +8,8 @@ from typing import Any
 from slactl.core.tickets import Rejected, TicketRow
 from slactl.exports.presets import is_null
 from slactl.exports.sniff import LINE_LIMIT, LONG_LINE, bad_bytes
-from slactl.exports.timestamps import TimestampError, clip, parse_slow
+from slactl.exports.timestamps import TimestampError, parse_slow
+from slactl.sanitize import clip
 
 MAX_MINUTES = 1e8  # ~190 years: anything larger is not a duration
 

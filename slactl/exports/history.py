@@ -30,7 +30,8 @@ from slactl.exports.sniff import EVIDENCE_BYTES, LINE_LIMIT, LONG_LINE, SAMPLE_B
 from slactl.exports.historypresets import FIELDS, PRESET_NAMES, PRESETS, REQUIRED, HistoryPreset, detect, \
     expected, load_history_mapping
 from slactl.exports.presets import NULL_MARKERS, is_null, norm
-from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
+from slactl.exports.timestamps import ColumnFormat, TimestampError, detect_format, parse_slow, zone
+from slactl.sanitize import clip
 
 class HistoryRow(NamedTuple):
     row: int  # 1-based record number after the header
@@ -47,7 +48,6 @@ class History:
                  header: list[str], indices: dict[str, tuple[int, ...]]) -> None:
         self.path = path
         self.preset = preset.name
-        self.preset_title = preset.title
         self.timezone = tz_name
         self.encoding = encoding
         self.delimiter = delimiter

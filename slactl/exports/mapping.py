@@ -5,17 +5,12 @@ starter file (``slactl.exports.starter``).
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
 from slactl.errors import InputError
 from slactl.exports.presets import FIELDS, REQUIRED, Preset
-
-def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
+from slactl.suggest import did_you_mean
 
 _TICKET_EXAMPLE = "columns: {id: \"Ticket #\", priority: Priority, created_at: Opened}"
 
@@ -59,7 +54,7 @@ def read_mapping(path: str, *, fields: tuple[str, ...], required: tuple[str, ...
         raise InputError(f"{where} must be a mapping with a 'columns' key, for example\n  {example}")
     for key in doc:
         if key not in keys:
-            raise InputError(f"{where}: unknown key '{key}'{_did_you_mean(str(key), keys)}; "
+            raise InputError(f"{where}: unknown key '{key}'{did_you_mean(str(key), keys)}; "
                              f"allowed: {', '.join(keys)}")
     cols = doc.get("columns")
     if not isinstance(cols, dict) or not cols:
@@ -69,7 +64,7 @@ def read_mapping(path: str, *, fields: tuple[str, ...], required: tuple[str, ...
     for key, value in cols.items():
         if key not in fields:
             raise InputError(f"{where}: unknown field '{key}' under columns"
-                             f"{_did_you_mean(str(key), fields)}; fields: {', '.join(fields)}")
+                             f"{did_you_mean(str(key), fields)}; fields: {', '.join(fields)}")
         names = value if isinstance(value, list) else [value]
         if not names or not all(isinstance(n, (str, int)) and str(n).strip() for n in names):
             raise InputError(f"{where}: columns.{key} must be a header name or a list of them")

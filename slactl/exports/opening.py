@@ -18,7 +18,8 @@ from slactl.exports.collapse import collapsed_rows
 from slactl.exports.mapping import load_mapping
 from slactl.exports.reader import Export, Opener
 from slactl.exports.sniff import choose_delimiter, detect_encoding, open_records, read_sample, zone_hint
-from slactl.exports.timestamps import clip, zone
+from slactl.exports.timestamps import zone
+from slactl.sanitize import clip
 
 SNAPSHOT_TIME = ("updated_at", "updated", "updated at", "sys_updated_at", "sys_updated_on")
 """Headers of an event log's snapshot time column (the last snapshot of a ticket wins)."""

@@ -13,12 +13,10 @@ record, never raising.
 from __future__ import annotations
 
 import csv
-import difflib
 import os
 from collections.abc import Iterator, Mapping
 from datetime import tzinfo
 from types import TracebackType
-from typing import TextIO
 
 from slactl.core.availability import Outage
 from slactl.errors import InputError
@@ -30,7 +28,9 @@ from slactl.exports.sniff import (
     FIELD_LIMIT, LONG_LINE, TextStream, bad_bytes, choose_delimiter, csv_reason, detect_encoding, has_marks,
     field_limit, open_records as open_stream, read_sample, zone_hint,
 )
-from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
+from slactl.exports.timestamps import ColumnFormat, TimestampError, detect_format, parse_slow, zone
+from slactl.sanitize import clip
+from slactl.suggest import closest, hint
 
 __all__ = ["OUTAGE_FIELDS", "OutageLog", "open_outages", "Rejected"]
 
@@ -166,8 +166,8 @@ class OutageLog:
         return Outage(n, service, start, end, _IMPACTS[impact], _KINDS[kind], self._cell(rec, "ref"))
 
     def _did_you_mean(self, spelled: str) -> str:
-        close = difflib.get_close_matches(spelled.casefold(), list(self._services), n=1, cutoff=0.6)
-        return f" (did you mean '{self._services[close[0]]}'?)" if close else ""
+        folded = closest(spelled.casefold(), self._services)
+        return hint(None if folded is None else self._services[folded])
 
 
 def _indices(header: list[str], mapping: P.Preset | None, path: str) -> dict[str, int]:

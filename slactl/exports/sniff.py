@@ -403,10 +403,11 @@ def read_sample(path: str, what: str = "export") -> tuple[bytes, bytes]:
 
 
 def zone_hint(name: str) -> str:
-    import difflib
+    """What follows "unknown time zone 'x'": the zone spelt in another case, else the closest one."""
     from zoneinfo import available_timezones
 
+    from slactl.suggest import closest, hint
+
     zones = sorted(available_timezones())
-    by_fold = {z.casefold(): z for z in zones}
-    close = [by_fold[name.casefold()]] if name.casefold() in by_fold else difflib.get_close_matches(name, zones, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else "; use an IANA name such as Europe/Moscow or UTC"
+    match = {z.casefold(): z for z in zones}.get(name.casefold()) or closest(name, zones)
+    return hint(match, "; use an IANA name such as Europe/Moscow or UTC")

@@ -19,7 +19,8 @@ from slactl.exports.mapping import load_mapping
 from slactl.exports.reader import SAMPLE_RECORDS
 from slactl.exports.sniff import LONG_LINE, bad_bytes, choose_delimiter, detect_encoding, has_marks, open_records, \
     read_sample, zone_hint
-from slactl.exports.timestamps import ColumnFormat, TimestampError, clip, detect_format, parse_slow, zone
+from slactl.exports.timestamps import ColumnFormat, TimestampError, detect_format, parse_slow, zone
+from slactl.sanitize import clip
 
 # canonical fields; a duration field's name says how its cells are read
 TEXT_FIELDS = ("ticket_id", "customer", "service", "author", "note")
@@ -111,7 +112,7 @@ def parse_duration_cell(text: str, unit: str = "auto") -> float:
             value = _number(s) * (3600 if unit == "hours" else 1)
         except ValueError:
             raise ValueError(f"{shown} is not a number of {unit}") from None
-    elif s.isdigit():
+    elif s.isdecimal():
         value = float(s)
         if value <= MAX_SECONDS:
             return value

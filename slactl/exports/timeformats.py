@@ -367,9 +367,6 @@ def make_excel(tz: tzinfo) -> Parser:
     return parse_excel
 
 
-_NAMED = None
-
-
 def make_named(tz: tzinfo) -> Parser:
     """Dates with a month name in English, French, German, Spanish or Russian:
     ``15 mars 2026 10:30``, ``15. März 2026``, ``15 de marzo de 2026``, ``15 марта 2026 г. 10:30``,

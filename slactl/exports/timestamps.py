@@ -32,6 +32,7 @@ from slactl.exports.timeformats import (
     make_strptime,
     zone,
 )
+from slactl.sanitize import clip
 
 __all__ = ["ColumnFormat", "OutOfRange", "TimestampError", "clip", "detect_format", "make_dmy", "make_iso",
            "make_strptime", "parse_slow", "zone"]
@@ -123,10 +124,10 @@ def detect_format(
         if len(parts) != 3 or len(parts[0]) == 4:
             continue
         a, b = parts[0], parts[1]
-        if not b.isdigit():
+        if not b.isdecimal():
             named = named or b.lower() in MONTHS
             continue
-        if not a.isdigit():
+        if not a.isdecimal():
             continue
         numeric += 1
         if int(a) > 12:
@@ -188,14 +189,6 @@ def _strptime_guess(sample: list[str], tz: tzinfo, best: ColumnFormat, best_ok: 
 
 
 # --------------------------------------------------------------------------- slow path
-
-def clip(value: str, limit: int = 40) -> str:
-    """A cell value fit for a message: short, control characters escaped."""
-    s = value if len(value) <= limit else value[:limit] + "…"
-    if not s.isprintable():
-        s = "".join(c if c.isprintable() else repr(c)[1:-1] for c in s)
-    return s
-
 
 _OTHER_SEPS = ("/", ".", "-")
 

@@ -9,7 +9,6 @@ CSV records.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import warnings
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from slactl.errors import InputError
+from slactl.suggest import did_you_mean
 
 
 class WorkbookStream:
@@ -26,7 +26,6 @@ class WorkbookStream:
         self.workbook = workbook
         self.suspect = [0]
         self._size = os.path.getsize(path)
-        self.rows_read = 0
 
     def position(self) -> int:
         """An estimate: the reader's progress bar only needs it to grow."""
@@ -79,9 +78,8 @@ def open_workbook(path: str, sheet: str | None) -> tuple[WorkbookStream, Iterato
         elif sheet in names:
             ws = workbook[sheet]
         else:
-            close = difflib.get_close_matches(sheet, names, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise InputError(f"{path} has no sheet '{sheet}'{hint}; its sheets: {', '.join(names)}")
+            raise InputError(f"{path} has no sheet '{sheet}'{did_you_mean(sheet, names)}; "
+                             f"its sheets: {', '.join(names)}")
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # some writers store wrong dimensions: read what is there
         rows = _records(ws)

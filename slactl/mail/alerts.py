@@ -19,6 +19,7 @@ from slactl.mail import notify as mail
 from slactl.core.alerts import (
     AT_RISK, BREACHED, METRIC_WORDS, AlertItem, by_recipient, human_duration, news, prune,
 )
+from slactl.sanitize import header_safe
 
 STATE_NAME = ".slactl-alerts.json"
 
@@ -56,19 +57,19 @@ def compose(to: str, items: list[AlertItem], mail_from: str) -> EmailMessage:
     from email.utils import formatdate, make_msgid
 
     msg = EmailMessage()
-    msg["From"] = mail.header_safe(mail_from)
-    msg["To"] = mail.header_safe(to)
-    msg["Subject"] = mail.header_safe(subject(items))
+    msg["From"] = header_safe(mail_from)
+    msg["To"] = header_safe(to)
+    msg["Subject"] = header_safe(subject(items))
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid("slactl", domain=mail_from.rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Slactl-Alert"] = mail.header_safe(f"{len(items)} item(s)")
+    msg["X-Slactl-Alert"] = header_safe(f"{len(items)} item(s)")
     body = ["Hello,", "", "These SLA targets newly need attention:", ""]
     for state, title in ((BREACHED, "Breached"), (AT_RISK, "At risk")):
         chosen = [i for i in items if i.state == state]
         if chosen:
             body.append(f"{title}:")
-            body += [f"  - {mail.header_safe(line(i))}" for i in chosen]
+            body += [f"  - {header_safe(line(i))}" for i in chosen]
             body.append("")
     body += ["Each ticket, target and state is reported once.", "", "-- ", "slactl (automatic message)", ""]
     msg.set_content("\n".join(body))

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from typing import Mapping
 
 from slactl.errors import InputError
-from slactl.mail.notify import header_safe
+from slactl.sanitize import header_safe
 
 
 @dataclass(frozen=True, slots=True)

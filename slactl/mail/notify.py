@@ -6,7 +6,8 @@ Guarantees:
   manager (Cc), nobody else: the envelope recipients are given explicitly and
   never read back from headers.
 - Every header value has CR/LF and other control characters replaced by
-  spaces, so a name like ``"ACME\\r\\nBcc: evil@x"`` cannot add a header.
+  spaces, so a name like ``"ACME\\r\\nBcc: evil@x"`` cannot add a header
+  (:func:`slactl.sanitize.header_safe`).
 - The state file records each notice right after its delivery succeeded, under
   an exclusive lock held for the whole run: two concurrent runs never send the
   same notice twice, and nothing is recorded that was not delivered. A
@@ -21,7 +22,6 @@ Guarantees:
 from __future__ import annotations
 
 import contextlib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -35,15 +35,8 @@ from slactl.mail.state import (  # noqa: F401  (STATE_NAME, default_state_path: 
 )
 from slactl.mail.transport import SmtpConfig, SmtpSender  # noqa: F401  (the CLI's names)
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-
 
 # ---------------------------------------------------------------- messages
-
-def header_safe(value: object) -> str:
-    """One line: CR, LF and other control characters become single spaces."""
-    return _CONTROL.sub(" ", str(value)).strip()
-
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -68,7 +61,7 @@ def recipients(notice: Notice) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def render_dry_run(items: list[Outgoing]) -> str:
     """What would be sent: headers and the plain-text part (the HTML part says the same)."""
-    from slactl.console import inert
+    from slactl.sanitize import terminal_text
 
     parts = []
     for i, item in enumerate(items, 1):
@@ -77,7 +70,8 @@ def render_dry_run(items: list[Outgoing]) -> str:
         head += [f"{name}: {msg[name]}" for name in ("From", "To", "Cc", "Subject", "X-Slactl-Notice") if msg[name]]
         body = msg.get_body(("plain",))
         text = body.get_content() if body is not None else ""  # type: ignore[union-attr]
-        parts.append(inert("\n".join(head)) + "\n\n" + "\n".join(inert(line) for line in text.splitlines()) + "\n")
+        lines = "\n".join(terminal_text(line) for line in text.splitlines())
+        parts.append(terminal_text("\n".join(head)) + "\n\n" + lines + "\n")
     return "\n".join(parts)
 
 

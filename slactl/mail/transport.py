@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-import re
 import socket
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from slactl.errors import InputError
+from slactl.sanitize import breaks_header, header_safe
 
 SMTP_TIMEOUT_SECONDS = 30.0
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
@@ -38,10 +37,6 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if text not in _TRUE + _FALSE:
         raise InputError(f"{name} '{text}' must be 0 or 1")
     return text in _TRUE
-
-
-def _clean(value: object) -> str:
-    return _CONTROL.sub(" ", str(value)).strip()
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ class SmtpConfig:
             raise InputError("SLACTL_SMTP_TLS=1 (TLS from the start, port 465) and SLACTL_SMTP_STARTTLS=1 "
                              "(upgrade on port 25/587) exclude each other; set one")
         port_text = (env.get("SLACTL_SMTP_PORT") or ("465" if tls else "25")).strip()
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        if not port_text.isdecimal() or not 0 < int(port_text) < 65536:
             raise InputError(f"SLACTL_SMTP_PORT '{port_text}' is not a port number")
         timeout_text = (env.get("SLACTL_SMTP_TIMEOUT") or "").strip()
         try:
@@ -85,8 +80,8 @@ class SmtpConfig:
         ca_file = (env.get("SLACTL_SMTP_CA_FILE") or "").strip() or None
         mail_from = (env.get("SLACTL_MAIL_FROM") or "").strip() or f"slactl@{socket.gethostname() or 'localhost'}"
         _, address = parseaddr(mail_from)
-        if _CONTROL.search(mail_from) or "@" not in address or _CONTROL.search(address) or " " in address:
-            raise InputError(f"SLACTL_MAIL_FROM '{_clean(mail_from)}' must be one e-mail address on one line "
+        if breaks_header(mail_from) or "@" not in address or breaks_header(address) or " " in address:
+            raise InputError(f"SLACTL_MAIL_FROM '{header_safe(mail_from)}' must be one e-mail address on one line "
                              "(optionally with a name: Support <support@example.org>)")
         return cls(host=host, port=int(port_text), user=(env.get("SLACTL_SMTP_USER") or "").strip() or None,
                    password=env.get("SLACTL_SMTP_PASSWORD") or None, starttls=starttls, mail_from=mail_from,
@@ -112,13 +107,13 @@ class SessionError(ConnectionError):
 def describe(exc: BaseException) -> str:
     if isinstance(exc, (socket.timeout, TimeoutError)):
         return "timed out"
-    return _clean(getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)
+    return header_safe(getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)
 
 
 def reason(code: int | None, text: bytes | str | None) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return _clean(f"{code or ''} {text or ''}")
+    return header_safe(f"{code or ''} {text or ''}")
 
 
 def _loopback(smtp: Any) -> bool:
@@ -197,7 +192,7 @@ def _tls_reason(exc: BaseException) -> str:
     import ssl
 
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (f"the server's certificate cannot be verified ({_clean(exc.verify_message or exc)}); "
+        return (f"the server's certificate cannot be verified ({header_safe(exc.verify_message or exc)}); "
                 "set SLACTL_SMTP_CA_FILE to the certificate of the CA that signed it")
     return describe(exc)
 

@@ -5,9 +5,9 @@ import json
 from datetime import datetime, timezone
 from typing import IO
 
-from slactl.console import inert
 from slactl.core.alerts import BREACHED, STATE_WORDS
 from slactl.mail.alerts import AlertRun, line, render_dry_run
+from slactl.sanitize import terminal_text
 
 
 def report_json(out: IO[str], run: AlertRun, as_of: float, *, fallback: str | None, mode: str) -> None:
@@ -42,6 +42,6 @@ def report_text(out: IO[str], run: AlertRun, as_of: float, *, fallback: str | No
     out.write(f"New as of {day}: {breached} breached, {len(run.new) - breached} at risk\n")
     for state in (BREACHED, "at_risk"):
         for item in (i for i in run.new if i.state == state):
-            out.write(inert(f"  {STATE_WORDS[state]}: {line(item)}") + "\n")
+            out.write(terminal_text(f"  {STATE_WORDS[state]}: {line(item)}") + "\n")
     for to, group in run.sent:
-        out.write(inert(f"Mailed {len(group)} item(s) to {to}") + "\n")
+        out.write(terminal_text(f"Mailed {len(group)} item(s) to {to}") + "\n")

@@ -11,10 +11,10 @@ import json
 from typing import IO, Callable
 
 from slactl.availabilityrun import AvailabilityReport
-from slactl.console import inert
 from slactl.core.availability import AvailabilityRow
 from slactl.core.credits import format_pct
 from slactl.core.durations import human_minutes
+from slactl.sanitize import terminal_text
 
 ROW_HEADERS = ["agreement", "service", "window", "availability", "target", "verdict", "downtime",
                "budget used", "budget left", "outages", "MTTR", "MTBF"]
@@ -109,7 +109,7 @@ def write_csv(out: IO[str], report: AvailabilityReport) -> None:
     """One line per row; credits and rejected rows are in the JSON (and the human formats)."""
     import csv
 
-    from slactl.reporters.cells import csv_cell
+    from slactl.sanitize import csv_cell
 
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -124,7 +124,7 @@ def _plain(headers: list[str], body: list[list[str]], numeric: set[int] = frozen
     from tabulate import tabulate
 
     align = ["right" if i in numeric else "left" for i in range(len(headers))]
-    return tabulate([[inert(c) for c in r] for r in body], headers=headers, disable_numparse=True,
+    return tabulate([[terminal_text(c) for c in r] for r in body], headers=headers, disable_numparse=True,
                     colalign=align)
 
 
@@ -145,16 +145,16 @@ def _groups(report: AvailabilityReport) -> list[tuple[str, list[AvailabilityRow]
 def write_text(out: IO[str], report: AvailabilityReport) -> None:
     w = out.write
     for line in _headline(report):
-        w(inert(line) + "\n")
+        w(terminal_text(line) + "\n")
     for title, rows in _groups(report):
-        w(f"\n{inert(title)}\n" + _plain(_GROUP_HEADERS, [row_cells(r)[1:] for r in rows], _GROUP_NUMERIC) + "\n")
+        w(f"\n{terminal_text(title)}\n" + _plain(_GROUP_HEADERS, [row_cells(r)[1:] for r in rows], _GROUP_NUMERIC) + "\n")
     if report.credits:
         w("\nService credits\n" + _plain(CREDIT_HEADERS, credit_cells(report), {2, 3}) + "\n")
     if report.rejected:
         more = "; --format json lists them all" if len(report.rejected) > 20 else ""
         w(f"\nRejected rows ({len(report.rejected)}{more})\n")
         for n, ref, reason in _rejected(report):
-            w(inert(f"  row {n}{' ' + ref if ref else ''}: {reason}") + "\n")
+            w(terminal_text(f"  row {n}{' ' + ref if ref else ''}: {reason}") + "\n")
 
 
 def write_table(out: IO[str], report: AvailabilityReport) -> None:
@@ -166,7 +166,7 @@ def write_table(out: IO[str], report: AvailabilityReport) -> None:
 
     console = make_console(out)
     for line in _headline(report):
-        console.print(Text(inert(line)))
+        console.print(Text(terminal_text(line)))
 
     def table(title: str, headers: list[str], body: list[list[str]], numeric: set[int],
               styles: list[str] | None = None, verdict_col: int = -1) -> Table:
@@ -175,20 +175,20 @@ def write_table(out: IO[str], report: AvailabilityReport) -> None:
         for i, h in enumerate(headers):
             t.add_column(h, justify="right" if i in numeric else "left", no_wrap=i in numeric, overflow="fold")
         for k, cells in enumerate(body):
-            t.add_row(*[Text(inert(c), style=styles[k] if styles and i == verdict_col else "")
+            t.add_row(*[Text(terminal_text(c), style=styles[k] if styles and i == verdict_col else "")
                         for i, c in enumerate(cells)])
         return t
 
     for title, rows in _groups(report):
         styles = ["dim" if r.ok is None else "green" if r.ok else "red bold" for r in rows]
-        console.print(table(inert(title), _GROUP_HEADERS, [row_cells(r)[1:] for r in rows], _GROUP_NUMERIC,
+        console.print(table(terminal_text(title), _GROUP_HEADERS, [row_cells(r)[1:] for r in rows], _GROUP_NUMERIC,
                             styles, _GROUP_VERDICT))
     if report.credits:
         console.print(table("Service credits", CREDIT_HEADERS, credit_cells(report), {2, 3}))
     if report.rejected:
         console.print(Text(f"Rejected rows: {len(report.rejected)}", style="yellow"))
         for n, ref, reason in _rejected(report, 10):
-            console.print(Text(inert(f"  row {n}{' ' + ref if ref else ''}: {reason}")))
+            console.print(Text(terminal_text(f"  row {n}{' ' + ref if ref else ''}: {reason}")))
 
 
 def _cells(rows: list[list[str]]) -> list[list[object]]:
@@ -276,7 +276,7 @@ def over_budget(report: AvailabilityReport) -> bool:
 
 def write_budget(out: IO[str], report: AvailabilityReport) -> None:
     for row in current_rows(report):
-        out.write(inert(budget_line(row)) + "\n")
+        out.write(terminal_text(budget_line(row)) + "\n")
 
 
 REPORTERS: dict[str, Callable[[IO[str], AvailabilityReport], None]] = {

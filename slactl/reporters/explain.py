@@ -10,12 +10,12 @@ import json
 from datetime import datetime, tzinfo
 from typing import IO
 
-from slactl.console import inert
 from slactl.core.model import WEEKDAYS, Calendar
 from slactl.core.pauses import Segment, status_at
 from slactl.core.receipt import CLOSED, COUNTED, DAYS, MetricReceipt, Piece, human, verdict
 from slactl.core.scoring import iso
 from slactl.explainrun import Explained
+from slactl.sanitize import terminal_text
 
 FOLD_OVER = 40  # pieces; a longer receipt folds runs of plain open/closed hours in the text
 TITLES = {"first_response": "First response", "resolution": "Resolution"}
@@ -64,7 +64,7 @@ def write_text(out: IO[str], e: Explained) -> None:
     res = r.result
     row, match = res.ticket, res.match
     z, year = r.zone, datetime.fromtimestamp(r.as_of, r.zone).year
-    w = lambda line="": out.write(inert(line) + "\n")  # noqa: E731 - one local writer
+    w = lambda line="": out.write(terminal_text(line) + "\n")  # noqa: E731 - one local writer
     w(f"Ticket {row.id} · explained as of {when(r.as_of, z)} ({getattr(z, 'key', z)})")
     w()
     if match.terms is None or match.agreement is None:

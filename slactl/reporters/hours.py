@@ -11,9 +11,9 @@ import json
 from datetime import datetime, timezone
 from typing import IO, Callable
 
-from slactl.console import inert
 from slactl.core.hours import WindowRow, hours
 from slactl.hoursrun import HoursReport
+from slactl.sanitize import terminal_text
 
 HEADERS = ["agreement", "window", "logged", "billable", "included", "rolled in", "bank used", "bank left",
            "overage", "amount"]
@@ -71,7 +71,7 @@ def report_json(out: IO[str], report: HoursReport, by: str = "window") -> None:
 def report_csv(out: IO[str], report: HoursReport, by: str = "window") -> None:
     import csv
 
-    from slactl.reporters.cells import csv_cell
+    from slactl.sanitize import csv_cell
 
     writer = csv.writer(out, lineterminator="\r\n")
     if by == "ticket":
@@ -89,9 +89,9 @@ def report_csv(out: IO[str], report: HoursReport, by: str = "window") -> None:
 def report_text(out: IO[str], report: HoursReport, by: str = "window") -> None:
     from tabulate import tabulate
 
-    out.write(inert(title(report)) + "\n\n")
+    out.write(terminal_text(title(report)) + "\n\n")
     if report.rows:
-        body = [[inert(c) for c in cells(r)] for r in report.rows]
+        body = [[terminal_text(c) for c in cells(r)] for r in report.rows]
         align = ["left", "left"] + ["right"] * (len(HEADERS) - 2)
         out.write(tabulate(body, headers=HEADERS, disable_numparse=True, colalign=align) + "\n")
         out.write(UNIT_NOTE + "\n")
@@ -99,7 +99,7 @@ def report_text(out: IO[str], report: HoursReport, by: str = "window") -> None:
         out.write("No agreement has hours in this period.\n")
     notes = _notes(report)
     if notes:
-        out.write("\n" + "\n".join(inert(n) for n in notes) + "\n")
+        out.write("\n" + "\n".join(terminal_text(n) for n in notes) + "\n")
 
 
 def report_table(out: IO[str], report: HoursReport, by: str = "window") -> None:
@@ -117,11 +117,11 @@ def report_table(out: IO[str], report: HoursReport, by: str = "window") -> None:
     for r in report.rows:
         style = "yellow" if r.overage > 0 else ""
         row = cells(r)
-        table.add_row(*[Text(inert(row[i]), style=style) for i in shown])
+        table.add_row(*[Text(terminal_text(row[i]), style=style) for i in shown])
     console.print(table if report.rows else Text("No agreement has hours in this period."))
     console.print(Text(UNIT_NOTE, style="dim"))
     for note in _notes(report):
-        console.print(Text(inert(note)))
+        console.print(Text(terminal_text(note)))
 
 
 def report_markdown(out: IO[str], report: HoursReport, by: str = "window") -> None:

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Callable
 
-from slactl.console import inert
 from slactl.core.lifecycle import Row
+from slactl.sanitize import csv_cell, terminal_text
 
 FORMATS = ("table", "text", "json", "csv", "markdown", "html")
-from slactl.reporters.cells import csv_cell  # noqa: F401  (re-exported for the lifecycle tests)
 
 
 def _manager(row: Row) -> str:
@@ -147,7 +146,7 @@ def report_text(out: IO[str], view: View) -> None:
         if view.kind == "list":
             out.write(view.empty() + "\n")
         return
-    body = [[inert(c) for c in view.cells(r)] for r in view.rows]
+    body = [[terminal_text(c) for c in view.cells(r)] for r in view.rows]
     out.write(tabulate(body, headers=view.headers, disable_numparse=True) + "\n")
 
 
@@ -168,9 +167,9 @@ def report_table(out: IO[str], view: View) -> None:
         table.add_column(h, justify="right" if h == "days left" else "left", overflow="fold",
                          no_wrap=h in ("name", "start", "end", "status", "days left"))
     for r in view.rows:
-        cells = [Text(inert(c)) for c in view.cells(r)]
+        cells = [Text(terminal_text(c)) for c in view.cells(r)]
         if view.kind == "list":
-            cells[4] = Text(inert(r.status), style=styles.get(r.status, ""))
+            cells[4] = Text(terminal_text(r.status), style=styles.get(r.status, ""))
         table.add_row(*cells)
     console.print(table)
 

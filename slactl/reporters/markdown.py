@@ -3,15 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from slactl.console import inert
-
-
-def md_cell(value: object) -> str:
-    """A table cell that cannot break the table or smuggle HTML into a job summary."""
-    text = inert("" if value is None else value)
-    for ch, rep in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("\n", " "), ("\r", " ")):
-        text = text.replace(ch, rep)
-    return text
+from slactl.sanitize import md_cell
 
 
 def md_table(headers: list[str], rows: Iterable[list[object]]) -> str:

@@ -9,11 +9,11 @@ stays small whatever the size of the export.
 from __future__ import annotations
 
 from datetime import date, datetime
-from html import escape
 from typing import Any
 
 from slactl.i18n import day_text, duration, month_label, percent, period_text, text
 from slactl.reporters import svgchart
+from slactl.sanitize import html_text
 
 _CSS = """body{font-family:"Segoe UI",Arial,sans-serif;color:#222;margin:0;background:#fff;line-height:1.4}
 main{max-width:820px;margin:0 auto;padding:16px}
@@ -38,11 +38,6 @@ _VERDICT_STYLE = {"met": "color:#2e7d32;font-weight:bold", "missed": "color:#c62
                   "no data": "color:#666"}
 
 
-def _e(value: object) -> str:
-    """Escaped for text and attribute values; '=' too, so hostile text cannot even look like markup."""
-    return escape(str(value), quote=True).replace("=", "&#61;")
-
-
 def page_title(data: dict[str, Any], lang: str) -> str:
     names = ", ".join(c["name"] for c in data["customers"]) or text(lang, "none")
     return text(lang, "subject_report", customer=names, period=period_words(data, lang))
@@ -61,24 +56,24 @@ def as_of_words(data: dict[str, Any], lang: str) -> str:
 def render_html(data: dict[str, Any], lang: str, *, draft: bool = False) -> str:
     """The whole page for ``data`` (see :func:`slactl.core.reportdata.report_data`)."""
     title = page_title(data, lang)
-    out = [f'<!doctype html>\n<html lang="{_e(lang)}"><head><meta charset="utf-8">'
+    out = [f'<!doctype html>\n<html lang="{html_text(lang)}"><head><meta charset="utf-8">'
            '<meta name="viewport" content="width=device-width,initial-scale=1">'
-           f"<title>{_e(title)}</title><style>{_CSS}</style></head>"
+           f"<title>{html_text(title)}</title><style>{_CSS}</style></head>"
            '<body style="font-family:Segoe UI,Arial,sans-serif;color:#222"><main>']
     if draft:
         out.append(f'<p style="border:2px dashed #c62828;padding:8px;color:#c62828;font-weight:bold">'
-                   f'{_e(text(lang, "draft_note"))}</p>')
-    out.append(f'<h1 style="font-size:22px;margin:8px 0">{_e(text(lang, "report_title"))}: '
-               f'{_e(period_words(data, lang))}</h1>')
-    out.append(f'<p style="color:#555">{_e(text(lang, "as_of"))}: {_e(as_of_words(data, lang))}</p>')
+                   f'{html_text(text(lang, "draft_note"))}</p>')
+    out.append(f'<h1 style="font-size:22px;margin:8px 0">{html_text(text(lang, "report_title"))}: '
+               f'{html_text(period_words(data, lang))}</h1>')
+    out.append(f'<p style="color:#555">{html_text(text(lang, "as_of"))}: {html_text(as_of_words(data, lang))}</p>')
     n = 0
     for customer in data["customers"]:
         sections = [s for s in data["sections"] if s["customer"]["id"] == customer["id"]]
-        out.append(f'<h2 style="font-size:19px;margin:18px 0 4px">{_e(customer["name"])}</h2>')
+        out.append(f'<h2 style="font-size:19px;margin:18px 0 4px">{html_text(customer["name"])}</h2>')
         if customer["objectives_total"]:
-            out.append(f'<p style="font-size:16px">{_e(_headline(lang, customer))}</p>')
+            out.append(f'<p style="font-size:16px">{html_text(_headline(lang, customer))}</p>')
         if not sections:
-            out.append(f"<p>{_e(text(lang, 'no_sections'))}</p>")
+            out.append(f"<p>{html_text(text(lang, 'no_sections'))}</p>")
         for s in sections:
             n += 1
             out.append(_section(s, data, lang, f"c{n}"))
@@ -86,7 +81,7 @@ def render_html(data: dict[str, Any], lang: str, *, draft: bool = False) -> str:
         if uncovered:
             out.append(_uncovered(uncovered, lang))
     out.append(f'<p style="color:#666;font-size:12px;margin-top:24px">'
-               f'{_e(text(lang, "footer", as_of=as_of_words(data, lang)))}</p></main></body></html>\n')
+               f'{html_text(text(lang, "footer", as_of=as_of_words(data, lang)))}</p></main></body></html>\n')
     return "".join(out)
 
 
@@ -103,17 +98,19 @@ def _section(s: dict[str, Any], data: dict[str, Any], lang: str, chart_id: str) 
              ("agreement_period", ag_period), ("period", period_words(data, lang)), ("timezone", s["timezone"]),
              ("as_of", as_of_words(data, lang)), ("tickets", str(s["tickets"]))]
     out = ['<section class="agreement" style="margin:24px 0;padding-top:8px;border-top:3px solid #1a237e">',
-           f'<h3 style="font-size:17px;margin:4px 0">{_e(text(lang, "agreement"))} {_e(s["agreement"])}</h3>']
+           f'<h3 style="font-size:17px;margin:4px 0">{html_text(text(lang, "agreement"))} '
+           f'{html_text(s["agreement"])}</h3>']
     if s["provider_wide"]:
-        out.append(f'<p style="color:#555">{_e(text(lang, "provider_wide"))}</p>')
+        out.append(f'<p style="color:#555">{html_text(text(lang, "provider_wide"))}</p>')
     out.append(f"<table {_TABLE}>" + "".join(
-        f'<tr><th scope="row" {_TH}>{_e(text(lang, k))}</th><td {_TD}>{_e(v)}</td></tr>' for k, v in facts)
+        f'<tr><th scope="row" {_TH}>{html_text(text(lang, k))}</th><td {_TD}>{html_text(v)}</td></tr>'
+        for k, v in facts)
         + "</table>")
     met, total = s["objectives_met"], s["objectives_total"]
     colour = "#2e7d32" if total and met == total else "#c62828" if total else "#555"
     mark = "✔ " if total and met == total else "✘ " if total else ""
     out.append(f'<p style="font-size:20px;font-weight:bold;color:{colour};margin:8px 0">'
-               f'{_e(mark + _headline(lang, s))}</p>')
+               f'{html_text(mark + _headline(lang, s))}</p>')
     out.append(_objectives_table(s, lang))
     out.append(_charts(s, lang, chart_id))
     out.append(_lists(s, lang))
@@ -121,7 +118,7 @@ def _section(s: dict[str, Any], data: dict[str, Any], lang: str, chart_id: str) 
         out.append(_list_table(str(extra.get("title", "")), [(str(h), False) for h in extra.get("headers", [])],
                                [[str(c) for c in row] for row in extra.get("rows", [])], 0, lang))
         if extra.get("note"):
-            out.append(f"<p>{_e(extra['note'])}</p>")
+            out.append(f"<p>{html_text(extra['note'])}</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -136,25 +133,25 @@ def _objectives_table(s: dict[str, Any], lang: str) -> str:
              ("pending", True), ("compliance", True), ("target", True), ("median", True), ("p90", True),
              ("verdict", False)]
     out = [f"<table {_TABLE}><thead><tr>"]
-    out += [f'<th scope="col" {_THN if num else _TH}>{_e(text(lang, k))}</th>' for k, num in heads]
+    out += [f'<th scope="col" {_THN if num else _TH}>{html_text(text(lang, k))}</th>' for k, num in heads]
     out.append("</tr></thead><tbody>")
     for o in s["objectives"]:
         verdict = o["verdict"]
-        cells = [f'<th scope="row" {_TH}>{_e(o["priority"])}</th>',
-                 f'<td {_TD}>{_e(metric_words(lang, o["metric"], o["target_minutes"]))}</td>']
+        cells = [f'<th scope="row" {_TH}>{html_text(o["priority"])}</th>',
+                 f'<td {_TD}>{html_text(metric_words(lang, o["metric"], o["target_minutes"]))}</td>']
         cells += [f"<td {_TDN}>{o[k]}</td>" for k in ("tickets", "met", "breached", "pending")]
-        cells += [f"<td {_TDN}>{_e(percent(lang, o['compliance_pct']))}</td>",
-                  f"<td {_TDN}>{_e(percent(lang, o['target_pct']))}</td>",
-                  f"<td {_TDW}>{_e(duration(lang, o['median_minutes']))}</td>",
-                  f"<td {_TDW}>{_e(duration(lang, o['p90_minutes']))}</td>",
-                  f'<td {_TD[:-1]};{_VERDICT_STYLE[verdict]}">{_e(text(lang, "verdict_" + verdict))}</td>']
+        cells += [f"<td {_TDN}>{html_text(percent(lang, o['compliance_pct']))}</td>",
+                  f"<td {_TDN}>{html_text(percent(lang, o['target_pct']))}</td>",
+                  f"<td {_TDW}>{html_text(duration(lang, o['median_minutes']))}</td>",
+                  f"<td {_TDW}>{html_text(duration(lang, o['p90_minutes']))}</td>",
+                  f'<td {_TD[:-1]};{_VERDICT_STYLE[verdict]}">{html_text(text(lang, "verdict_" + verdict))}</td>']
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
 def _figure(title: str, svg: str) -> str:
-    return f"<figure><figcaption>{_e(title)}</figcaption>{svg}</figure>"
+    return f"<figure><figcaption>{html_text(title)}</figcaption>{svg}</figure>"
 
 
 def _charts(s: dict[str, Any], lang: str, chart_id: str) -> str:
@@ -191,18 +188,18 @@ def _charts(s: dict[str, Any], lang: str, chart_id: str) -> str:
 
 
 def _list_table(title: str, heads: list[tuple[str, bool]], rows: list[list[str]], more: int, lang: str) -> str:
-    out = [f'<h4 style="font-size:15px;margin:14px 0 4px">{_e(title)}</h4>']
+    out = [f'<h4 style="font-size:15px;margin:14px 0 4px">{html_text(title)}</h4>']
     if not rows:
-        return out[0] + f"<p>{_e(text(lang, 'none'))}</p>"
+        return out[0] + f"<p>{html_text(text(lang, 'none'))}</p>"
     out.append(f"<table {_TABLE}><thead><tr>"
-               + "".join(f'<th scope="col" {_THN if num else _TH}>{_e(h)}</th>' for h, num in heads)
+               + "".join(f'<th scope="col" {_THN if num else _TH}>{html_text(h)}</th>' for h, num in heads)
                + "</tr></thead><tbody>")
     for row in rows:
-        out.append("<tr>" + "".join(f"<td {_TDN if heads[i][1] else _TD}>{_e(c)}</td>" for i, c in enumerate(row))
-                   + "</tr>")
+        out.append("<tr>" + "".join(f"<td {_TDN if heads[i][1] else _TD}>{html_text(c)}</td>"
+                                    for i, c in enumerate(row)) + "</tr>")
     out.append("</tbody></table>")
     if more:
-        out.append(f"<p>{_e(text(lang, 'list_more', n=more))}</p>")
+        out.append(f"<p>{html_text(text(lang, 'list_more', n=more))}</p>")
     return "".join(out)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import IO, Any, Callable
 
-from slactl.console import inert
 from slactl.i18n import duration, percent, text
 from slactl.reporters.report_html import as_of_words, due_words, metric_words, page_title, period_words
+from slactl.sanitize import terminal_text
 
 Table = tuple[str, list[str], list[list[str]], int]
 """(title, headers, rows, how many more were cut)."""
@@ -109,13 +109,13 @@ def render_text(data: dict[str, Any], lang: str) -> str:
     from tabulate import tabulate
 
     def heading(level: int, title: str) -> str:
-        line = inert(title)
+        line = terminal_text(title)
         return "\n" + line + "\n" + ("=" if level <= 2 else "-") * len(line) if level <= 3 else "\n" + line
 
     def table(heads: list[str], rows: list[list[str]]) -> str:
-        return tabulate([[inert(c) for c in r] for r in rows], headers=heads, disable_numparse=True) + "\n"
+        return tabulate([[terminal_text(c) for c in r] for r in rows], headers=heads, disable_numparse=True) + "\n"
 
-    return _walk(data, lang, heading, lambda p: inert(p) + "\n", table).lstrip("\n") + "\n"
+    return _walk(data, lang, heading, lambda p: terminal_text(p) + "\n", table).lstrip("\n") + "\n"
 
 
 def render_markdown(data: dict[str, Any], lang: str) -> str:

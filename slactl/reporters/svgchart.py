@@ -8,7 +8,8 @@ trend lines differ in dash and marker shape, and values are written next to bars
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
+
+from slactl.sanitize import html_text
 
 GOOD, BAD, NEUTRAL, TARGET, INK, GRID = "#2e7d32", "#c62828", "#9e9e9e", "#1a237e", "#222", "#ddd"
 FONT = "font-family=\"Segoe UI,Arial,sans-serif\""
@@ -23,15 +24,11 @@ class Bar:
     shown: str  # the value as written next to the bar ("84.6 % ✘")
 
 
-def _e(value: object) -> str:
-    return escape(str(value), quote=True).replace("=", "&#61;")
-
-
 def _open(chart_id: str, title: str, desc: str, width: int, height: int) -> list[str]:
     return [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
             f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px;height:auto;display:block" '
             f'{FONT} font-size="12">',
-            f'<title id="{chart_id}-t">{_e(title)}</title><desc id="{chart_id}-d">{_e(desc)}</desc>',
+            f'<title id="{chart_id}-t">{html_text(title)}</title><desc id="{chart_id}-d">{html_text(desc)}</desc>',
             f'<defs><pattern id="{chart_id}-h" width="6" height="6" patternUnits="userSpaceOnUse" '
             f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{BAD}"/>'
             f'<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern></defs>']
@@ -48,7 +45,7 @@ def compliance_bars(chart_id: str, title: str, desc: str, bars: list[Bar], targe
                    f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#555">{pct} %</text>')
     for i, bar in enumerate(bars):
         y = top + i * row_h
-        out.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" fill="{INK}">{_e(bar.label)}</text>')
+        out.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" fill="{INK}">{html_text(bar.label)}</text>')
         if bar.value is not None:
             w = plot_w * max(0.0, min(bar.value, 100.0)) / 100
             fill = GOOD if bar.ok else f"url(#{chart_id}-h)" if bar.ok is False else NEUTRAL
@@ -56,9 +53,9 @@ def compliance_bars(chart_id: str, title: str, desc: str, bars: list[Bar], targe
         if bar.target is not None:
             x = label_w + plot_w * bar.target / 100
             out.append(f'<line x1="{x:.1f}" y1="{y + 1}" x2="{x:.1f}" y2="{y + row_h - 1}" stroke="{TARGET}" '
-                       f'stroke-width="2.5"><title>{_e(target_label)}</title></line>')
+                       f'stroke-width="2.5"><title>{html_text(target_label)}</title></line>')
         colour = GOOD if bar.ok else BAD if bar.ok is False else "#555"
-        out.append(f'<text x="{label_w + plot_w + 8}" y="{y + 15}" fill="{colour}">{_e(bar.shown)}</text>')
+        out.append(f'<text x="{label_w + plot_w + 8}" y="{y + 15}" fill="{colour}">{html_text(bar.shown)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -86,7 +83,7 @@ def trend_lines(chart_id: str, title: str, desc: str, months: list[str],
                    f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{pct}</text>')
     for i, month in enumerate(months):
         out.append(f'<text x="{x_of(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#555">'
-                   f'{_e(month)}</text>')
+                   f'{html_text(month)}</text>')
     if target is not None:
         y = y_of(target)
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{TARGET}" '
@@ -102,19 +99,20 @@ def trend_lines(chart_id: str, title: str, desc: str, months: list[str],
         for x, y, v in points:
             shape = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">' if marker == "circle" else
                      f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}">')
-            out.append(shape + f"<title>{_e(name)}: {v:g} %</title>" + ("</circle>" if marker == "circle" else "</rect>"))
+            out.append(shape + f"<title>{html_text(name)}: {v:g} %</title>"
+                       + ("</circle>" if marker == "circle" else "</rect>"))
         lx = left + k * 190
         ly = top + plot_h + 38
         sample = (f'<circle cx="{lx + 14}" cy="{ly - 4}" r="4" fill="{colour}"/>' if marker == "circle" else
                   f'<rect x="{lx + 10}" y="{ly - 8}" width="8" height="8" fill="{colour}"/>')
         out.append(f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 28}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"'
                    + (f' stroke-dasharray="{dash}"' if dash else "") + f"/>{sample}"
-                   f'<text x="{lx + 34}" y="{ly}" fill="{INK}">{_e(name)}</text>')
+                   f'<text x="{lx + 34}" y="{ly}" fill="{INK}">{html_text(name)}</text>')
     if target is not None:
         lx, ly = left + len(series) * 190, top + plot_h + 38
         out.append(f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 28}" y2="{ly - 4}" stroke="{TARGET}" '
                    f'stroke-width="1.5" stroke-dasharray="2 3"/><text x="{lx + 34}" y="{ly}" fill="{INK}">'
-                   f'{_e(target_label)}</text>')
+                   f'{html_text(target_label)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -134,11 +132,11 @@ def histogram(chart_id: str, title: str, desc: str, buckets: list[tuple[str, int
         x = left + i * step
         fill = GOOD if within else f"url(#{chart_id}-h)"
         out.append(f'<rect x="{x + 4:.1f}" y="{top + plot_h - h:.1f}" width="{step - 8:.1f}" height="{h:.1f}" '
-                   f'fill="{fill}"><title>{_e(label)}: {n}</title></rect>'
+                   f'fill="{fill}"><title>{html_text(label)}: {n}</title></rect>'
                    f'<text x="{x + step / 2:.1f}" y="{top + plot_h - h - 4:.1f}" text-anchor="middle" '
                    f'fill="{INK}">{n}</text>'
                    f'<text x="{x + step / 2:.1f}" y="{top + plot_h + 15}" text-anchor="middle" fill="#555" '
-                   f'font-size="11">{_e(label)}</text>')
+                   f'font-size="11">{html_text(label)}</text>')
         if not within and boundary is None:
             boundary = x
     if boundary is not None:
@@ -146,8 +144,8 @@ def histogram(chart_id: str, title: str, desc: str, buckets: list[tuple[str, int
                    f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="4 3"/>')
     ly = top + plot_h + 40
     out.append(f'<rect x="{left}" y="{ly - 10}" width="12" height="12" fill="{GOOD}"/>'
-               f'<text x="{left + 18}" y="{ly}" fill="{INK}">{_e(within_label)}</text>'
+               f'<text x="{left + 18}" y="{ly}" fill="{INK}">{html_text(within_label)}</text>'
                f'<rect x="{left + 200}" y="{ly - 10}" width="12" height="12" fill="url(#{chart_id}-h)"/>'
-               f'<text x="{left + 218}" y="{ly}" fill="{INK}">{_e(beyond_label)}</text>')
+               f'<text x="{left + 218}" y="{ly}" fill="{INK}">{html_text(beyond_label)}</text>')
     out.append("</svg>")
     return "".join(out)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from typing import IO, Callable
 
-from slactl.console import inert
 from slactl.core.findings import ERROR, WARNING, Finding
+from slactl.sanitize import one_line, terminal_text
 
 
 def _counts(findings: list[Finding]) -> tuple[int, int]:
@@ -27,15 +27,10 @@ def report_json(out: IO[str], files: int, findings: list[Finding]) -> None:
     out.write("\n")
 
 
-def _line(text: object) -> str:
-    """``inert`` and on one line: a newline in a key or file name cannot forge a finding line."""
-    return inert(text).replace("\n", "\\n")
-
-
 def report_text(out: IO[str], files: int, findings: list[Finding]) -> None:
     """One ``file:line:col: severity[code] message`` line each (grep- and editor-friendly)."""
     for f in findings:
-        out.write(_line(f) + "\n")
+        out.write(one_line(f) + "\n")
     out.write(_summary(files, findings) + "\n")
 
 
@@ -48,8 +43,8 @@ def report_github(out: IO[str], files: int, findings: list[Finding]) -> None:
     """GitHub Actions workflow commands: annotations on the pull request's diff."""
     for f in findings:
         level = "error" if f.severity == ERROR else "warning"
-        out.write(f"::{level} file={_gh_escape(inert(f.file), True)},line={f.line},col={f.column},"
-                  f"title={_gh_escape('slactl ' + f.code, True)}::{_gh_escape(inert(f.message))}\n")
+        out.write(f"::{level} file={_gh_escape(terminal_text(f.file), True)},line={f.line},col={f.column},"
+                  f"title={_gh_escape('slactl ' + f.code, True)}::{_gh_escape(terminal_text(f.message))}\n")
     out.write(_summary(files, findings) + "\n")
 
 
@@ -66,8 +61,8 @@ def report_table(out: IO[str], files: int, findings: list[Finding]) -> None:
             table.add_column(col, overflow="fold")
         for f in findings:
             style = "red" if f.severity == ERROR else "yellow"
-            table.add_row(Text(_line(f"{f.file}:{f.line}:{f.column}")), Text(f.severity, style=style),
-                          Text(f.code), Text(_line(f.message)))
+            table.add_row(Text(one_line(f"{f.file}:{f.line}:{f.column}")), Text(f.severity, style=style),
+                          Text(f.code), Text(one_line(f.message)))
         console.print(table)
     errors, _ = _counts(findings)
     console.print(Text(_summary(files, findings), style="red bold" if errors else "green"))

@@ -1,7 +1,6 @@
 """Cross-reference and semantic checks over a loaded workspace (pure: ``as_of`` is given)."""
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from typing import Iterator, Mapping
 
@@ -11,6 +10,7 @@ from slactl.core.model import (
     BUILTIN_24X7, WEEKDAYS, Agreement, Calendar, Credits, CreditTier, Hours, Objective, Pause, Policy, Rule,
 )
 from slactl.core.pauses import DEFAULT_RESOLVED, status_key
+from slactl.suggest import did_you_mean
 from slactl.workspace.loader import Entry, Loaded, locate
 
 
@@ -82,8 +82,7 @@ def _unknown(loaded: Loaded, entry: Entry, kind: str, name: str | None, *path: s
         known.add(BUILTIN_24X7)
     if name in known or name in pool:
         return
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = did_you_mean(name, known)
     yield _at(entry, ERROR, "unknown-reference", f"{kind.lower()} '{name}' is not defined{hint}", *path)
 
 
@@ -110,8 +109,7 @@ def _holiday_country(entry: Entry, cal: Calendar) -> Iterator[Finding]:
     codes = sorted(country_modules())
     country = cal.holiday_country or ""
     if country not in codes:
-        close = difflib.get_close_matches(country, codes, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(country, codes)
         yield _at(entry, ERROR, "invalid-value",
                   f"holidays.country '{country}' is not a country the holidays library knows{hint}",
                   "spec", "holidays", "country")

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from slactl.core.model import Agreement, Customer
+from slactl.sanitize import yaml_double_quoted
 
 if TYPE_CHECKING:
     from slactl.workspace.loader import Entry, Loaded
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .@/+()-]*")
 _STR_TAG = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
-_NON_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -217,7 +217,7 @@ def _scalar(value: str, style: str | None = None) -> str:
     if style == "'":
         return "'" + value.replace("'", "''") + "'"
     if style == '"' or not _plain_ok(value):
-        return _double(value)
+        return yaml_double_quoted(value)
     return value
 
 
@@ -227,13 +227,6 @@ def _plain_ok(value: str) -> bool:
     if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
         return True  # dates stay plain, as they are written by hand
     return _resolver.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
-
-
-def _double(value: str) -> str:
-    import json
-
-    quoted = json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar...
-    return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)  # ...once YAML can print it
 
 
 def _content_end(text: str, node: yaml.Node) -> int:

@@ -298,7 +298,6 @@ def _agreement(name: str, spec: dict[str, Any], doc: dict[str, Any], loc: Loc) -
         compliance_target=spec.get("compliance_target"),
         notice_days=tuple(sorted(set(spec.get("notice_days", ())), reverse=True)),
         language=spec.get("language"),
-        labels=tuple(sorted(doc["metadata"].get("labels", {}).items())),
         pause=_pause(spec.get("pause")),
         resolved_statuses=_statuses(spec.get("resolved_statuses")),
         availability=_objectives(spec),

@@ -7,13 +7,13 @@ that point at the exact line and column.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from typing import Any, Callable
 
 from slactl.core.durations import parse_duration
 from slactl.core.findings import ERROR, Finding
+from slactl.suggest import did_you_mean
 from slactl.workspace.schema import SCHEMA, SPAN_PATTERN
 from slactl.workspace.yamlsafe import MAP, SCALAR, SEQ, YNode
 
@@ -37,8 +37,7 @@ def _timezone_ok(name: str) -> str | None:
         ZoneInfo(name)
         return None
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else " (use an IANA name like Europe/Moscow)"
+        hint = did_you_mean(name, available_timezones(), otherwise=" (use an IANA name like Europe/Moscow)")
         return f"unknown time zone '{name}'{hint}"
 
 
@@ -141,8 +140,7 @@ class Checker:
             return _MISSING
         if "enum" in schema and value not in schema["enum"]:
             options = ", ".join(map(str, schema["enum"]))
-            close = difflib.get_close_matches(str(value), [str(e) for e in schema["enum"]], n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(str(value), [str(e) for e in schema["enum"]])
             code = "unknown-kind" if where == "kind" else "invalid-value"
             self.error(node, code, f"{where or 'value'} is '{value}'{hint}; expected one of: {options}")
             return _MISSING
@@ -226,8 +224,7 @@ class Checker:
             elif isinstance(extra, dict):
                 sub = extra
             elif extra is False:
-                close = difflib.get_close_matches(name, list(props), n=1, cutoff=0.6)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(name, props)
                 self.error(key, "unknown-key", f"unknown key '{name}' in {where or 'document'}{hint}")
                 ok = False
                 continue
