@@ -43,7 +43,7 @@ def alert(
     Example:  slactl alert examples/generic.csv --as-of 2026-11-22T12:00:00Z --dry-run
     """
     from slactl.alertrun import scan
-    from slactl.cli.base import as_of_instant
+    from slactl.cli.base import as_of_value
     from slactl.console import is_terminal
     from slactl.mail import alerts as alert_mail
     from slactl.mail import notify as smtp
@@ -57,17 +57,19 @@ def alert(
                          "nor --dry-run")
     config = smtp.SmtpConfig.from_env(os.environ, dry_run=dry_run) if mail else None
     fallback = (os.environ.get("SLACTL_ALERT_TO") or "").strip() or None
+    moment = as_of_value(as_of)
     root = workspace_root(ctx, workspace)
     loaded = load(ctx, workspace)
-    require_clean(loaded)
-    found = scan(loaded.workspace, export, lambda zone: as_of_instant(as_of, zone), preset=preset, tz=tz,
+    require_clean(loaded, moment.day())
+    found = scan(loaded.workspace, export, moment.instant, preset=preset, tz=tz,
                  encoding=encoding, mapping=mapping)
     for warning in found.warnings:
         err(f"slactl: warning: {warning}")
     mode = "baseline" if baseline else ("dry-run-mail" if dry_run and mail else "dry-run" if dry_run
                                         else "mail" if mail else "list")
     run = alert_mail.run(found.items, found.tickets, state_path=state or alert_mail.default_state_path(root),
-                         send=mail, dry_run=dry_run, baseline=baseline, fallback=fallback, config=config)
+                         send=mail, dry_run=dry_run, baseline=baseline, fallback=fallback, config=config,
+                         now=moment.now)
     with output_to(output, force) as out:
         if chosen == "json":
             report_json(out, run, found.as_of, fallback=fallback, mode=mode)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from slactl.cli.base import (
-    ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_instant, choose_format, err, fail_under_value, load, output_to,
+    ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_value, choose_format, err, fail_under_value, load, output_to,
     require_clean,
 )
 from slactl.errors import InputError
@@ -65,14 +65,15 @@ def availability(
         chosen_period = parse_period(period) if period is not None else None
     except ValueError as exc:
         raise InputError(f"--period: {exc}") from None
+    moment = as_of_value(as_of)
     loaded = load(ctx, workspace)
-    require_clean(loaded)
+    require_clean(loaded, moment.day())
     if mapping is None:  # OUTAGES.mapping.yaml beside the log is used by itself
         beside = os.path.splitext(outages)[0] + ".mapping.yaml"
         if os.path.isfile(beside):
             mapping = beside
             err(f"slactl: reading {outages} through the column mapping {beside}")
-    report = run_availability(loaded.workspace, outages, as_of=as_of_instant(as_of, tz), period=chosen_period,
+    report = run_availability(loaded.workspace, outages, as_of=moment.instant(tz), period=chosen_period,
                               agreement=agreement, customer=customer, tz=tz, encoding=encoding, mapping=mapping)
     for warning in report.warnings:
         err(f"slactl: warning: {outages}: {warning}")

@@ -6,14 +6,17 @@ register themselves on ``app`` when ``slactl.cli`` imports them."""
 import contextlib
 import os
 import sys
-from datetime import date, datetime
-from typing import IO, Annotated, Any, Iterator, Optional
+from datetime import date, datetime, timezone
+from typing import IO, TYPE_CHECKING, Annotated, Any, Iterator, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from slactl import __version__
 from slactl.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, InputError, SlactlError
+
+if TYPE_CHECKING:
+    from slactl.core.asof import AsOf
 
 
 class SlactlGroup(TyperGroup):
@@ -82,7 +85,8 @@ OutputOpt = Annotated[Optional[str], typer.Option(
     "--output", "-o", help="Write the report to FILE (atomically; never overwrites without --force).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Allow --output to replace an existing file.")]
 AsOfDateOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="Evaluate as of this date (YYYY-MM-DD); default today.", show_default=False)]
+    "--as-of", help="Evaluate as of this date (YYYY-MM-DD; a time counts as its date as written); default today.",
+    show_default=False)]
 
 
 def _version(value: bool) -> None:
@@ -115,33 +119,19 @@ def workspace_root(ctx: typer.Context, local: str | None) -> str:
     return root
 
 
-def as_of_date(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text.strip()[:10]) if len(text.strip()) >= 10 else date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--as-of '{text}' is not a date (YYYY-MM-DD)") from None
+def as_of_value(text: str | None) -> "AsOf":
+    """--as-of, parsed once per command: the one place a command reads the clock (README "Commands")."""
+    from slactl.core.asof import AsOf
+
+    # the local offset: without --as-of, "today" is the local calendar day
+    now = datetime.now(timezone.utc).astimezone()
+    return AsOf.parse(text, now, zone_hint=_zone_hint)
 
 
-def as_of_instant(text: str | None, tz: str) -> float:
-    """--as-of as an instant (score, availability): an ISO instant; naive values are in --tz; a date is its midnight."""
-    if not text:
-        return datetime.now().timestamp()
-    from zoneinfo import ZoneInfo
+def _zone_hint(name: str) -> str:
+    from slactl.exports.sniff import zone_hint
 
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"--as-of '{text}' is not an ISO 8601 date or timestamp (e.g. 2026-11-22T12:00:00Z)") from None
-    if value.tzinfo is None:
-        try:
-            value = value.replace(tzinfo=ZoneInfo(tz))
-        except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError
-            from slactl.exports.sniff import zone_hint
-
-            raise InputError(f"unknown time zone '{tz}'{zone_hint(tz)}") from None
-    return value.timestamp()
+    return zone_hint(name)
 
 
 def fail_under_value(text: str | None) -> float | str | None:
@@ -196,13 +186,13 @@ def load(ctx: typer.Context, workspace: str | None, extra: list[str] = ()):  # t
     return loaded
 
 
-def require_clean(loaded: Any, as_of: date | None = None) -> None:
+def require_clean(loaded: Any, day: date) -> None:
     """Refuse a workspace whose documents did not load (a typo would skew every figure);
     errors the commands handle themselves (an overlap becomes "ambiguous") are shown on
     stderr as warnings."""
     from slactl.workspace.checks import SCORABLE, check_workspace
 
-    findings = loaded.errors + [f for f in check_workspace(loaded, as_of or date.today()) if f.severity == "error"]
+    findings = loaded.errors + [f for f in check_workspace(loaded, day) if f.severity == "error"]
     blocking = [f for f in findings if f.code not in SCORABLE]
     if blocking:
         shown = "\n".join("  " + str(f).replace("\n", "\\n") for f in blocking[:10])  # one line each

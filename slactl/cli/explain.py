@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from slactl.cli.base import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, require_clean
-from slactl.cli.base import as_of_instant
+from slactl.cli.base import as_of_value
 
 
 @app.command()
@@ -40,10 +40,11 @@ def explain(
     from slactl.reporters.explain import write_json, write_text
 
     chosen = choose_format(fmt, output, ("text", "json"))
+    moment = as_of_value(as_of)
     loaded = load(ctx, workspace)
-    require_clean(loaded)
+    require_clean(loaded, moment.day())
     with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
-        as_of_t = as_of_instant(as_of, source.timezone)
+        as_of_t = moment.instant(source.timezone)
         opened = None
         if history is not None:
             from slactl.exports.history import open_history

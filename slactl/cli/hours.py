@@ -47,7 +47,7 @@ def hours(
 
     Example:  slactl hours examples/time-entries.csv --export examples/generic.csv --period 2026-11
     """
-    from slactl.cli.base import as_of_instant
+    from slactl.cli.base import as_of_value
     from slactl.hoursrun import hours_report
     from slactl.reporters.hours import REPORTERS
 
@@ -56,9 +56,10 @@ def hours(
         raise InputError(f"--by {by}: choose window or ticket")
     if customer is not None and agreement is not None:
         raise InputError("give --customer or --agreement, not both")
+    moment = as_of_value(as_of)
     loaded = load(ctx, workspace)
-    require_clean(loaded)
-    report = hours_report(loaded.workspace, entries, as_of=as_of_instant(as_of, tz), export=export, period=period,
+    require_clean(loaded, moment.day())
+    report = hours_report(loaded.workspace, entries, as_of=moment.instant(tz), export=export, period=period,
                           customer=customer, agreement=agreement, tz=tz, preset=preset, mapping=mapping,
                           encoding=encoding)
     for warning in report.warnings:

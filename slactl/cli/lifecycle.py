@@ -8,15 +8,18 @@ import os
 import re
 import sys
 from datetime import date
-from typing import IO, Annotated, Any, Optional
+from typing import IO, TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from slactl.cli.base import (
-    AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, as_of_date, choose_format, err, load, output_to, require_clean,
+    AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, as_of_value, choose_format, err, load, output_to, require_clean,
     workspace_root, app,
 )
 from slactl.errors import InputError, Refused
+
+if TYPE_CHECKING:
+    from slactl.core.asof import AsOf
 
 FormatOpt = Annotated[Optional[str], typer.Option(
     "--format", "-f", help="table, text, json, csv, markdown or html.", show_default=False)]
@@ -94,9 +97,9 @@ def list_agreements(
     for s in status or ():
         if s.lower() not in LIST_STATUSES:
             raise InputError(f"--status {s}: choose one of {', '.join(LIST_STATUSES)}")
-    day = as_of_date(as_of)
+    day = as_of_value(as_of).day()
     loaded = load(ctx, workspace)
-    require_clean(loaded)
+    require_clean(loaded, day)
     view = View("list", list_rows(loaded.workspace, day, status or (), customer), day)
     with output_to(output, force, newline="" if chosen == "csv" else None) as out:
         REPORTERS[chosen](out, view)
@@ -145,7 +148,8 @@ def clone(
         raise InputError("--customer must not be empty")
     new_customer = Customer(id=customer.strip(), name=customer_name if customer_name is not None else customer.strip(),
                             contacts=tuple(c.strip() for c in contact or ()))
-    _make(ctx, workspace, source, name, new_start, new_end, new_customer, output, chosen)  # type: ignore[arg-type]
+    today = as_of_value(None).day()
+    _make(ctx, workspace, source, name, new_start, new_end, new_customer, output, chosen, today)  # type: ignore[arg-type]
 
 
 @app.command("renew")
@@ -180,8 +184,9 @@ def renew(
     new_end = _date("--end", end)
     if name is not None:
         _name("--name", name)
+    today = as_of_value(None).day()
     loaded = load(ctx, workspace)
-    require_clean(loaded)
+    require_clean(loaded, today)
     src = loaded.workspace.agreements.get(agreement)
     if src is None:
         raise InputError(f"no agreement named '{agreement}' in the workspace")
@@ -201,12 +206,12 @@ def renew(
     if name is None and taken is not None:
         raise Refused(f"the renewal's default name '{new_name}' is already taken (by {taken.doc.file}); "
                       "choose one with --name")
-    _make(ctx, workspace, agreement, new_name, new_start, new_end, None, output, chosen, loaded=loaded)
+    _make(ctx, workspace, agreement, new_name, new_start, new_end, None, output, chosen, today, loaded=loaded)
 
 
 def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, start: date, end: date | None,
-          customer: Any, output: str | None, chosen: str, loaded: Any = None) -> None:
-    """The shared body of clone and renew: find, edit, validate, write."""
+          customer: Any, output: str | None, chosen: str, today: date, loaded: Any = None) -> None:
+    """The shared body of clone and renew: find, edit, validate (as of ``today``), write."""
     import json
 
     from slactl.workspace.clone import CloneError, clone_text, extract_document, mentions, same_length_end, validate_new, \
@@ -218,7 +223,7 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
     root = workspace_root(ctx, workspace)
     if loaded is None:
         loaded = load(ctx, workspace)
-        require_clean(loaded)
+        require_clean(loaded, today)
     path, index, src = _find_source(loaded, source)
     if any(e.kind == "Agreement" and e.name == name for e in loaded.entries):
         raise Refused(f"an agreement named '{name}' already exists; choose another --name")
@@ -238,7 +243,7 @@ def _make(ctx: typer.Context, workspace: str | None, source: str, name: str, sta
                                  customer=customer)
     except (CloneError, ValueError) as exc:
         raise Refused(f"cannot edit {path}: {exc}") from None
-    findings = validate_new(root, target, new_text, as_of_date(None))
+    findings = validate_new(root, target, new_text, today)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         shown = "\n".join(f"  {f}" for f in errors[:20])
@@ -336,9 +341,10 @@ def expiring(
     if dry_run and not notify_:
         raise InputError("--dry-run goes with --notify")
     days = _within(within)
-    day = as_of_date(as_of)
+    moment = as_of_value(as_of)
+    day = moment.day()
     if notify_:
-        code = _send(ctx, workspace, state, dry_run, fmt, output, force, day,
+        code = _send(ctx, workspace, state, dry_run, fmt, output, force, moment,
                      lambda ws, sent: due_expiry_notices(ws, day, sent, days))
         if fail_if_any and code == 0:
             loaded = load(ctx, workspace)
@@ -346,7 +352,7 @@ def expiring(
         raise typer.Exit(code)
     chosen = choose_format(fmt, output, tuple(REPORTERS))
     loaded = load(ctx, workspace)
-    require_clean(loaded)
+    require_clean(loaded, day)
     rows = select(loaded.workspace, day, days)
     view = View("expiring", rows, day, days)
     with output_to(output, force, newline="" if chosen == "csv" else None) as out:
@@ -375,14 +381,15 @@ def notify(
     """
     from slactl.core.lifecycle import due_notices
 
-    day = as_of_date(as_of)
-    raise typer.Exit(_send(ctx, workspace, state, dry_run, fmt, output, force, day,
+    moment = as_of_value(as_of)
+    day = moment.day()
+    raise typer.Exit(_send(ctx, workspace, state, dry_run, fmt, output, force, moment,
                            lambda ws, sent: due_notices(ws, day, sent)))
 
 
 def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run: bool, fmt: str | None,
-          output: str | None, force: bool, day: date, plan: Any) -> int:
-    """Run the notices ``plan(workspace, sent)`` returns; report; the exit code."""
+          output: str | None, force: bool, moment: "AsOf", plan: Any) -> int:
+    """Run the notices ``plan(workspace, sent)`` returns (records stamped ``moment.now``); report; the exit code."""
     from slactl.mail import notify as mail
 
     chosen = (fmt or "text").lower()
@@ -391,15 +398,15 @@ def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run:
     config = mail.SmtpConfig.from_env(os.environ, dry_run=dry_run)
     root = workspace_root(ctx, workspace)
     loaded = load(ctx, workspace)
-    require_clean(loaded)
+    require_clean(loaded, moment.day())
     state_path = state or mail.default_state_path(root)
     with output_to(output, force) as out:
         from slactl.mail.notices import composer_for
 
         report = mail.run(lambda sent: plan(loaded.workspace, sent), state_path=state_path, config=config,
-                          dry_run=dry_run, out=out if chosen == "text" else None,
+                          dry_run=dry_run, out=out if chosen == "text" else None, now=moment.now,
                           compose=composer_for(loaded.workspace, root))
-        _report_notices(out, chosen, report, day, dry_run)
+        _report_notices(out, chosen, report, moment.day(), dry_run)
     for notice, why in report.skipped:
         err(f"slactl: {notice.agreement.name}: {notice.kind} notice not sent: {why}")
     for f in report.failures:

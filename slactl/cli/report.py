@@ -47,7 +47,7 @@ def report(
 
     Example:  slactl report examples/generic.csv --customer acme --period 2026-11 -o acme-2026-11.html
     """
-    from slactl.cli.base import as_of_instant, fail_under_value
+    from slactl.cli.base import as_of_value, fail_under_value
     from slactl.core.period import last_complete_month, parse_period
     from slactl.core.report import Selection, build_report
     from slactl.core.reportdata import language, report_data
@@ -61,6 +61,7 @@ def report(
     chosen = choose_format(fmt, output, FORMATS + ("table",))
     chosen = "text" if chosen == "table" else chosen
     threshold = fail_under_value(fail_under)
+    moment = as_of_value(as_of)
     try:
         lang = check_language(lang) if lang is not None else None
     except ValueError as exc:
@@ -70,7 +71,7 @@ def report(
     except ValueError as exc:
         raise InputError(f"--period: {exc}") from None
     loaded = load(ctx, workspace)
-    require_clean(loaded)
+    require_clean(loaded, moment.day())
     ws = loaded.workspace
     if agreement is not None and agreement not in ws.agreements:
         from slactl.suggest import did_you_mean
@@ -85,7 +86,7 @@ def report(
     with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
         for warning in source.warnings:
             err(f"slactl: warning: {source.path}: {warning}")
-        as_of_t = as_of_instant(as_of, source.timezone)
+        as_of_t = moment.instant(source.timezone)
         chosen_period = chosen_period or last_complete_month(datetime.fromtimestamp(as_of_t, timezone.utc).date())
         result = build_report(ws, source, as_of=as_of_t, period=chosen_period,
                               selection=Selection(customer, agreement), exclusions=exclusions, trend=trend,
@@ -101,7 +102,7 @@ def report(
         err(f"slactl: warning: no agreement names customer '{customer}' and none of its tickets fell in "
             f"{chosen_period.label}")
     if mail:
-        code = _mail(ctx, workspace, state, result, data, lang, dry_run, review, resend, output, force)
+        code = _mail(ctx, workspace, state, result, data, lang, dry_run, review, resend, output, force, moment.now)
     else:
         from slactl.reporters.report_text import write
 
@@ -143,7 +144,8 @@ def _exit(data: dict[str, Any], threshold: float | str | None) -> int:
 
 
 def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: Any, data: dict[str, Any],
-          lang: str | None, dry_run: bool, review: bool, resend: bool, output: str | None, force: bool) -> int:
+          lang: str | None, dry_run: bool, review: bool, resend: bool, output: str | None, force: bool,
+          now: datetime) -> int:
     """Send (or print) one message per customer; one line per message; exit 1 on a failed delivery."""
     from slactl.sanitize import terminal_text
     from slactl.mail import notify
@@ -159,7 +161,7 @@ def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: 
         else:
             state_path = state or notify.default_state_path(workspace_root(ctx, workspace))
             delivery = report_mail.send(mails, state_path=state_path, config=config, dry_run=dry_run,
-                                        resend=resend, out=out)
+                                        resend=resend, out=out, now=now)
         if not dry_run:
             for item in delivery.sent:
                 cc = f"; cc {', '.join(item.cc)}" if item.cc else ""

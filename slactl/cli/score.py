@@ -9,7 +9,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from slactl.cli.base import (
-    ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_instant, choose_format, err, fail_under_value, load, output_to,
+    ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_value, choose_format, err, fail_under_value, load, output_to,
     require_clean,
 )
 from slactl.errors import InputError
@@ -53,8 +53,9 @@ def score(
     if group_by not in GROUP_BYS:
         raise InputError(f"--group-by {group_by}: choose one of {', '.join(GROUP_BYS)}")
     threshold = fail_under_value(fail_under)
+    moment = as_of_value(as_of)
     loaded = load(ctx, workspace)
-    require_clean(loaded)
+    require_clean(loaded, moment.day())
     selected = _filter(loaded.workspace, customer, agreement, period)
     from slactl.exports import open_export
 
@@ -67,7 +68,7 @@ def score(
                      sheet=sheet) as source:
         for warning in source.warnings:
             err(f"slactl: warning: {source.path}: {warning}")
-        as_of_t = as_of_instant(as_of, source.timezone)
+        as_of_t = moment.instant(source.timezone)
         with _history(history, history_mapping, source, encoding) as lookup:
             with output_to(output, force, newline="" if chosen == "csv" else None) as out:
                 said = len(source.warnings)

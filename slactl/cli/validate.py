@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from slactl.cli.base import (
-    AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_date, choose_format, load, output_to, workspace_root,
+    AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_value, choose_format, load, output_to, workspace_root,
 )
 from slactl.errors import InputError
 
@@ -38,6 +38,7 @@ def validate(
     from slactl.workspace.loader import discover
 
     chosen = choose_format(fmt, output, tuple(REPORTERS))
+    day = as_of_value(as_of).day()
     files: list[str] = []
     for p in paths or ():  # pre-commit passes files; people may pass folders
         if os.path.isdir(p):
@@ -54,7 +55,7 @@ def validate(
             files.append(p)
     paths = files if paths else None
     loaded = load(ctx, workspace, list(paths or ()))
-    findings = loaded.findings + check_workspace(loaded, as_of_date(as_of))
+    findings = loaded.findings + check_workspace(loaded, day)
     files = loaded.files
     if paths:
         wanted = {os.path.realpath(p) for p in paths}

@@ -91,13 +91,13 @@ class AlertRun:
 
 def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send: bool, dry_run: bool = False,
         baseline: bool = False, fallback: str | None = None, config: mail.SmtpConfig | None = None,
-        now: Callable[[], datetime] | None = None,
+        now: datetime,
         sender_factory: Callable[[mail.SmtpConfig], contextlib.AbstractContextManager] | None = None) -> AlertRun:  # type: ignore[type-arg]
     """Find the new items against the state and record them: mailed (``send``), only
-    listed (neither), or silently (``baseline``). A dry run reads the state and nothing else."""
+    listed (neither), or silently (``baseline``). A dry run reads the state and nothing else.
+    ``now`` (the command's one clock reading) stamps each record, in UTC."""
     from datetime import timezone
 
-    clock = now or (lambda: datetime.now(timezone.utc))
     result = AlertRun()
     if dry_run:
         result.new = news(items, mail.read_state(state_path)["sent"])
@@ -111,7 +111,7 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
         state["sent"] = prune(state["sent"], tickets)
         state["partial"] = {}
         result.new = news(items, state["sent"])
-        stamp = clock().isoformat(timespec="seconds")
+        stamp = now.astimezone(timezone.utc).isoformat(timespec="seconds")
         if not send or baseline:
             for item in result.new:
                 state["sent"][item.key] = _record(item, stamp, "baseline" if baseline else "listed")

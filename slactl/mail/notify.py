@@ -99,7 +99,7 @@ class Report:
 
 def run(plan: Callable[[frozenset[str]], list[Notice]], *, state_path: str, config: SmtpConfig,
         dry_run: bool = False, out: IO[str] | None = None,
-        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        now: datetime,
         sender_factory: Callable[[SmtpConfig], contextlib.AbstractContextManager] | None = None,  # type: ignore[type-arg]
         compose: Callable[..., Outgoing]) -> Report:
     """Send what ``plan(sent keys)`` says is due, recording each notice once delivered.
@@ -108,6 +108,7 @@ def run(plan: Callable[[frozenset[str]], list[Notice]], *, state_path: str, conf
     :func:`slactl.mail.notices.composer_for` for lifecycle notices, the report's for
     ``report --mail`` (any item with a ``key`` and ``supersedes`` works).
     In a dry run nothing is locked, sent or written: the messages are printed to ``out``.
+    ``now`` (the command's one clock reading) stamps each record, in UTC.
     """
     report = Report()
     if dry_run:
@@ -185,7 +186,7 @@ def _record(item: Outgoing, delivered: tuple[str, ...], stamp: str) -> dict:  # 
 
 
 def _deliver(item: Outgoing, session, state: dict, state_path: str, journal: Journal,  # type: ignore[no-untyped-def,type-arg]
-             report: Report, now: Callable[[], datetime]) -> None:
+             report: Report, now: datetime) -> None:
     key = item.notice.key
     already = set(state["partial"].get(key, ()))
     todo = tuple(r for r in item.recipients if r not in already)
@@ -198,7 +199,7 @@ def _deliver(item: Outgoing, session, state: dict, state_path: str, journal: Jou
             return
         record: dict = {"key": key, "partial": sorted(delivered)}  # type: ignore[type-arg]
     else:
-        record = _record(item, tuple(delivered), now().isoformat(timespec="seconds"))
+        record = _record(item, tuple(delivered), now.astimezone(timezone.utc).isoformat(timespec="seconds"))
         report.sent.append(item)
     try:  # first the journal (its space is allocated: a full disk cannot refuse it), then the state file
         journal.record(record)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import IO, Any, Callable
 
 from slactl.core.report import Report
@@ -96,9 +97,10 @@ def compose(mail: ReportMail, mail_from: str, style: MailStyle | None = None, do
     return Outgoing(mail, msg, mail.to, mail.cc)  # type: ignore[arg-type]  # a ReportMail keys like a Notice
 
 
-def send(mails: list[ReportMail], *, state_path: str, config: SmtpConfig, dry_run: bool = False,
+def send(mails: list[ReportMail], *, state_path: str, config: SmtpConfig, now: datetime, dry_run: bool = False,
          resend: bool = False, out: IO[str] | None = None, style: MailStyle | None = None) -> Any:
-    """Deliver ``mails`` once each (all of them with ``resend``); returns notify's delivery report."""
+    """Deliver ``mails`` once each (all of them with ``resend``), records stamped ``now``; returns
+    notify's delivery report."""
     from slactl.mail import notify
 
     style = style or MailStyle.from_env(os.environ)
@@ -110,7 +112,7 @@ def send(mails: list[ReportMail], *, state_path: str, config: SmtpConfig, dry_ru
         return compose(mail, mail_from, style, domain)
 
     return notify.run(due, state_path=state_path, config=config, dry_run=dry_run, out=out,  # type: ignore[arg-type]
-                      compose=composer)
+                      now=now, compose=composer)
 
 
 def review(mails: list[ReportMail], *, config: SmtpConfig, dry_run: bool = False, out: IO[str] | None = None,
