@@ -138,6 +138,8 @@ def main() -> int:
     ap.add_argument("--slactl", default=os.path.join(os.path.dirname(sys.executable), "slactl"),
                     help="the slactl executable (default: next to this Python)")
     ap.add_argument("--workspace", default=os.path.join(ROOT, "agreements"))
+    ap.add_argument("--one-process", action="store_true",
+                    help="also run text, json and csv with --jobs 1 (one process)")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,6 +157,8 @@ def main() -> int:
             "json": [*score, "--format", "json"],
             "csv": [*score, "--format", "csv"],
         }
+        if args.one_process:  # the same passes in one process (--jobs 1), side by side
+            passes.update({f"{name} -j1": [*passes[name], "--jobs", "1"] for name in ("text", "json", "csv")})
         print(f"{args.rows:,} rows, {size:.1f} MiB generic export ({gen:.1f} s to generate): {path}")
         print(f"python {sys.version.split()[0]}, {'best' if args.repeat > 1 else 'one run'} of {args.repeat}, "
               "stdout to /dev/null, peak RSS of the pass's own process\n")
