@@ -23,8 +23,9 @@ from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED
 from slactl.core.model import Agreement, Workspace
 from slactl.core.period import Period, months_back
 from slactl.core.scoring import AT_RISK_SHARE, BREACHED, MET, PENDING, Scorer
+from slactl.core.totals import Group
 from slactl.core.selection import Customers, CustomerRef, Selection, Zones, uncovered_reason
-from slactl.exports.reader import Rejected, TicketRow
+from slactl.core.tickets import Rejected, TicketRow
 
 LIST_LIMIT = 25
 """Listed tickets per list; the rest are counted ("and 120 more")."""
@@ -33,23 +34,16 @@ TREND_MONTHS_FOR_ONE_MONTH = 6
 
 
 @dataclass(slots=True)
-class Tally:
-    """One priority x metric row of one section."""
+class Tally(Group):
+    """One priority x metric row of one section: a score group and its targets."""
 
     target_seconds: float | None = None
     target_pct: float | None = None
-    tickets: int = 0
-    met: int = 0
-    breached: int = 0
-    pending: int = 0
-    at_risk: int = 0
-    other: int = 0  # missing target or unmeasured
-    elapsed: list[float] = field(default_factory=list)  # stopped metrics, seconds
 
     @property
-    def compliance(self) -> float | None:
-        judged = self.met + self.breached
-        return None if judged == 0 else 100.0 * self.met / judged
+    def other(self) -> int:
+        """Tickets with no target for the metric, or whose export does not measure it."""
+        return self.missing + self.unmeasured
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,34 +215,24 @@ def _customer(reports: dict[str, CustomerReport], ref: CustomerRef) -> CustomerR
 def _count(section: Section, priority: str, metric: str, measured, target_pct: float,  # type: ignore[no-untyped-def]
            row: TicketRow) -> None:
     tally = section.tally(priority, metric)
-    tally.tickets += 1
     tally.target_pct = target_pct
-    if measured.target is not None:
-        tally.target_seconds = measured.target
+    target = measured.target
+    if target is not None:
+        tally.target_seconds = target
     status = measured.status
-    if status == MET:
-        tally.met += 1
-    elif status == BREACHED:
-        tally.breached += 1
+    at_risk_from = None if target is None else AT_RISK_SHARE * target
+    stopped = (row.first_response if metric == "first_response" else row.resolved) is not None
+    tally.count(status, measured.elapsed, at_risk_from, stopped, 0.0)
+    if status == BREACHED:
         section.breached_total += 1
-        over = measured.elapsed - measured.target
-        item = (over, -section.breached_total,
-                Listed(row.id, priority, metric, measured.target, measured.elapsed))
+        item = (measured.elapsed - target, -section.breached_total,
+                Listed(row.id, priority, metric, target, measured.elapsed))
         if len(section.breached) < LIST_LIMIT:
             heapq.heappush(section.breached, item)
         elif item > section.breached[0]:
             heapq.heapreplace(section.breached, item)
-    elif status == PENDING:
-        tally.pending += 1
-        if measured.elapsed >= AT_RISK_SHARE * measured.target:
-            tally.at_risk += 1
-            section.at_risk.append(Listed(row.id, priority, metric, measured.target, measured.elapsed,
-                                          measured.due))
-    else:
-        tally.other += 1
-    stopped = (row.first_response if metric == "first_response" else row.resolved) is not None
-    if stopped and status in (MET, BREACHED):
-        tally.elapsed.append(measured.elapsed)
+    elif status == PENDING and at_risk_from is not None and measured.elapsed >= at_risk_from:
+        section.at_risk.append(Listed(row.id, priority, metric, target, measured.elapsed, measured.due))
 
 
 class _Edges:

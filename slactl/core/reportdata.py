@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timezone
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slactl.core.totals import percentiles
 from slactl.core.report import LIST_LIMIT, CustomerReport, Listed, Report, Section, Tally
 
 NO_DATA, MET, MISSED = "no data", "met", "missed"
@@ -113,17 +115,6 @@ def objective(priority: str, metric: str, t: Tally) -> dict[str, object]:
         "target_minutes": _minutes(t.target_seconds), "median_minutes": _minutes(median),
         "p90_minutes": _minutes(p90), "verdict": verdict,
     }
-
-
-def percentiles(values: list[float]) -> tuple[float | None, float | None]:
-    """Median (mean of the middle two for an even count) and p90 (nearest rank), as ``score`` computes them."""
-    n = len(values)
-    if n == 0:
-        return None, None
-    ordered = sorted(values)
-    mid = n // 2
-    median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-    return median, ordered[max(0, math.ceil(0.9 * n) - 1)]
 
 
 def trend(s: Section, report: Report) -> dict[str, object]:

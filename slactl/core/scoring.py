@@ -15,10 +15,10 @@ from slactl.core.clock import BusinessClock
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
 from slactl.core.model import Agreement, Workspace
 from slactl.core.pauses import Change, TicketPauses, due as paused_due, ticket_pauses
-from slactl.core.totals import Breach, Group, Totals, add_groups, summary_row
+from slactl.core.totals import (BREACHED, MET, MISSING, PENDING, UNMEASURED, Breach, Group, Totals, add_groups,
+                                summary_row)
 from slactl.core.unmatched import Unmatched
 
-MET, BREACHED, PENDING, MISSING, UNMEASURED = "met", "breached", "pending", "missing", "unmeasured"
 METRICS = ("first_response", "resolution")
 AT_RISK_SHARE = 0.75
 GROUP_BYS = ("agreement", "customer", "priority", "service", "month")
@@ -223,23 +223,7 @@ class Scorer:
                 ("resolution", res, row.resolved, rule.resolution, res_paused)):
             g = self.by.setdefault((value, metric), Group())
             g.targets.add(slot.terms.target_pct)  # type: ignore[union-attr]  # matched slots have terms
-            g.tickets += 1
-            if status == MET:
-                g.met += 1
-            elif status == BREACHED:
-                g.breached += 1
-            elif status == PENDING:
-                g.pending += 1
-                if elapsed >= AT_RISK_SHARE * target:  # type: ignore[operator]
-                    g.at_risk += 1
-            elif status == MISSING:
-                g.missing += 1
-            else:
-                g.unmeasured += 1
-            if event is not None and status in (MET, BREACHED):
-                g.elapsed.append(elapsed)
-            if paused:
-                g.paused.append(paused)
+            g.count(status, elapsed, None if target is None else AT_RISK_SHARE * target, event is not None, paused)
 
     def score(self, row: TicketRow, changes: list[Change] | None = None) -> TicketResult:
         """Tally ``row`` and return its full result (statuses, elapsed and due times)."""

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+MET, BREACHED, PENDING, MISSING, UNMEASURED = "met", "breached", "pending", "missing", "unmeasured"
+"""A metric's status; the scorer judges it (``slactl.core.scoring``), a group counts it."""
 
 
 @dataclass(slots=True)
@@ -27,14 +31,33 @@ class Group:
     targets: set = field(default_factory=set)
     paused: array = field(default_factory=lambda: array("d"))  # open seconds paused, of paused tickets
 
+    def count(self, status: str, elapsed: float | None, at_risk_from: float | None, happened: bool,
+              paused: float) -> None:
+        """Count one ticket's metric, judged already (``status``).
+        ``at_risk_from``: elapsed seconds from which a pending ticket is at risk; ``happened``:
+        the event took place (its elapsed time counts for the median); ``paused``: seconds not counted."""
+        self.tickets += 1
+        if status == MET:
+            self.met += 1
+        elif status == BREACHED:
+            self.breached += 1
+        elif status == PENDING:
+            self.pending += 1
+            if at_risk_from is not None and elapsed is not None and elapsed >= at_risk_from:
+                self.at_risk += 1
+        elif status == MISSING:
+            self.missing += 1
+        else:
+            self.unmeasured += 1
+        if happened and elapsed is not None and (status == MET or status == BREACHED):
+            self.elapsed.append(elapsed)
+        if paused:
+            self.paused.append(paused)
+
     def paused_median(self) -> float | None:
         """Median paused minutes of the tickets whose clock was paused at all."""
-        n = len(self.paused)
-        if n == 0:
-            return None
-        ordered = sorted(self.paused)
-        mid = n // 2
-        return (ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2) / 60
+        median = percentiles(self.paused)[0]
+        return None if median is None else median / 60
 
     @property
     def compliance(self) -> float | None:
@@ -43,14 +66,22 @@ class Group:
 
     def stats(self) -> tuple[float | None, float | None, float | None]:
         """median, p90 (nearest rank) and mean of happened events, in minutes."""
-        n = len(self.elapsed)
-        if n == 0:
-            return None, None, None
         ordered = sorted(self.elapsed)
-        mid = n // 2
-        median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-        p90 = ordered[max(0, math.ceil(0.9 * n) - 1)]
-        return median / 60, p90 / 60, sum(ordered) / n / 60
+        median, p90 = percentiles(ordered)
+        if median is None or p90 is None:
+            return None, None, None
+        return median / 60, p90 / 60, sum(ordered) / len(ordered) / 60
+
+
+def percentiles(values: Sequence[float]) -> tuple[float | None, float | None]:
+    """Median (mean of the middle two for an even count) and p90 (nearest rank)."""
+    n = len(values)
+    if n == 0:
+        return None, None
+    ordered = sorted(values)
+    mid = n // 2
+    median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return median, ordered[max(0, math.ceil(0.9 * n) - 1)]
 
 
 @dataclass(slots=True)
