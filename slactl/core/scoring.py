@@ -82,6 +82,7 @@ class _Slot:
 
 Measured = tuple[str, float | None]
 """(status, elapsed open seconds) of one metric."""
+_UNMEASURED: Measured = (UNMEASURED, None)
 
 
 class Scorer:
@@ -98,6 +99,7 @@ class Scorer:
         self.as_of = as_of
         self._fr_measured, self._res_measured = has_first_response, has_resolution
         self.group_by = group_by
+        self._grouped = group_by != "agreement"
         self.report_zone = report_zone or timezone.utc
         self.groups: dict[tuple[str, str, str], Group] = {}  # (agreement, priority, metric)
         self.by: dict[tuple[str, str], Group] = {}  # (group value, metric) for --group-by
@@ -131,14 +133,11 @@ class Scorer:
 
     # -------------------------------------------------------------- scoring
 
-    def tally(self, row: TicketRow, changes: list[Change] | None = None) -> _Slot | Match:
-        """Count ``row`` into the summary; returns its slot (or, unmatched, its match)."""
-        return self._tally_row(row, changes)[0]
-
-    def _tally_row(self, row: TicketRow, changes: list[Change] | None = None
-                   ) -> tuple[_Slot | Match, Measured | None, Measured | None, TicketPauses | None]:
-        """The slot (or the match when there is no rule to score by), (status, elapsed) of
-        both metrics when matched, and what the status history paused."""
+    def tally(self, row: TicketRow, changes: list[Change] | None = None
+              ) -> tuple[_Slot | Match, Measured | None, Measured | None, TicketPauses | None]:
+        """Count ``row`` into the summary (the hot path: no objects, no due times). Returns its
+        slot (or, when there is no rule to score by, its match), (status, elapsed) of both
+        metrics when matched, and what the status history paused."""
         created = row.created
         if created > self.as_of:
             self.created_after_as_of += 1
@@ -160,46 +159,50 @@ class Scorer:
         clock, rule = chosen.clock, chosen.terms.rule
         start = clock.cumulative(created)
         # a ticket resolved without a recorded reply: first response stops at the resolution
-        fr_stop = row.first_response if row.first_response is not None else row.resolved
+        resolved = row.resolved
+        fr_stop = row.first_response if row.first_response is not None else resolved
         pauses = None
         fr_paused = res_paused = 0.0
         if changes:
-            pauses = ticket_pauses(clock, chosen.terms.pauses, created, changes, fr_stop, row.resolved, self.as_of)
+            pauses = ticket_pauses(clock, chosen.terms.pauses, created, changes, fr_stop, resolved, self.as_of)
             fr_paused, res_paused = pauses.first_response.paused, pauses.resolution.paused
             self.reopens += pauses.reopens
         elif chosen.pause_sources and not self.history:
             self.pauses_not_applied.update(chosen.pause_sources)
-        fr = self._tally(chosen.fr, clock, start, chosen.as_of_cum, fr_stop,  # type: ignore[arg-type]
-                         rule.first_response, self._fr_measured, row, chosen, "first_response", fr_paused)
-        res = self._tally(chosen.res, clock, start, chosen.as_of_cum, row.resolved,  # type: ignore[arg-type]
-                          rule.resolution, self._res_measured, row, chosen, "resolution", res_paused)
-        if self.group_by != "agreement":
+            chosen.pause_sources = ()  # said once per slot
+        if self._fr_measured:
+            fr = self._judge(chosen.fr, (clock.cumulative(fr_stop) if fr_stop is not None else chosen.as_of_cum)
+                             - start - fr_paused, fr_stop is not None, rule.first_response, fr_paused,
+                             row, chosen, "first_response")
+        else:
+            chosen.fr.tickets += 1
+            chosen.fr.unmeasured += 1
+            fr = _UNMEASURED
+        if self._res_measured:
+            res = self._judge(chosen.res, (clock.cumulative(resolved) if resolved is not None else chosen.as_of_cum)
+                              - start - res_paused, resolved is not None, rule.resolution, res_paused,
+                              row, chosen, "resolution")
+        else:
+            chosen.res.tickets += 1
+            chosen.res.unmeasured += 1
+            res = _UNMEASURED
+        if self._grouped:
             self._tally_by(row, chosen, fr, res, fr_stop, fr_paused, res_paused)
         return chosen, fr, res, pauses
 
-    def _tally(self, g: Group, clock, start: float, as_of_cum: float, event: float | None,  # type: ignore[no-untyped-def]
-               target: int | None, measured: bool, row: TicketRow, slot: _Slot, metric: str,
-               paused: float = 0.0) -> Measured:
-        """Count one metric into ``g``: (status, elapsed open seconds less ``paused``)."""
+    def _judge(self, g: Group, elapsed: float, happened: bool, target: int | None, paused: float,
+               row: TicketRow, slot: _Slot, metric: str) -> Measured:
+        """Count one measured metric into ``g``: (status, open seconds less the paused ones).
+        ``elapsed``: up to the event when it ``happened``, else up to --as-of."""
         g.tickets += 1
-        if not measured:
-            g.unmeasured += 1
-            return UNMEASURED, None
-        if event is not None:
-            elapsed = clock.cumulative(event) - start
-        else:
-            elapsed = as_of_cum - start
-            if elapsed < 0:  # --as-of before the ticket was created
-                elapsed = 0.0
+        if elapsed < 0:  # --as-of before the ticket was created, or more paused than open
+            elapsed = 0.0
         if paused:
             g.paused.append(paused)
-            elapsed -= paused
-            if elapsed < 0:
-                elapsed = 0.0
         if target is None:
             g.missing += 1
             return MISSING, elapsed
-        if event is not None:
+        if happened:
             g.elapsed.append(elapsed)
             if elapsed <= target:
                 g.met += 1
@@ -227,7 +230,7 @@ class Scorer:
 
     def score(self, row: TicketRow, changes: list[Change] | None = None) -> TicketResult:
         """Tally ``row`` and return its full result (statuses, elapsed and due times)."""
-        pick, fr, res, pauses = self._tally_row(row, changes)
+        pick, fr, res, pauses = self.tally(row, changes)
         if type(pick) is Match or fr is None or res is None:
             return TicketResult(row, pick, None, None)  # type: ignore[arg-type]
         assert isinstance(pick, _Slot)
