@@ -175,20 +175,22 @@ class Scorer:
                              - start - fr_paused, fr_stop is not None, rule.first_response, fr_paused,
                              row, chosen, "first_response")
         else:
-            chosen.fr.tickets += 1
-            chosen.fr.unmeasured += 1
-            fr = _UNMEASURED
+            fr = self._unmeasured(chosen.fr)
         if self._res_measured:
             res = self._judge(chosen.res, (clock.cumulative(resolved) if resolved is not None else chosen.as_of_cum)
                               - start - res_paused, resolved is not None, rule.resolution, res_paused,
                               row, chosen, "resolution")
         else:
-            chosen.res.tickets += 1
-            chosen.res.unmeasured += 1
-            res = _UNMEASURED
+            res = self._unmeasured(chosen.res)
         if self._grouped:
             self._tally_by(row, chosen, fr, res, fr_stop, fr_paused, res_paused)
         return chosen, fr, res, pauses
+
+    @staticmethod
+    def _unmeasured(g: Group) -> Measured:
+        """A metric the export has no column for."""
+        g.count(UNMEASURED, None, None, False, 0.0)
+        return _UNMEASURED
 
     def _judge(self, g: Group, elapsed: float, happened: bool, target: int | None, paused: float,
                row: TicketRow, slot: _Slot, metric: str) -> Measured:
