@@ -4,10 +4,11 @@ The file is cut into N byte ranges at record boundaries; this process scores the
 first range and N-1 worker processes (``spawn``: nothing is inherited, each opens
 the export again with the same arguments, so it reads it the same way) score the
 others. Each worker returns its totals (``Scorer.totals()``, added up with
-``Scorer.merge``) and, for the per-ticket formats, a part file of framed records:
-``"<row> <length>\\n<text>"`` per ticket, where ``text`` is what the reporter's
-``part_formatter`` made of it without the row number; the reporter writes each
-record with ``emit(row + rows before the part, text)``, in file order.
+``Scorer.merge``) and, for the per-ticket formats, a part file: its records exactly
+as the reporter writes them (its ``part_writer``), numbered after the records before
+the range, which the worker counts first (``cuts.count_records``). This process then
+copies the parts after its own output (``append_part``), in file order, once it has
+checked each count against the rows it and the earlier parts actually read.
 
 The cuts are guessed from quote parity and then *verified*: every range but the
 last is parsed with a sentinel line after it, which the CSV parser only reads as a
@@ -21,7 +22,7 @@ import contextlib
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import IO, Any, Callable, Iterator
+from typing import Any, Callable
 
 from slactl.core.model import Workspace
 from slactl.core.scoring import Scorer
@@ -31,6 +32,7 @@ from slactl.exports.reader import Export, RepeatedIds
 
 MIN_BYTES = 24 * 1024 * 1024  # below this, starting workers costs more than they save
 MAX_AUTO_JOBS = 4
+FIRST_SHARE = 1.08  # the first range's share of the bytes, in equal shares (see score_parallel)
 SENTINEL = "\x00slactl-cut\x00"
 _ASCII_COMPATIBLE = ("utf-8", "utf_8", "utf-8-sig", "utf_8_sig", "cp1251", "cp1252", "latin-1", "iso8859-1",
                      "ascii", "iso8859-15")
@@ -61,9 +63,10 @@ class Part:
     start: int
     end: int
     sentinel: bool  # not the last range: verify the cut
-    reporter: Any = None  # a per-ticket reporter class (its part_formatter), None for the summary only
+    reporter: Any = None  # a per-ticket reporter class (its part_writer), None for the summary only
     timezone: str = "UTC"
     out_path: str | None = None
+    data_start: int = 0  # where the first range starts: the records before ``start`` are counted from it
 
 
 @dataclass
@@ -73,6 +76,7 @@ class PartResult:
     totals: Totals | None
     seen: list[str] = field(default_factory=list)
     clean: bool = True  # the range ended on a record boundary
+    offset: int = 0  # records before the range, as counted (its part file is numbered after them)
     repeated: bool = False  # an id repeats inside the range: an event log
 
 
@@ -85,42 +89,19 @@ def score_part(part: Part) -> PartResult:
     with open_export(**part.opened_with) as export:
         args = dict(part.scorer, report_zone=ZoneInfo(part.scorer["report_zone"]))
         scorer = Scorer(part.workspace, **args)
-        fmt = part.reporter.part_formatter(part.timezone) if part.reporter is not None else None
         with contextlib.ExitStack() as stack:
-            out = None if part.out_path is None else \
-                stack.enter_context(open(part.out_path, "w", encoding="utf-8", newline=""))
+            writer, offset = None, 0
+            if part.out_path is not None:
+                from slactl.exports.cuts import count_records
+
+                offset = count_records(export.path, part.data_start, part.start)
+                out = stack.enter_context(open(part.out_path, "w", encoding="utf-8", newline=""))
+                writer = part.reporter.part_writer(out, part.timezone, offset)
             try:
-                rows, rejected, clean = _score_range(export, scorer, part.start, part.end, part.sentinel,
-                                                     _Framed(out, fmt) if out is not None else None)
+                rows, rejected, clean = _score_range(export, scorer, part.start, part.end, part.sentinel, writer)
             except RepeatedIds:
                 return PartResult(0, [], None, repeated=True)
-        return PartResult(rows, rejected, scorer.totals(), export.range_seen, clean)
-
-
-class _Framed:
-    """Writes a part's records as ``"<row> <length>\\n<text>"`` (see the module docstring)."""
-
-    def __init__(self, out: IO[str], fmt: Any) -> None:
-        self.write, self.fmt = out.write, fmt
-
-    def ticket(self, result: Any) -> None:
-        text = self.fmt.ticket(result)
-        self.write(f"{result.ticket.row} {len(text)}\n{text}")
-
-    def rejected(self, item: Rejected) -> None:
-        text = self.fmt.rejected(item)
-        if text is not None:
-            self.write(f"{item.row} {len(text)}\n{text}")
-
-
-def _records(part: IO[str]) -> Iterator[tuple[int, str]]:
-    """(row, text) of each record of a part file."""
-    while True:
-        head = part.readline()
-        if not head:
-            return
-        row, length = head.split()
-        yield int(row), part.read(int(length))
+        return PartResult(rows, rejected, scorer.totals(), export.range_seen, clean, offset=offset)
 
 
 def _score_range(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool, sink: Any,
@@ -180,15 +161,17 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
     per-ticket ``reporter`` (json, csv) the tickets reach it in file order."""
     from slactl.exports import cuts
 
-    ranges = cuts.plan(export.path, export.encoding, export.delimiter, jobs)
+    per_ticket = reporter if reporter is not None and hasattr(reporter, "append_part") else None
+    # this process starts first and copies the parts at the end; the workers start later
+    # and count the records before their range first: a little more for the first range
+    ranges = cuts.plan(export.path, export.encoding, export.delimiter, jobs, FIRST_SHARE / jobs)
     if ranges is None:
         return None
     args = dict(scorer_args, report_zone=getattr(scorer_args["report_zone"], "key", "UTC"))
-    per_ticket = reporter if reporter is not None and hasattr(reporter, "emit") else None
     with tempfile.TemporaryDirectory(prefix="slactl-parts-") as tmp:
         parts = [Part(export.opened_with, workspace, args, s, e, i < len(ranges) - 1,
                       type(per_ticket) if per_ticket is not None else None, export.timezone,
-                      os.path.join(tmp, f"part-{i}") if per_ticket is not None else None)
+                      os.path.join(tmp, f"part-{i}") if per_ticket is not None else None, ranges[0][0])
                  for i, (s, e) in enumerate(ranges)]
         import multiprocessing
 
@@ -208,6 +191,11 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
             return None
         if any(r.repeated for r in results):
             raise RepeatedIds(rows, "")
+        before = rows
+        for result in results:
+            if per_ticket is not None and result.offset != before:
+                return None  # a part counted the records before it wrongly: its numbers are off
+            before += result.rows
         _check_repeats(export.range_seen, [r.seen for r in results], rows)
         for part, result in zip(parts[1:], results):
             assert result.totals is not None
@@ -215,10 +203,8 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
             for item in result.rejected:
                 item.row += rows
             if per_ticket is not None and part.out_path is not None:
-                emit = per_ticket.emit
                 with open(part.out_path, encoding="utf-8", newline="") as fh:
-                    for row, text in _records(fh):
-                        emit(row + rows, text)
+                    per_ticket.append_part(fh)
             rejected += result.rejected
             rows += result.rows
     return scorer, rows, rejected

@@ -54,7 +54,7 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
             for _ in range(3):  # at most: an event log found, then a history out of order
                 try:
                     n = _jobs(source, jobs) if history is None and keep is None and not source.collapse else 1
-                    if n > 1 and (summary_only or hasattr(reporter, "emit")):
+                    if n > 1 and (summary_only or hasattr(reporter, "append_part")):
                         from slactl.parallel import score_parallel
 
                         done = score_parallel(source, n, ws, scorer_args, None if summary_only else reporter, update)

@@ -122,3 +122,40 @@ def test_cuts_fall_on_record_boundaries(tmp_path):
     assert ranges[0][0] == data.index(b"\n") + 1 and ranges[-1][1] == len(data)
     for (_, end), (start, _) in zip(ranges, ranges[1:]):
         assert end == start and data[end - 1:end] == b"\n"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_blank_lines_and_quoted_newlines_before_a_part_keep_its_row_numbers(run_line, tmp_path, spy, fmt):
+    path = _export(tmp_path / "t.csv", n=3000)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for at in (400, 90, 7):  # blank lines are no records: the rows after them keep their numbers
+        lines.insert(at, "\n" if at != 90 else "\r\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    many = _score(run_line, path, 2, fmt)
+    assert spy and spy[0] is not None, "the parallel path did not run"
+    assert _score(run_line, path, 1, fmt) == many
+    assert ('"row": 3000,' if fmt == "json" else "\n3000,") in many
+
+
+def test_a_miscounted_part_falls_back_to_one_pass(run_line, tmp_path, spy):
+    """Two stray quotes a few lines apart leave the cut right (even quotes before it) but
+    the quote-parity count of the records before the second part wrong."""
+    path = _export(tmp_path / "t.csv", n=3000)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for at in (100, 105):
+        lines[at] = lines[at].replace(",open,", ',open,5" screen ')
+    path.write_text("".join(lines), encoding="utf-8")
+    many = _score(run_line, path, 2, "json")
+    assert spy == [None], "the wrong count was not caught"
+    assert _score(run_line, path, 1, "json") == many
+
+
+def test_the_first_range_can_take_a_larger_share(tmp_path):
+    path = _export(tmp_path / "t.csv")
+    even = cuts.plan(str(path), "utf-8", ",", 2)
+    more = cuts.plan(str(path), "utf-8", ",", 2, 0.6)
+    assert even is not None and more is not None
+    total = even[-1][1] - even[0][0]
+    assert abs((even[0][1] - even[0][0]) / total - 0.5) < 0.01
+    assert abs((more[0][1] - more[0][0]) / total - 0.6) < 0.01
+    assert more[0][0] == even[0][0] and more[-1][1] == even[-1][1]

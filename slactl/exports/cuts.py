@@ -13,19 +13,23 @@ import io
 import os
 
 
-def plan(path: str, encoding: str, delimiter: str, parts: int) -> list[tuple[int, int]] | None:
+def plan(path: str, encoding: str, delimiter: str, parts: int, first: float | None = None
+         ) -> list[tuple[int, int]] | None:
     """``parts`` ranges covering the records after the header, in order; None when the
-    header's end cannot be told or the file is too small to cut."""
+    header's end cannot be told or the file is too small to cut. ``first``: the share of
+    the bytes in the first range (default an equal share); the others share the rest."""
     start = data_start(path, encoding, delimiter)
     if start is None:
         return None
     size = os.path.getsize(path)
+    share = 1 / parts if first is None else first
     bounds = [start]
     with open(path, "rb") as fh:
         fh.seek(start)
         quotes, pos = 0, start
         for k in range(1, parts):
-            want = start + (size - start) * k // parts
+            done = share + (1 - share) * (k - 1) / (parts - 1)  # of the bytes, before range k
+            want = start + int((size - start) * done)
             if want <= bounds[-1]:
                 continue
             quotes, pos, cut = _next_cut(fh, quotes, pos, want)
@@ -85,3 +89,21 @@ def _next_cut(fh: io.BufferedReader, quotes: int, pos: int, want: int) -> tuple[
                 return quotes, cut, cut
             i = nl + 1
         pos += len(block)
+
+
+def count_records(path: str, start: int, end: int) -> int:
+    """Records in bytes [start, end) as the export reader numbers them (blank lines
+    skipped), told by quote parity like the cuts: right for the same files, and the
+    caller checks it against the rows the reader counted."""
+    n = quotes = 0
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = end - start
+        for line in fh:
+            left -= len(line)
+            if quotes % 2 == 0 and line not in (b"\n", b"\r\n"):
+                n += 1  # a record starts on this line
+            quotes += line.count(b'"')
+            if left <= 0:
+                break
+    return n

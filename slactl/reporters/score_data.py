@@ -9,8 +9,8 @@ the summary only.
 from __future__ import annotations
 
 import csv
-import io
 import json
+import shutil
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
@@ -157,20 +157,25 @@ class JsonReporter:
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tickets": [')
 
     def ticket(self, r: TicketResult) -> None:
-        self.emit(r.ticket.row, ticket_json_tail(r, self.stamp))
+        self.out.write(('\n  {"row": ' if self.first else ',\n  {"row": ') + str(r.ticket.row) + ", "
+                       + ticket_json_tail(r, self.stamp))
+        self.first = False
 
     def rejected(self, item: Rejected) -> None:
         pass  # listed with the totals at the end
 
-    def emit(self, row: int, text: str) -> None:
-        """One ticket: its row number, then ``text`` (``ticket_json_tail``)."""
-        self.out.write(('\n  {"row": ' if self.first else ',\n  {"row": ') + str(row) + ", " + text)
-        self.first = False
-
     @staticmethod
-    def part_formatter(timezone: str) -> _JsonPart:
-        """Formats a part's tickets for ``emit`` (see ``slactl.parallel``)."""
-        return _JsonPart(timezone)
+    def part_writer(out: IO[str], timezone: str, offset: int) -> _JsonPart:
+        """Writes a later part of the export's tickets for ``append_part`` (see ``slactl.parallel``)."""
+        return _JsonPart(out, timezone, offset)
+
+    def append_part(self, part: IO[str]) -> None:
+        """Copy a part written by ``part_writer`` (each of its tickets begins with a comma)."""
+        if self.first:
+            if not part.read(1):
+                return
+            self.first = False
+        shutil.copyfileobj(part, self.out)
 
     def finish(self, meta: Meta, scorer: Scorer) -> None:
         tail = {
@@ -193,16 +198,18 @@ class JsonReporter:
 
 
 class _JsonPart:
-    """A part's tickets as ``JsonReporter.emit`` takes them; rejected rows are listed at the end."""
+    """A part's tickets as ``JsonReporter.ticket`` writes them after a first one, numbered
+    from ``offset`` + 1; rejected rows are listed with the totals at the end."""
 
-    def __init__(self, timezone: str) -> None:
+    def __init__(self, out: IO[str], timezone: str, offset: int) -> None:
+        self.write, self.offset = out.write, offset
         self.stamp = iso_formatter(ZoneInfo(timezone))
 
-    def ticket(self, r: TicketResult) -> str:
-        return ticket_json_tail(r, self.stamp)
+    def ticket(self, r: TicketResult) -> None:
+        self.write(',\n  {"row": ' + str(r.ticket.row + self.offset) + ", " + ticket_json_tail(r, self.stamp))
 
-    def rejected(self, item: Rejected) -> str | None:
-        return None
+    def rejected(self, item: Rejected) -> None:
+        pass
 
 
 def _breach_dict(b) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -241,14 +248,13 @@ class CsvReporter:
     def rejected(self, x: Rejected) -> None:
         self.writer.writerow(_rejected_cells(x))
 
-    def emit(self, row: int, text: str) -> None:
-        """One record: its row number, then ``text`` (the other cells, line end included)."""
-        self.out.write(str(row) + "," + text)
-
     @staticmethod
-    def part_formatter(timezone: str) -> _CsvPart:
-        """Formats a part's records for ``emit`` (see ``slactl.parallel``)."""
-        return _CsvPart()
+    def part_writer(out: IO[str], timezone: str, offset: int) -> _CsvPart:
+        """Writes a later part of the export's records for ``append_part`` (see ``slactl.parallel``)."""
+        return _CsvPart(out, offset)
+
+    def append_part(self, part: IO[str]) -> None:
+        shutil.copyfileobj(part, self.out)
 
     def finish(self, meta: Meta, scorer: Scorer) -> None:
         pass
@@ -277,20 +283,17 @@ def _rejected_cells(x: Rejected) -> list[object]:
 
 
 class _CsvPart:
-    """A part's records as ``CsvReporter.emit`` takes them: every cell after the row number."""
+    """A part's records as ``CsvReporter`` writes them, numbered from ``offset`` + 1."""
 
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+    def __init__(self, out: IO[str], offset: int) -> None:
+        self.writerow, self.offset = csv.writer(out, lineterminator="\r\n").writerow, offset
 
-    def _text(self, cells: list[object]) -> str:
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerow(cells[1:])
-        return self.buffer.getvalue()
+    def ticket(self, r: TicketResult) -> None:
+        cells = _ticket_cells(r)
+        cells[0] = r.ticket.row + self.offset
+        self.writerow(cells)
 
-    def ticket(self, r: TicketResult) -> str:
-        return self._text(_ticket_cells(r))
-
-    def rejected(self, item: Rejected) -> str | None:
-        return self._text(_rejected_cells(item))
+    def rejected(self, item: Rejected) -> None:
+        cells = _rejected_cells(item)
+        cells[0] = item.row + self.offset
+        self.writerow(cells)
