@@ -8,7 +8,7 @@ from slactl.core.availability import AvailabilityRow, Outage, evaluate
 from slactl.core.credits import CreditEntry
 from slactl.core.matching import service_spellings
 from slactl.core.model import Agreement, Workspace
-from slactl.core.periods import Period
+from slactl.core.period import Period
 from slactl.errors import InputError
 from slactl.exports.reader import Rejected
 from slactl.suggest import closest, did_you_mean, hint

@@ -8,10 +8,10 @@ from datetime import date, datetime, timezone
 
 from slactl.core.hours import (
     Assignment, TicketHours, Unassigned, WindowRow, account, assign, by_customer_column, hours, local_day,
-    parse_period,
 )
 from slactl.errors import InputError
-from slactl.exports.reader import Rejected
+from slactl.core.period import parse_period
+from slactl.core.tickets import Rejected
 from slactl.core.model import Workspace
 from slactl.suggest import did_you_mean
 
@@ -123,7 +123,8 @@ def hours_report(ws: Workspace, entries_path: str, *, as_of: float, export: str 
     bounds: tuple[date, date] | None = None
     if period is not None:
         try:
-            bounds = parse_period(period)
+            chosen = parse_period(period)
+            bounds = (chosen.first, chosen.last)
         except ValueError as e:
             raise InputError(f"--period: {e}") from None
     keep = select_agreements(ws, customer, agreement)

@@ -15,7 +15,7 @@ from availability_reference import RefOutage, reference
 from slactl.core.availability import Outage, evaluate, measure, subtract_intervals
 from slactl.core.clock import BusinessClock, merge_intervals
 from slactl.core.model import CALENDAR_24X7, Objective
-from slactl.core.periods import parse_period
+from slactl.core.period import parse_period
 from slactl.core.windows import windows
 from slactl.workspace.loader import load_workspace
 
@@ -175,7 +175,7 @@ def test_periods_and_windows() -> None:
     assert parse_period("2026-02").last == date(2026, 2, 28)
     assert parse_period("2026").last == date(2026, 12, 31)
     assert parse_period("2026-10-01..2026-12-31").last == date(2026, 12, 31)
-    with pytest.raises(ValueError, match="not a month"):
+    with pytest.raises(ValueError, match="not a period"):
         parse_period("Q4 2026")
     with pytest.raises(ValueError, match="ends before"):
         parse_period("2026-12-01..2026-11-01")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from slactl.core.hours import parse_period, window_of
+from slactl.core.hours import window_of
+from slactl.core.period import parse_period
 from slactl.exports.time_entries import parse_billable, parse_duration_cell, read_time_entries
 from tests.conftest import run_in_workspace as run
 
@@ -52,11 +53,12 @@ def test_windows_and_periods() -> None:
     w = window_of(date(2026, 2, 14), "quarter")
     assert (w.label, w.first, w.last) == ("2026-Q1", date(2026, 1, 1), date(2026, 3, 31))
     assert window_of(date(2026, 12, 5), "quarter").last == date(2026, 12, 31)
-    assert parse_period("2026-Q4") == (date(2026, 10, 1), date(2026, 12, 31))
-    assert parse_period("2026-02") == (date(2026, 2, 1), date(2026, 2, 28))
-    assert parse_period("2026") == (date(2026, 1, 1), date(2026, 12, 31))
-    assert parse_period("2026-01-15..2026-02-10") == (date(2026, 1, 15), date(2026, 2, 10))
-    with pytest.raises(ValueError, match="not a period"):
+    for text, first, last in (("2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
+                              ("2026-02", date(2026, 2, 1), date(2026, 2, 28)),
+                              ("2026", date(2026, 1, 1), date(2026, 12, 31)),
+                              ("2026-01-15..2026-02-10", date(2026, 1, 15), date(2026, 2, 10))):
+        assert (parse_period(text).first, parse_period(text).last) == (first, last)
+    with pytest.raises(ValueError, match="there is no month 13"):
         parse_period("2026-13")
 
 
@@ -215,7 +217,9 @@ def test_customer_and_agreement_filters(workspace: Path) -> None:
     result = _hours(workspace, "--customer", "acmee")
     assert result.exit_code == 2 and "did you mean 'acme'" in result.stderr
     result = _hours(workspace, "--period", "2026-13")
-    assert result.exit_code == 2 and "not a period" in result.stderr
+    assert result.exit_code == 2 and "--period: '2026-13': there is no month 13" in result.stderr
+    result = _hours(workspace, "--period", "last month")
+    assert result.exit_code == 2 and "'last month' is not a period" in result.stderr
 
 
 def test_every_format(workspace: Path, tmp_path: Path) -> None:

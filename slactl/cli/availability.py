@@ -56,7 +56,7 @@ def availability(
     """
     from slactl.availabilityrun import run_availability
     from slactl.console import is_terminal
-    from slactl.core.periods import parse_period
+    from slactl.core.period import parse_period
     from slactl.reporters.availability import REPORTERS, over_budget
 
     chosen = "budget" if budget else choose_format(fmt, output, FORMATS)

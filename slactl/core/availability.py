@@ -7,7 +7,7 @@ For callers (the ``availability`` command, the customer report)::
                                      compliance={("acme-2026", "2026-11", "resolution"): 93.5})
 
 ``outages`` are :class:`Outage` values (``slactl.availabilityrun.read_outages``
-reads them from a CSV log), ``period`` a :class:`~slactl.core.periods.Period` or None for
+reads them from a CSV log), ``period`` a :class:`~slactl.core.period.Period` or None for
 the agreement's whole period, ``as_of`` UTC epoch seconds. ``compliance``
 (optional) feeds the credit tiers on ticket compliance: percent per
 (agreement, month label, metric); without it those tiers are not evaluated.
@@ -39,7 +39,7 @@ from slactl.core.clock import BusinessClock, clock_for, merge_intervals
 from slactl.core.credits import CreditEntry, judge_credits
 from slactl.core.matching import agreement_zone, coverage
 from slactl.core.model import Agreement, Credits, Objective, Workspace
-from slactl.core.periods import Period
+from slactl.core.period import Period
 from slactl.core.windows import windows
 
 __all__ = ["Outage", "AvailabilityRow", "Measured", "availability_for", "evaluate", "measure",

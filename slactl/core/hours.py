@@ -81,29 +81,6 @@ def local_day(instant: float, zone: str) -> date:
     return datetime.fromtimestamp(instant, ZoneInfo(zone)).date()
 
 
-def parse_period(text: str) -> tuple[date, date]:
-    """``2026``, ``2026-03``, ``2026-Q1`` or ``2026-01-01..2026-06-30``: (first, last) day; ValueError otherwise."""
-    s = text.strip()
-    try:
-        if ".." in s:
-            a, b = s.split("..", 1)
-            first, last = date.fromisoformat(a.strip()), date.fromisoformat(b.strip())
-            if last < first:
-                raise ValueError
-            return first, last
-        if len(s) == 4 and s.isdigit():
-            return date(int(s), 1, 1), date(int(s), 12, 31)
-        if len(s) == 7 and s[4] == "-" and s[5] in "Qq" and s[6] in "1234":
-            w = window_of(date(int(s[:4]), 3 * (int(s[6]) - 1) + 1, 1), QUARTER)
-            return w.first, w.last
-        if len(s) == 7 and s[4] == "-":
-            w = window_of(date(int(s[:4]), int(s[5:]), 1), MONTH)
-            return w.first, w.last
-    except ValueError:
-        pass
-    raise ValueError(f"'{text}' is not a period (use 2026, 2026-03, 2026-Q1 or 2026-01-01..2026-06-30)")
-
-
 # ---------------------------------------------------------------- accounting
 
 def counted_seconds(entry: TimeEntry, terms: Hours) -> float:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from slactl.core.clock import BusinessClock, clock_for
 from slactl.core.model import DEFAULT_COMPLIANCE_TARGET, Agreement, Calendar, Policy, Rule, Workspace
 from slactl.core.pauses import DEFAULT_RESOLVED, NO_PAUSES, PauseTerms, status_key
-from slactl.core.periods import midnight
+from slactl.core.period import midnight
 
 MATCHED, UNCOVERED, AMBIGUOUS, NO_RULE = "matched", "uncovered", "ambiguous", "no_rule"
 

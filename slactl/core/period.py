@@ -3,8 +3,8 @@
 A :class:`Period` is a span of calendar days; it becomes instants only in a
 time zone (:meth:`Period.bounds`), because each agreement reads the period in
 its own zone (README "Monthly reports"). Pure: nothing here reads the clock.
-Used by ``report`` and ``score --period``; availability and hours windows use
-:func:`months` and :func:`window_label` too.
+Used by every ``--period`` (report, score, availability, hours); availability
+and hours windows use :func:`months`, :func:`add_months` and :func:`window_label` too.
 """
 from __future__ import annotations
 
@@ -124,6 +124,12 @@ def window_label(day: date, per: str) -> str:
     if per == QUARTER:
         return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` after the month of ``day``."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _month_end(first: date) -> date:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Iterator
 
-from slactl.core.periods import add_months, midnight
+from slactl.core.period import add_months, midnight
 
 __all__ = ["local_date", "windows", "window_label"]
 
