@@ -52,3 +52,9 @@ def _no_home_writes(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("SLACTL_WORKSPACE", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)  # the holiday cache goes under the test's HOME
+    monkeypatch.delenv("SLACTL_CACHE_DIR", raising=False)
+    yield
+    from slactl.core import publicholidays
+
+    publicholidays.use_source(None)  # a command installed the cache of this test's HOME

@@ -8,6 +8,7 @@ prefix sums, no bisect, no per-year cache.
 from __future__ import annotations
 
 import functools
+import math
 import os
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -495,13 +496,17 @@ def test_due_is_the_earliest_instant_reaching_the_target(cal, start, seconds):
     if seconds == 0:
         assert due == start
         return
-    # earliest: a hundredth of a second earlier is not enough (nor a second)
+    # earliest: a hundredth of a second earlier is not enough (nor a second); a target
+    # below the float resolution of an epoch instant (~2e-7 s today) has no earlier instant
     eps = min(0.01, seconds / 2)
-    assert clock.open_seconds(start, due - eps) < seconds - eps / 2
+    resolved = eps > 8 * math.ulp(due)
+    if resolved:
+        assert clock.open_seconds(start, due - eps) < seconds - eps / 2
     assert clock.open_seconds(start, due - 1) < seconds
     if due - start < 120 * DAY:
         assert ref_open(cal, start, due) == pytest.approx(seconds, abs=1e-6)
-        assert ref_open(cal, start, due - eps) < seconds - eps / 2
+        if resolved:
+            assert ref_open(cal, start, due - eps) < seconds - eps / 2
 
 
 @settings(max_examples=max(1, EXAMPLES // 3), deadline=None)

@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from slactl.core import publicholidays
 from slactl.core.model import Calendar, Span
 
 __all__ = ["BusinessClock", "clock_for", "merge_intervals", "HORIZON_YEARS"]
@@ -275,12 +276,8 @@ class BusinessClock:
             if not cal.holiday_country:
                 got = (frozenset(), frozenset())
             else:
-                import holidays  # lazy: ~45 ms to import
-
-                h = holidays.country_holidays(
-                    cal.holiday_country, subdiv=cal.holiday_subdivision, years=year
-                )
-                got = (frozenset(h.keys()), frozenset(getattr(h, "weekend_workdays", ()) or ()))
+                names, workdays = publicholidays.days(cal.holiday_country, cal.holiday_subdivision, year)
+                got = (frozenset(names), workdays)
             self._lib_days[year] = got
         return got
 
@@ -304,11 +301,7 @@ class BusinessClock:
         cal = self.calendar
         if d in cal.holiday_dates or not cal.holiday_country:
             return None
-        import holidays  # lazy: ~45 ms to import
-
-        name = holidays.country_holidays(cal.holiday_country, subdiv=cal.holiday_subdivision,
-                                         years=d.year).get(d)
-        return str(name) if name else None
+        return publicholidays.days(cal.holiday_country, cal.holiday_subdivision, d.year)[0].get(d) or None
 
     def open_intervals(self, start: float, end: float) -> list[tuple[float, float]]:
         """The open stretches inside ``[start, end]``, in order."""

@@ -17,14 +17,14 @@ import os
 import re
 
 
-def _package_dir() -> str | None:
+def package_dir() -> str | None:
     spec = importlib.util.find_spec("holidays")  # finds the package without importing it
     if spec is None or not spec.submodule_search_locations:
         return None
     return list(spec.submodule_search_locations)[0]
 
 
-def _literal(path: str, name: str, in_class: str | None = None) -> object:
+def literal(path: str, name: str, in_class: str | None = None) -> object:
     """The literal value assigned to ``name`` at the top of ``path`` (or in class ``in_class``)."""
     import ast
 
@@ -76,8 +76,8 @@ def _assigned_text(source: str, name: str, in_class: str | None) -> str | None:
 def country_modules() -> dict[str, tuple[str, str]]:
     """ISO code -> (module name, class name) for every supported country."""
     try:
-        root = _package_dir()
-        countries = _literal(os.path.join(root, "registry.py"), "COUNTRIES")  # type: ignore[arg-type]
+        root = package_dir()
+        countries = literal(os.path.join(root, "registry.py"), "COUNTRIES")  # type: ignore[arg-type]
         return {info[1]: (module, info[0]) for module, info in countries.items()}  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - layout changed upstream: take the slow, supported way
         from holidays.registry import COUNTRIES
@@ -90,8 +90,8 @@ def subdivisions(code: str) -> tuple[str, ...]:
     """The subdivision codes of country ``code`` (which must be in ``country_modules``)."""
     module, cls = country_modules()[code]
     try:
-        path = os.path.join(_package_dir(), "countries", f"{module}.py")  # type: ignore[arg-type]
-        return tuple(_literal(path, "subdivisions", cls))  # type: ignore[arg-type]
+        path = os.path.join(package_dir(), "countries", f"{module}.py")  # type: ignore[arg-type]
+        return tuple(literal(path, "subdivisions", cls))  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - not a literal there: ask the library itself
         import holidays
 
