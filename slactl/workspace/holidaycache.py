@@ -13,10 +13,7 @@ the library's: the cache only changes how fast they come.
 """
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import tempfile
 from datetime import date
 from typing import Any
 
@@ -85,6 +82,8 @@ class HolidayCache:
         return answer
 
     def _load(self) -> dict[str, Any]:
+        import json
+
         try:
             with open(self.path, encoding="utf-8") as fh:
                 data = json.load(fh)
@@ -97,6 +96,10 @@ class HolidayCache:
 
     def _save(self) -> None:
         """Write the whole file anew (atomically: a reader sees the old or the new one)."""
+        import contextlib
+        import json
+        import tempfile
+
         folder = os.path.dirname(self.path)
         tmp = None
         try:
