@@ -27,12 +27,11 @@ from typing import Any, Callable
 from slactl.core.model import Workspace
 from slactl.core.scoring import Scorer
 from slactl.core.tickets import Rejected
-from slactl.core.totals import Totals
+from slactl.core.totals import Totals, sort_groups
 from slactl.exports.reader import Export, RepeatedIds
 
 MIN_BYTES = 24 * 1024 * 1024  # below this, starting workers costs more than they save
 MAX_AUTO_JOBS = 4
-FIRST_SHARE = 1.08  # the first range's share of the bytes, in equal shares (see score_parallel)
 SENTINEL = "\x00slactl-cut\x00"
 _ASCII_COMPATIBLE = ("utf-8", "utf_8", "utf-8-sig", "utf_8_sig", "cp1251", "cp1252", "latin-1", "iso8859-1",
                      "ascii", "iso8859-15")
@@ -74,7 +73,7 @@ class PartResult:
     rows: int
     rejected: list[Rejected]
     totals: Totals | None
-    seen: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)  # the range's ticket ids
     clean: bool = True  # the range ended on a record boundary
     offset: int = 0  # records before the range, as counted (its part file is numbered after them)
     repeated: bool = False  # an id repeats inside the range: an event log
@@ -103,7 +102,9 @@ def score_part(part: Part) -> PartResult:
                 rows, rejected, clean = _score_range(export, scorer, part.start, part.end, part.sentinel, writer)
             except RepeatedIds:
                 return PartResult(0, [], None, repeated=True)
-        return PartResult(rows, rejected, scorer.totals(), export.range_seen, clean, offset=offset)
+        totals = scorer.totals()
+        sort_groups(totals.groups, totals.by)  # here, in parallel, rather than all at the end
+        return PartResult(rows, rejected, totals, export.range_ids, clean, offset=offset)
 
 
 def _score_range(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool, sink: Any,
@@ -164,9 +165,9 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
     from slactl.exports import cuts
 
     per_ticket = reporter if reporter is not None and hasattr(reporter, "append_part") else None
-    # this process starts first and copies the parts at the end; the workers start later
-    # and count the records before their range first: a little more for the first range
-    ranges = cuts.plan(export.path, export.encoding, export.delimiter, jobs, FIRST_SHARE / jobs)
+    # equal shares: the workers start a little later (and count the records before their
+    # range), this process adds their totals and copies their parts at the end
+    ranges = cuts.plan(export.path, export.encoding, export.delimiter, jobs)
     if ranges is None:
         return None
     args = dict(scorer_args, report_zone=getattr(scorer_args["report_zone"], "key", "UTC"))
@@ -185,6 +186,7 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
             if not clean:
                 pool.terminate()
                 return None
+            sort_groups(scorer.groups, scorer.by)  # while the workers finish
             try:
                 results = pending.get()
             except Exception:  # noqa: BLE001 - a worker failed: score in one pass instead
@@ -198,7 +200,7 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
             if per_ticket is not None and result.offset != before:
                 return None  # a part counted the records before it wrongly: its numbers are off
             before += result.rows
-        _check_repeats(export.range_seen, [r.seen for r in results], rows)
+        _check_repeats(export.range_ids, [r.ids for r in results], rows)
         for part, result in zip(parts[1:], results):
             assert result.totals is not None
             scorer.merge(result.totals)
@@ -212,10 +214,11 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
     return scorer, rows, rejected
 
 
-def _check_repeats(first: list[str], others: list[list[str]], rows: int) -> None:
-    """An id in two ranges: an event log after all (see slactl.exports.collapse)."""
-    seen = set(first)
-    for ids in others:
-        if not seen.isdisjoint(ids):
+def _check_repeats(first: set[str], others: list[set[str]], rows: int) -> None:
+    """An id in two ranges: an event log after all (see slactl.exports.collapse).
+    ``first`` (this process's own ids, no longer needed) collects the others'."""
+    for k, ids in enumerate(others):
+        if not first.isdisjoint(ids):
             raise RepeatedIds(rows, "")
-        seen.update(ids)
+        if k < len(others) - 1:
+            first |= ids

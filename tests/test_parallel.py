@@ -149,13 +149,3 @@ def test_a_miscounted_part_falls_back_to_one_pass(run_line, tmp_path, spy):
     assert spy == [None], "the wrong count was not caught"
     assert _score(run_line, path, 1, "json") == many
 
-
-def test_the_first_range_can_take_a_larger_share(tmp_path):
-    path = _export(tmp_path / "t.csv")
-    even = cuts.plan(str(path), "utf-8", ",", 2)
-    more = cuts.plan(str(path), "utf-8", ",", 2, 0.6)
-    assert even is not None and more is not None
-    total = even[-1][1] - even[0][0]
-    assert abs((even[0][1] - even[0][0]) / total - 0.5) < 0.01
-    assert abs((more[0][1] - more[0][0]) / total - 0.6) < 0.01
-    assert more[0][0] == even[0][0] and more[-1][1] == even[-1][1]

@@ -54,6 +54,12 @@ class Group:
         if paused:
             self.paused.append(paused)
 
+    def sort(self) -> None:
+        """Sort the elapsed and paused times (a part does before its totals are merged:
+        the medians then sort the merged values in one merge of sorted runs)."""
+        self.elapsed = array("d", sorted(self.elapsed))
+        self.paused = array("d", sorted(self.paused))
+
     def paused_median(self) -> float | None:
         """Median paused minutes of the tickets whose clock was paused at all."""
         median = percentiles(self.paused)[0]
@@ -110,6 +116,12 @@ class Totals:
     pauses_not_applied: set[str]
     unmatched: dict[str, Any]
     reopens: int
+
+
+def sort_groups(*groups: dict[Any, Group]) -> None:
+    for by in groups:
+        for g in by.values():
+            g.sort()
 
 
 def add_groups(mine: dict[Any, Group], other: dict[Any, Group]) -> None:

@@ -100,7 +100,7 @@ class Export:
         # reads an event log (set by open_export: slactl.exports.collapse.collapsed_rows)
         self.collapser: Callable[[Export, Iterator[list[str]], Any], Iterator[TicketRow | Rejected]] = _no_collapse
         self.range_suspect = [0]  # see slactl.exports.ranges
-        self.range_seen: list[str] = []
+        self.range_ids: set[str] = set()  # the ids of the last range read with ``rows``
         self.opened_with: dict[str, Any] = {}  # open_export's arguments (see slactl.exports.opening)
         self._opener: Opener = opener or (lambda: open_records(path, encoding, delimiter))
         self._stream: Any = None
@@ -264,12 +264,11 @@ class Export:
 
     def rows(self, records: Iterator[list[str]], reader: Any) -> Iterator[TicketRow | Rejected]:
         """Rows of ``records`` (from ``range_records``), numbered from 1; their
-        ids collect in ``range_seen`` (ids repeating across ranges are an event log too)."""
-        self.range_seen = []
-        return self._rows(records, reader, self.range_suspect, owned=False, track=True, seen=self.range_seen)
+        ids end up in ``range_ids`` (ids repeating across ranges are an event log too)."""
+        return self._rows(records, reader, self.range_suspect, owned=False, track=True, keep_ids=True)
 
     def _rows(self, records: Iterator[list[str]], reader: Iterator[list[str]], suspect: list[int],
-              owned: bool = True, track: bool = False, seen: list[str] | None = None) -> Iterator[TicketRow | Rejected]:
+              owned: bool = True, track: bool = False, keep_ids: bool = False) -> Iterator[TicketRow | Rejected]:
         """The row loop; ``owned``: the records come from this export's own file, close it at the
         end; ``track``: raise ``RepeatedIds`` at the end when an id was repeated. ``suspect[0]`` moves
         when a record may hold undecodable bytes or an over-long line."""
@@ -298,8 +297,7 @@ class Export:
         Mc, cut_c = (fc or no)[3:]
         Mf, cut_f = (ff or no)[3:]
         Mr, cut_r = (fr_ or no)[3:]
-        if seen is None:
-            seen = []
+        seen: list[str] = []
         seen_add = seen.append if track else (lambda _: None)
         nrej = 0
         has_marks_ = has_marks
@@ -426,8 +424,12 @@ class Export:
                     yield Rejected(n, "", f"could not read the rest of the file ({e}); nothing after this was read")
                     break
             close()
-            if track and len(set(seen)) != len(seen):
-                raise RepeatedIds(n, "")
+            if track:
+                ids = set(seen)
+                if len(ids) != len(seen):
+                    raise RepeatedIds(n, "")
+                if keep_ids:
+                    self.range_ids = ids
         finally:
             csv.field_size_limit(limit)
             dst_warnings(self)
