@@ -2,6 +2,7 @@
 library read without importing it, and both giving the same answers as the slow way."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -48,3 +49,29 @@ def test_holiday_data_read_from_source_matches_the_library():
     assert country_modules() == {info[1]: (module, info[0]) for module, info in COUNTRIES.items()}
     for code in ("US", "DE", "RU", "GB", "AX", "AF", "CA", "PR"):
         assert subdivisions(code) == tuple(holidays.country_holidays(code).subdivisions), code
+
+
+def test_the_summaries_are_the_commands_own_first_paragraphs():
+    from typer.main import get_command
+
+    from slactl.cli import SUMMARIES, app
+
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    assert list(SUMMARIES) == list(COMMANDS)
+    for name, summary in SUMMARIES.items():
+        assert summary == " ".join((commands[name].help or "").split("\n\n")[0].split()), name
+
+
+@pytest.mark.parametrize("columns", ["80", "200", "50"])
+@pytest.mark.parametrize("argv", [["--help"], [], ["-w", "somewhere", "-h"], ["--version"], ["--bogus"]])
+def test_without_a_command_nothing_is_imported_and_the_output_is_the_full_apps(argv, columns):
+    listing = ("import sys; from slactl.cli import main; code = main(sys.argv[1:]); "
+               "print(sorted(m for m in sys.modules if m.startswith('slactl.cli.')), file=sys.stderr); sys.exit(code)")
+    full = ("import sys; from slactl.cli import base, load_commands; load_commands(); "
+            "sys.exit(base.main(sys.argv[1:]))")
+    env = dict(os.environ, COLUMNS=columns)
+    fast, slow = (subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env,
+                                 check=False) for code in (listing, full))
+    *shown, imported = fast.stderr.splitlines(keepends=True)
+    assert imported == "['slactl.cli.base']\n"
+    assert (fast.stdout, "".join(shown), fast.returncode) == (slow.stdout, slow.stderr, slow.returncode)

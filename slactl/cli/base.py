@@ -66,17 +66,22 @@ def _quiet_pipe() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-app = typer.Typer(
-    cls=SlactlGroup,
-    name="slactl",
-    help="Service Level Agreements kept as YAML in git: validate, clone, lifecycle and scoring.",
-    context_settings={"help_option_names": ["-h", "--help"]},
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    add_completion=False,
-    rich_markup_mode=None,
-)
+def _typer_app() -> typer.Typer:
+    return typer.Typer(
+        cls=SlactlGroup,
+        name="slactl",
+        help="Service Level Agreements kept as YAML in git: validate, clone, lifecycle and scoring.",
+        context_settings={"help_option_names": ["-h", "--help"]},
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        add_completion=False,
+        rich_markup_mode=None,
+    )
+
+
+app = _typer_app()
+"""The command line; each command module registers its commands on it."""
 
 WorkspaceOpt = Annotated[Optional[str], typer.Option(
     "--workspace", "-w", help="Workspace folder (default: $SLACTL_WORKSPACE or ./agreements).",
@@ -95,7 +100,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main_options(
     ctx: typer.Context,
     workspace: WorkspaceOpt = None,
@@ -108,6 +112,24 @@ def main_options(
     Example:  slactl -w agreements score examples/generic.csv
     """
     ctx.obj = {"workspace": workspace, "debug": debug}
+
+
+app.callback()(main_options)
+
+
+def listing_app(summaries: dict[str, str]) -> typer.Typer:
+    """An app with the same options whose commands only have their names and summaries: what
+    ``slactl --help`` (or ``--version``, or no command at all) needs, without importing a
+    single command module."""
+    listing = _typer_app()
+    listing.callback()(main_options)
+    for name, summary in summaries.items():
+        listing.command(name, help=summary)(_listed_only)
+    return listing
+
+
+def _listed_only() -> None:  # pragma: no cover - a listing app never runs a command
+    raise AssertionError("a command of the listing app ran")
 
 
 def workspace_root(ctx: typer.Context, local: str | None) -> str:
@@ -204,10 +226,10 @@ def require_clean(loaded: Any, day: date) -> None:
         err("slactl: warning: " + str(f).replace("\n", "\\n"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point."""
+def main(argv: list[str] | None = None, command_line: typer.Typer | None = None) -> int:
+    """Run ``command_line`` (default: ``app``) on ``argv``; returns the exit code."""
     try:
-        app(args=argv, prog_name="slactl")
+        (command_line or app)(args=argv, prog_name="slactl")
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
