@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from slactl.core.matching import agreement_zone
+from slactl.core.coverage import agreement_zone
 from slactl.core.model import Workspace
 from slactl.core.pauses import Change, from_snapshots
 from slactl.core.receipt import Receipt, build_receipt

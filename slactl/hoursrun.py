@@ -118,7 +118,7 @@ def hours_report(ws: Workspace, entries_path: str, *, as_of: float, export: str 
                  export_preset: str = "auto", encoding: str | None = None) -> HoursReport:
     """Support hours per agreement x window for a time-entry file (README "Support hours")."""
     from slactl.exports.time_entries import read_time_entries
-    from slactl.core.matching import agreement_zone
+    from slactl.core.coverage import agreement_zone
 
     bounds: tuple[date, date] | None = None
     if period is not None:

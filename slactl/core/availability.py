@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 from slactl.core.clock import BusinessClock, clock_for, merge_intervals
 from slactl.core.credits import CreditEntry, judge_credits
-from slactl.core.matching import agreement_zone, coverage
+from slactl.core.coverage import agreement_zone, coverage
 from slactl.core.model import Agreement, Credits, Objective, Workspace
 from slactl.core.period import Period
 from slactl.core.windows import windows

@@ -271,7 +271,7 @@ def by_customer_column(ws: Workspace) -> Callable[[str, float], tuple[str | None
     agreement's services list does not rule it out; when several remain, those with an
     ``hours`` block are preferred, and a remaining tie is left unassigned, never decided.
     """
-    from slactl.core.matching import coverage
+    from slactl.core.coverage import coverage
 
     spans = {name: coverage(ws, ag) for name, ag in ws.agreements.items()}
     own: dict[str, list[Agreement]] = {}

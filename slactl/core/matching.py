@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from slactl.core.clock import BusinessClock, clock_for
+from slactl.core.coverage import agreement_zone, coverage
 from slactl.core.model import DEFAULT_COMPLIANCE_TARGET, Agreement, Calendar, Policy, Rule, Workspace
 from slactl.core.pauses import DEFAULT_RESOLVED, NO_PAUSES, PauseTerms, status_key
-from slactl.core.period import midnight
 
 MATCHED, UNCOVERED, AMBIGUOUS, NO_RULE = "matched", "uncovered", "ambiguous", "no_rule"
 
@@ -42,14 +40,6 @@ class _Candidate:
     end: float
 
 
-def agreement_zone(ws: Workspace, ag: Agreement) -> str:
-    """The agreement's time zone: its calendar's, else its policy's, UTC for 24x7 (README, "The file format")."""
-    name = ag.calendar
-    if name is None and ag.policy in ws.policies:
-        name = ws.policies[ag.policy].calendar  # type: ignore[index]
-    return ws.calendar(name).timezone if name is None or name in ws.calendars or name == "24x7" else "UTC"
-
-
 def service_spellings(ws: Workspace) -> dict[str, str]:
     """Every name and alias of the workspace's services, case-folded and trimmed -> the service's name."""
     out: dict[str, str] = {}
@@ -57,18 +47,6 @@ def service_spellings(ws: Workspace) -> dict[str, str]:
         for spelling in (svc.name, *svc.aliases):
             out.setdefault(spelling.strip().casefold(), svc.name)
     return out
-
-
-def coverage(ws: Workspace, ag: Agreement) -> tuple[float, float] | None:
-    """The instants an agreement covers: auto from start 00:00 to the end of ``end`` in its
-    zone; a manual ``active`` from start on; planned, suspended, terminated nothing."""
-    if ag.status not in ("auto", "active"):
-        return None
-    tz = ZoneInfo(agreement_zone(ws, ag))
-    begin = midnight(ag.start, tz)
-    if ag.status == "active" or ag.end >= date.max:  # 9999-12-31 has no next day to end at
-        return begin, float("inf")
-    return begin, midnight(ag.end + timedelta(days=1), tz)
 
 
 class Matcher:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from slactl.core.matching import Matcher, agreement_zone
+from slactl.core.coverage import agreement_zone
+from slactl.core.matching import Matcher
 from slactl.core.model import Agreement, Customer, Workspace
 from slactl.core.period import Period
 

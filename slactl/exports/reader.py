@@ -428,8 +428,7 @@ class Export:
                 ids = set(seen)
                 if len(ids) != len(seen):
                     raise RepeatedIds(n, "")
-                if keep_ids:
-                    self.range_ids = ids
+                self.range_ids = ids if keep_ids else self.range_ids
         finally:
             csv.field_size_limit(limit)
             dst_warnings(self)

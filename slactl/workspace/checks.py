@@ -223,7 +223,7 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
     """Two agreements of the same specificity that could both cover one ticket: a shared
     customer spelling (id, name or alias), a shared service scope and overlapping coverage
     measured in instants (so two zones' midnights are compared correctly)."""
-    from slactl.core.matching import coverage
+    from slactl.core.coverage import coverage
 
     built = []
     for e in loaded.entries:
