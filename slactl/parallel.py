@@ -84,9 +84,9 @@ def score_part(part: Part) -> PartResult:
     from zoneinfo import ZoneInfo
 
     from slactl.exports.opening import open_export
-    from slactl.workspace import holidaycache
+    from slactl.workspace import holidaydata
 
-    holidaycache.install()  # as the command line does (see slactl.cli.base.load)
+    holidaydata.install()  # as the command line does (see slactl.cli.base.load)
     with open_export(**part.opened_with) as export:
         args = dict(part.scorer, report_zone=ZoneInfo(part.scorer["report_zone"]))
         scorer = Scorer(part.workspace, **args)

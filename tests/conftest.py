@@ -55,6 +55,6 @@ def _no_home_writes(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)  # the holiday cache goes under the test's HOME
     monkeypatch.delenv("SLACTL_CACHE_DIR", raising=False)
     yield
-    from slactl.core import publicholidays
+    from slactl.workspace import holidaydata
 
-    publicholidays.use_source(None)  # a command installed the cache of this test's HOME
+    holidaydata.uninstall()  # a command installed the cache of this test's HOME

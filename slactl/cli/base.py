@@ -199,10 +199,10 @@ def choose_format(fmt: str | None, output: str | None, allowed: tuple[str, ...])
 
 
 def load(ctx: typer.Context, workspace: str | None, extra: list[str] = ()):  # type: ignore[no-untyped-def,assignment]
-    from slactl.workspace import holidaycache
+    from slactl.workspace import holidaydata
     from slactl.workspace.loader import load_workspace
 
-    holidaycache.install()  # public holidays computed on an earlier run come from disk
+    holidaydata.install()  # public holidays computed on an earlier run come from disk
     root = workspace_root(ctx, workspace)
     loaded = load_workspace(root, list(extra))
     if not loaded.files:

@@ -5,7 +5,7 @@ year), the holidays with their names and the weekend days made working days
 (``weekend_workdays``, e.g. Russia's transfers). Computing them the first time
 in a process costs ~150 ms (importing the library and its ~250 country
 modules), so the command line serves the same answers from a disk cache
-(``slactl.workspace.holidaycache``), installed with :func:`use_source`. Pure:
+(``slactl.workspace.holidaydata``), installed with :func:`use_source`. Pure:
 the default source only computes.
 """
 from __future__ import annotations

@@ -1,12 +1,24 @@
-"""Cheap questions about the ``holidays`` library's data.
+"""The ``holidays`` library's data without the library's import cost.
 
-Importing ``holidays`` at all costs about as much as a YAML linter's whole run
-(its package start-up reads its own distribution metadata and parses dates with
-dateutil), and ``import holidays.countries`` imports ~250 country modules.
-Validation only needs to know whether a country code exists and what its
-subdivisions are, so it reads those two literals from the library's source
-files (found without importing it) and imports the library only when the source
-has a shape this reader does not know.
+Importing ``holidays`` costs about as much as a YAML linter's whole run (its
+package start-up reads its own distribution metadata and parses dates with
+dateutil), and its first country imports ~250 country modules: ~150 ms. So:
+
+* Validation's questions (does a country code exist, what are its
+  subdivisions) are answered from two literals in the library's source files,
+  found without importing it (the library itself is asked only when the source
+  has a shape this reader does not know).
+* Those answers and the clock's public holidays (per country, subdivision and
+  year: the holidays with their names and the weekend days made working days,
+  exactly what ``slactl.core.publicholidays.from_library`` returns) are kept in
+  one JSON file, ``holidays.json`` in ``$SLACTL_CACHE_DIR`` (default
+  ``$XDG_CACHE_HOME/slactl``, else ``~/.cache/slactl``; ``SLACTL_CACHE_DIR=off``
+  turns it off), with the library version they came from: another version
+  starts the file afresh. A cache that cannot be read (missing, corrupted,
+  edited by hand) is ignored and rewritten; one that cannot be written
+  (read-only home) is skipped. Either way the answers are the library's: the
+  cache only changes how fast they come. The command line turns it on with
+  :func:`install`.
 """
 from __future__ import annotations
 
@@ -15,6 +27,11 @@ import functools
 import importlib.util
 import os
 import re
+from datetime import date
+from typing import Any, Callable
+
+from slactl.core import publicholidays
+from slactl.core.publicholidays import Days
 
 
 def package_dir() -> str | None:
@@ -75,6 +92,11 @@ def _assigned_text(source: str, name: str, in_class: str | None) -> str | None:
 @functools.lru_cache(maxsize=None)
 def country_modules() -> dict[str, tuple[str, str]]:
     """ISO code -> (module name, class name) for every supported country."""
+    return _cached("countries", _country_modules,
+                   lambda found: {str(code): (str(m), str(c)) for code, (m, c) in found.items()})
+
+
+def _country_modules() -> dict[str, tuple[str, str]]:
     try:
         root = package_dir()
         countries = literal(os.path.join(root, "registry.py"), "COUNTRIES")  # type: ignore[arg-type]
@@ -88,6 +110,16 @@ def country_modules() -> dict[str, tuple[str, str]]:
 @functools.lru_cache(maxsize=None)
 def subdivisions(code: str) -> tuple[str, ...]:
     """The subdivision codes of country ``code`` (which must be in ``country_modules``)."""
+    return _cached(f"subdivisions|{code}", lambda: list(_subdivisions(code)),
+                   lambda found: tuple(str(x) for x in found))
+
+
+def _cached(key: str, compute: Callable[[], Any], usable: Callable[[Any], Any]) -> Any:
+    file = current()
+    return usable(compute()) if file is None else file.remember(key, compute, usable)
+
+
+def _subdivisions(code: str) -> tuple[str, ...]:
     module, cls = country_modules()[code]
     try:
         path = os.path.join(package_dir(), "countries", f"{module}.py")  # type: ignore[arg-type]
@@ -96,3 +128,134 @@ def subdivisions(code: str) -> tuple[str, ...]:
         import holidays
 
         return tuple(holidays.country_holidays(code).subdivisions)
+
+
+FILE = "holidays.json"
+
+
+def cache_dir() -> str | None:
+    """Where the cache lives, or None when it is turned off."""
+    chosen = os.environ.get("SLACTL_CACHE_DIR")
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", "off", "0", "no", "false") else chosen
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "slactl")
+
+
+def library_version() -> str | None:
+    """The installed library's version, told without importing it: from the name of its
+    distribution's metadata folder (``holidays-0.109.dist-info``), else from when its
+    country registry was written."""
+    root = package_dir()
+    if root is None:
+        return None
+    parent = os.path.dirname(root)
+    try:
+        for name in os.listdir(parent):
+            if name.lower().startswith("holidays-") and name.endswith((".dist-info", ".egg-info")):
+                return name[len("holidays-"):].rsplit(".", 1)[0]
+        return f"registry-{os.stat(os.path.join(root, 'registry.py')).st_mtime_ns}"
+    except OSError:
+        return None
+
+
+class CacheFile:
+    """The file: JSON answers by key, for one version of the library."""
+
+    def __init__(self, folder: str) -> None:
+        self.path = os.path.join(folder, FILE)
+        self.version: str | None = None
+        self.entries: dict[str, Any] | None = None  # loaded at the first question
+
+    def remember(self, key: str, compute: Callable[[], Any], usable: Callable[[Any], Any]) -> Any:
+        """``usable(the cached value)``; when there is none, or ``usable`` raises TypeError or
+        ValueError on it (damaged), ``usable(compute())``, which is cached."""
+        if self.entries is None:
+            self.version = library_version()
+            self.entries = self._load() if self.version is not None else {}
+        if key in self.entries:
+            try:
+                return usable(self.entries[key])
+            except (TypeError, ValueError):
+                pass  # damaged: computed again below
+        value = compute()
+        self.entries[key] = value
+        if self.version is not None:  # cannot tell which data the file would hold: memory only
+            self._save()
+        return usable(value)
+
+    def _load(self) -> dict[str, Any]:
+        import json
+
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("holidays_version") != self.version:
+            return {}
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    def _save(self) -> None:
+        """Write the whole file anew (atomically: a reader sees the old or the new one)."""
+        import json
+        import tempfile
+
+        folder = os.path.dirname(self.path)
+        tmp = None
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".holidays.", suffix=".tmp", dir=folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"holidays_version": self.version, "entries": self.entries}, fh,
+                          ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.path)
+            tmp = None
+        except OSError:
+            pass  # a read-only or full disk: no cache, same answers
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+
+class HolidayCache:
+    """A ``publicholidays.Source``: the cached answer, else the library's (then cached)."""
+
+    def __init__(self, file: CacheFile) -> None:
+        self.file = file
+
+    def __call__(self, country: str, subdivision: str | None, year: int) -> Days:
+        def compute() -> list[Any]:
+            names, workdays = publicholidays.from_library(country, subdivision, year)
+            return [[[d.isoformat(), n] for d, n in sorted(names.items())], sorted(d.isoformat() for d in workdays)]
+
+        def usable(entry: Any) -> Days:
+            names, workdays = entry
+            return ({date.fromisoformat(d): str(n) for d, n in names},
+                    frozenset(date.fromisoformat(d) for d in workdays))
+
+        return self.file.remember(f"days|{country}|{subdivision or ''}|{year}", compute, usable)  # type: ignore[no-any-return]
+
+
+_file: list[CacheFile | None] = [None]
+
+
+def current() -> CacheFile | None:
+    """The cache ``install`` put in place (None: off, or not installed)."""
+    return _file[0]
+
+
+def install() -> None:
+    """Serve the clock's public holidays (and validation's country list) from the cache, when
+    it is on; nothing is read until the first question."""
+    folder = cache_dir()
+    _file[0] = CacheFile(folder) if folder is not None else None
+    publicholidays.use_source(HolidayCache(_file[0]) if _file[0] is not None else None)
+
+
+def uninstall() -> None:
+    """The library answers again, uncached (for tests and embedding programs)."""
+    _file[0] = None
+    publicholidays.use_source(None)
