@@ -514,9 +514,8 @@ def test_durations_read_as_people_write_them() -> None:
 
 
 def test_agreement_objectives_override_the_policy(ws) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
     from slactl.core.availability import objectives_of, services_of
+    from slactl.core.records import replace
 
     beta, alpha = ws.agreements["beta-2026"], ws.agreements["alpha-2026"]
     assert [o.window for o in objectives_of(ws, beta)] == ["quarter"]  # the policy's

@@ -6,14 +6,14 @@ the ``Loc`` of the document it came from so findings can point at it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from slactl.core.records import field, record
 from datetime import date
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BUILTIN_24X7 = "24x7"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Loc:
     """A position in a file; line and column are 1-based."""
 
@@ -29,7 +29,7 @@ Span = tuple[int, int]
 """Open interval of a day in local wall time: (start, end) seconds from midnight, end <= 86400."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Calendar:
     name: str
     timezone: str
@@ -50,7 +50,7 @@ class Calendar:
 CALENDAR_24X7 = Calendar(name=BUILTIN_24X7, timezone="UTC", hours=(((0, 86400),),) * 7)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pause:
     """Statuses that stop each metric's clock; None: not set at this level (the next level decides)."""
 
@@ -64,7 +64,7 @@ class Pause:
 NO_PAUSE = Pause()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     priority: str
     aliases: tuple[str, ...] = ()
@@ -80,7 +80,7 @@ class Rule:
         return tuple(dict.fromkeys(n.strip().casefold() for n in (self.priority, *self.aliases)))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Objective:
     """An availability objective: ``target`` percent of each window, on ``calendar``'s open hours."""
 
@@ -92,7 +92,7 @@ class Objective:
     partial_weight: float = 0.5
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CreditTier:
     """One condition -> credit: availability below a percent, or a metric's compliance below one."""
 
@@ -102,7 +102,7 @@ class CreditTier:
     compliance_below: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Credits:
     tiers: tuple[CreditTier, ...] = ()
     monthly_fee: float | None = None
@@ -110,7 +110,7 @@ class Credits:
     cap: float = 100.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Policy:
     name: str
     rules: tuple[Rule, ...] = ()
@@ -124,7 +124,7 @@ class Policy:
     alert_at: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Service:
     name: str
     description: str = ""
@@ -132,7 +132,7 @@ class Service:
     loc: Loc | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Customer:
     id: str
     name: str | None = None
@@ -149,13 +149,13 @@ class Customer:
         return tuple(dict.fromkeys(n.strip().casefold() for n in raw if n and n.strip()))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Manager:
     name: str | None = None
     email: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hours:
     """Support hours an agreement includes (README "Support hours"); hours as numbers."""
 
@@ -173,7 +173,7 @@ DEFAULT_COMPLIANCE_TARGET = 95.0
 DEFAULT_NOTICE_DAYS = (30,)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Agreement:
     name: str
     customer: Customer
@@ -201,7 +201,7 @@ class Agreement:
         return self.notice_days or DEFAULT_NOTICE_DAYS
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Workspace:
     """Everything that loaded cleanly enough to be used, by kind and name."""
 
