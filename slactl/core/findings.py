@@ -1,13 +1,13 @@
 """A finding: one problem at one place in one file."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from slactl.core.records import record
 
 ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     file: str
     line: int

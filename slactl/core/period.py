@@ -9,8 +9,9 @@ and hours windows use :func:`months`, :func:`add_months` and :func:`window_label
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+
+from slactl.core.records import record
 
 MONTH, QUARTER, YEAR, RANGE, DAY = "month", "quarter", "year", "range", "day"
 
@@ -22,7 +23,7 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 HINT = "use 2026-11 (a month), 2026-Q4, 2026, 2026-11-05 (a day) or 2026-10-01..2026-12-31"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Period:
     """The days ``first`` to ``last`` (both inclusive), as the user named them."""
 
