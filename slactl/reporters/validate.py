@@ -1,7 +1,6 @@
 """Reporters for ``slactl validate``: one function per format, chosen by name."""
 from __future__ import annotations
 
-import json
 from typing import IO, Callable
 
 from slactl.core.findings import ERROR, WARNING, Finding
@@ -21,6 +20,8 @@ def _summary(files: int, findings: list[Finding]) -> str:
 
 
 def report_json(out: IO[str], files: int, findings: list[Finding]) -> None:
+    import json
+
     errors, warnings = _counts(findings)
     json.dump({"files": files, "errors": errors, "warnings": warnings,
                "findings": [f.as_dict() for f in findings]}, out, indent=2, ensure_ascii=False)
