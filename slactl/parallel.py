@@ -6,9 +6,10 @@ the export again with the same arguments, so it reads it the same way) score the
 others. Each worker returns its totals (``Scorer.totals()``, added up with
 ``Scorer.merge``) and, for the per-ticket formats, a part file: its records exactly
 as the reporter writes them (its ``part_writer``), numbered after the records before
-the range, which the worker counts first (``cuts.count_records``). This process then
-copies the parts after its own output (``append_part``), in file order, once it has
-checked each count against the rows it and the earlier parts actually read.
+the range, which the worker counts first (``ranges.count_records``, parsed as the
+reader parses them). This process then copies the parts after its own output
+(``append_part``), in file order, once it has checked each count against the rows it
+and the earlier parts actually read (``counts_agree``).
 
 The cuts are guessed from quote parity and then *verified*: every range but the
 last is parsed with a sentinel line after it, which the CSV parser only reads as a
@@ -66,6 +67,7 @@ class Part:
     timezone: str = "UTC"
     out_path: str | None = None
     data_start: int = 0  # where the first range starts: the records before ``start`` are counted from it
+    holiday_cache: str | None = None  # the folder of this process's holiday cache (None: not cached)
 
 
 @dataclass
@@ -86,16 +88,16 @@ def score_part(part: Part) -> PartResult:
     from slactl.exports.opening import open_export
     from slactl.workspace import holidaydata
 
-    holidaydata.install()  # as the command line does (see slactl.cli.base.load)
+    holidaydata.install(part.holiday_cache)  # the cache the calling process uses, if any
     with open_export(**part.opened_with) as export:
         args = dict(part.scorer, report_zone=ZoneInfo(part.scorer["report_zone"]))
         scorer = Scorer(part.workspace, **args)
         with contextlib.ExitStack() as stack:
             writer, offset = None, 0
             if part.out_path is not None:
-                from slactl.exports.cuts import count_records
+                from slactl.exports.ranges import count_records
 
-                offset = count_records(export.path, part.data_start, part.start)
+                offset = count_records(export, part.data_start, part.start)
                 out = stack.enter_context(open(part.out_path, "w", encoding="utf-8", newline=""))
                 writer = part.reporter.part_writer(out, part.timezone, offset)
             try:
@@ -171,10 +173,14 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
     if ranges is None:
         return None
     args = dict(scorer_args, report_zone=getattr(scorer_args["report_zone"], "key", "UTC"))
+    from slactl.workspace.holidaydata import current
+
+    cache = current()
     with tempfile.TemporaryDirectory(prefix="slactl-parts-") as tmp:
         parts = [Part(export.opened_with, workspace, args, s, e, i < len(ranges) - 1,
                       type(per_ticket) if per_ticket is not None else None, export.timezone,
-                      os.path.join(tmp, f"part-{i}") if per_ticket is not None else None, ranges[0][0])
+                      os.path.join(tmp, f"part-{i}") if per_ticket is not None else None, ranges[0][0],
+                      cache.folder if cache is not None else None)
                  for i, (s, e) in enumerate(ranges)]
         import multiprocessing
 
@@ -195,11 +201,8 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
             return None
         if any(r.repeated for r in results):
             raise RepeatedIds(rows, "")
-        before = rows
-        for result in results:
-            if per_ticket is not None and result.offset != before:
-                return None  # a part counted the records before it wrongly: its numbers are off
-            before += result.rows
+        if per_ticket is not None and not counts_agree(rows, results):
+            return None  # a part's numbers are off: the one-pass result instead
         _check_repeats(export.range_ids, [r.ids for r in results], rows)
         for part, result in zip(parts[1:], results):
             assert result.totals is not None
@@ -212,6 +215,16 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
             rejected += result.rejected
             rows += result.rows
     return scorer, rows, rejected
+
+
+def counts_agree(first_rows: int, results: list[PartResult]) -> bool:
+    """Each part counted as many records before it as the parts before it read."""
+    before = first_rows
+    for result in results:
+        if result.offset != before:
+            return False
+        before += result.rows
+    return True
 
 
 def _check_repeats(first: set[str], others: list[set[str]], rows: int) -> None:

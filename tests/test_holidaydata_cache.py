@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -39,22 +40,87 @@ def test_the_cache_gives_the_library_answers_and_reads_them_back(tmp_path, monke
     assert {case: again(*case) for case in CASES} == answers
 
 
-@pytest.mark.parametrize("content", ["{not json", "[]", '{"holidays_version": 1, "entries": []}',
-                                     '{"holidays_version": "%s", "entries": {"days|US|NY|2026": [["x"], 5]}}'])
-def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path, content):
-    (tmp_path / FILE).write_text(content % holidaydata.library_version() if "%s" in content else content,
-                                 encoding="utf-8")
+def _write(folder, entries, version=None):
+    """A cache file as this version writes it (right checksum), with ``entries``."""
+    body = json.dumps(entries)
+    head = {"holidays_version": version or holidaydata.library_version(), "crc32": zlib.crc32(body.encode())}
+    (folder / FILE).write_text(json.dumps(head) + "\n" + body, encoding="utf-8")
+
+
+def _entries(folder):
+    head, body = (folder / FILE).read_text(encoding="utf-8").split("\n", 1)
+    assert json.loads(head)["crc32"] == zlib.crc32(body.encode())
+    return json.loads(body)
+
+
+US = "days|US|NY|2026|"
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", "", "[" * 100_000, '{"holidays_version": 1}\n{}'])
+def test_an_unreadable_cache_is_ignored_and_rewritten(tmp_path, content, monkeypatch):
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    (tmp_path / FILE).write_text(content, encoding="utf-8")
     assert HolidayCache(CacheFile(str(tmp_path)))("US", "NY", 2026) == publicholidays.from_library("US", "NY", 2026)
-    data = json.loads((tmp_path / FILE).read_text(encoding="utf-8"))
-    assert data["holidays_version"] == holidaydata.library_version() and "days|US|NY|2026" in data["entries"]
+    assert US in _entries(tmp_path)
 
 
-def test_another_library_version_starts_afresh(tmp_path):
+def test_a_hand_edited_cache_is_not_used(tmp_path, monkeypatch):
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
     HolidayCache(CacheFile(str(tmp_path)))("US", "NY", 2026)
-    data = json.loads((tmp_path / FILE).read_text(encoding="utf-8"))
-    data["holidays_version"] = "0.1"
-    data["entries"]["days|US|NY|2026"][0] = [["2026-03-03", "Not a holiday in this version"]]
-    (tmp_path / FILE).write_text(json.dumps(data), encoding="utf-8")
+    text = (tmp_path / FILE).read_text(encoding="utf-8")
+    (tmp_path / FILE).write_text(text.replace("2026-07-03", "2026-03-03"), encoding="utf-8")  # valid JSON still
+    names, _ = HolidayCache(CacheFile(str(tmp_path)))("US", "NY", 2026)
+    assert date(2026, 7, 3) in names and date(2026, 3, 3) not in names
+
+
+@pytest.mark.parametrize("entries", [
+    {US: [["x"], 5]}, {US: "text"}, {US: [[["2026-13-40", "x"]], []]}, {US: [[["2026-01-01", 5]], []]},
+    {"countries": []}, {"countries": {}}, {"countries": "US"}, {"countries": {"US": 5}},
+    {"subdivisions|US": {"a": 1}}, {"subdivisions|US": [1, 2]},
+])
+def test_entries_of_another_shape_are_computed_again(tmp_path, monkeypatch, entries):
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    _write(tmp_path, entries)
+    monkeypatch.setenv("SLACTL_CACHE_DIR", str(tmp_path))
+    holidaydata.install()
+    for memo in (holidaydata.country_modules, holidaydata.subdivisions):
+        memo.cache_clear()
+    try:
+        assert publicholidays.days("US", "NY", 2026) == publicholidays.from_library("US", "NY", 2026)
+        assert "US" in holidaydata.country_modules() and "NY" in holidaydata.subdivisions("US")
+    finally:
+        for memo in (holidaydata.country_modules, holidaydata.subdivisions):
+            memo.cache_clear()
+
+
+def test_a_broken_cache_never_stops_a_command(tmp_path):
+    _write(tmp_path, {"countries": [], US: "text", "subdivisions|US": {"a": 1}})
+    env = dict(os.environ, SLACTL_CACHE_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "slactl", "-w", str(BUNDLED), "validate"], capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 0 and "no problems" in done.stdout, done.stderr
+
+
+def test_names_follow_the_locale_of_each_run(tmp_path, monkeypatch):
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    answers = {}
+    for lang in ("ru_RU.UTF-8", "C.UTF-8", "ru_RU.UTF-8"):
+        monkeypatch.setenv("LANG", lang)
+        got = HolidayCache(CacheFile(str(tmp_path)))("RU", None, 2026)
+        assert got == publicholidays.from_library("RU", None, 2026)
+        answers.setdefault(lang, got)
+    assert answers["ru_RU.UTF-8"][0][date(2026, 11, 4)] != answers["C.UTF-8"][0][date(2026, 11, 4)]
+
+
+def test_another_library_version_starts_afresh(tmp_path, monkeypatch):
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    _write(tmp_path, {US: [[["2026-03-03", "Not a holiday in this version"]], []]}, version="0.1")
     names, _ = HolidayCache(CacheFile(str(tmp_path)))("US", "NY", 2026)
     assert date(2026, 3, 3) not in names and date(2026, 1, 1) in names
 
@@ -85,8 +151,12 @@ def test_default_folder_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("SLACTL_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert holidaydata.cache_dir() == str(tmp_path / "slactl")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # not absolute: ignored, as XDG says
+    assert holidaydata.cache_dir() == os.path.join(os.path.expanduser("~"), ".cache", "slactl")
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert holidaydata.cache_dir() == os.path.join(os.path.expanduser("~"), ".cache", "slactl")
+    monkeypatch.setenv("HOME", str(tmp_path / "no-such-home"))
+    assert holidaydata.cache_dir() is None  # no home: no cache, and no home made for one
 
 
 _SCORE = """

@@ -137,15 +137,23 @@ def test_blank_lines_and_quoted_newlines_before_a_part_keep_its_row_numbers(run_
     assert ('"row": 3000,' if fmt == "json" else "\n3000,") in many
 
 
-def test_a_miscounted_part_falls_back_to_one_pass(run_line, tmp_path, spy):
-    """Two stray quotes a few lines apart leave the cut right (even quotes before it) but
-    the quote-parity count of the records before the second part wrong."""
+def test_stray_quotes_before_a_cut_keep_the_parallel_result(run_line, tmp_path, spy):
+    """Two stray quotes a few lines apart leave the cut right (even quotes before it); the
+    records before the second part are counted as the reader reads them, not by quotes."""
     path = _export(tmp_path / "t.csv", n=3000)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     for at in (100, 105):
         lines[at] = lines[at].replace(",open,", ',open,5" screen ')
     path.write_text("".join(lines), encoding="utf-8")
     many = _score(run_line, path, 2, "json")
-    assert spy == [None], "the wrong count was not caught"
+    assert spy and spy[0] is not None, "the parallel path fell back"
     assert _score(run_line, path, 1, "json") == many
 
+
+def test_a_part_that_counted_wrongly_is_caught():
+    def part(offset, rows):
+        return parallel.PartResult(rows, [], None, offset=offset)
+
+    assert parallel.counts_agree(100, [part(100, 50), part(150, 10)])
+    assert not parallel.counts_agree(100, [part(100, 50), part(149, 10)])
+    assert not parallel.counts_agree(100, [part(101, 50)])

@@ -47,3 +47,20 @@ def test_pickled_by_value_and_replaced():
     assert pickle.loads(pickle.dumps(a)) == a
     b = replace(a, status="suspended")
     assert (b.status, b.services, a.status) == ("suspended", ("email",), "auto")
+
+
+def test_a_class_keeps_its_own_methods_and_cannot_inherit_fields():
+    from slactl.core.records import record
+
+    @record
+    class Shown:
+        x: int
+
+        def __repr__(self) -> str:
+            return f"<{self.x}>"
+
+    assert repr(Shown(1)) == "<1>" and Shown(1) == Shown(1)
+    with pytest.raises(TypeError, match="cannot inherit"):
+        @record
+        class More(Shown):
+            y: int

@@ -5,8 +5,11 @@ dataclass generates its methods from source with ``exec`` (six per class): for
 the model's fourteen classes ~10 ms of each start-up, a tenth of a whole
 ``validate``. ``@record`` generates only ``__init__`` (one ``exec`` per class)
 and shares the rest: equality and hash over the fields in order, a repr that
-names them, no assignment after ``__init__``, pickling by value (the parallel
-score sends the workspace to its workers). ``replace`` is ``dataclasses.replace``.
+names them (a class's own ``__eq__``, ``__hash__`` or ``__repr__`` is kept), no
+assignment after ``__init__``, pickling by value (the parallel score sends the
+workspace to its workers). ``replace`` does what ``dataclasses.replace`` does.
+Not supported, because the model needs none of it: inheriting fields from another
+record, ``dataclasses.fields``/``asdict``, pattern matching by position.
 """
 from __future__ import annotations
 
@@ -66,7 +69,14 @@ def _reduce(self: Any) -> tuple[Any, ...]:
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
 def record(cls: type[T]) -> type[T]:
     """The class, frozen and slotted, with ``__init__`` taking its annotated fields in order."""
-    names = tuple(cls.__dict__.get("__annotations__", {}))
+    if any(hasattr(base, "__record_fields__") for base in cls.__mro__[1:]):
+        raise TypeError(f"{cls.__name__}: a record cannot inherit another record's fields")
+    annotations = cls.__dict__.get("__annotations__")
+    if annotations is None:  # Python 3.14 evaluates annotations lazily
+        import inspect
+
+        annotations = inspect.get_annotations(cls)
+    names = tuple(annotations)
     defaults = {n: cls.__dict__[n] for n in names if n in cls.__dict__}
     namespace = {k: v for k, v in cls.__dict__.items() if k not in names and k not in ("__dict__", "__weakref__")}
     params, body, env = [], [], {"_set": object.__setattr__, "_NONE": _NONE}
@@ -85,8 +95,10 @@ def record(cls: type[T]) -> type[T]:
     exec(source, env)  # noqa: S102 - generated from the class's own field names
     init = env["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
+    shared = {"__eq__": _eq, "__hash__": _hash, "__repr__": _repr}
+    namespace.update({k: v for k, v in shared.items() if k not in cls.__dict__ or cls.__dict__[k] is None})
     namespace.update(__slots__=names, __record_fields__=names, __init__=init, __setattr__=_setattr,
-                     __delattr__=_delattr, __eq__=_eq, __hash__=_hash, __repr__=_repr, __reduce__=_reduce)
+                     __delattr__=_delattr, __reduce__=_reduce)
     metaclass: Any = type(cls)
     made = metaclass(cls.__name__, cls.__bases__, namespace)
     return made  # type: ignore[no-any-return]

@@ -85,21 +85,3 @@ def _next_cut(fh: io.BufferedReader, quotes: int, pos: int, want: int) -> tuple[
                 return quotes, cut, cut
             i = nl + 1
         pos += len(block)
-
-
-def count_records(path: str, start: int, end: int) -> int:
-    """Records in bytes [start, end) as the export reader numbers them (blank lines
-    skipped), told by quote parity like the cuts: right for the same files, and the
-    caller checks it against the rows the reader counted."""
-    n = quotes = 0
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        left = end - start
-        for line in fh:
-            left -= len(line)
-            if quotes % 2 == 0 and line not in (b"\n", b"\r\n"):
-                n += 1  # a record starts on this line
-            quotes += line.count(b'"')
-            if left <= 0:
-                break
-    return n

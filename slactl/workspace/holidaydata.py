@@ -92,8 +92,16 @@ def _assigned_text(source: str, name: str, in_class: str | None) -> str | None:
 @functools.lru_cache(maxsize=None)
 def country_modules() -> dict[str, tuple[str, str]]:
     """ISO code -> (module name, class name) for every supported country."""
-    return _cached("countries", _country_modules,
-                   lambda found: {str(code): (str(m), str(c)) for code, (m, c) in found.items()})
+    return _cached("countries", _country_modules, _countries)
+
+
+def _countries(found: Any) -> dict[str, tuple[str, str]]:
+    if not isinstance(found, dict):
+        raise TypeError("not a mapping")
+    out = {_text(code): (_text(m), _text(c)) for code, (m, c) in found.items()}
+    if not out:
+        raise ValueError("no countries")
+    return out
 
 
 def _country_modules() -> dict[str, tuple[str, str]]:
@@ -111,7 +119,7 @@ def _country_modules() -> dict[str, tuple[str, str]]:
 def subdivisions(code: str) -> tuple[str, ...]:
     """The subdivision codes of country ``code`` (which must be in ``country_modules``)."""
     return _cached(f"subdivisions|{code}", lambda: list(_subdivisions(code)),
-                   lambda found: tuple(str(x) for x in found))
+                   lambda found: tuple(_text(x) for x in _list(found)))
 
 
 def _cached(key: str, compute: Callable[[], Any], usable: Callable[[Any], Any]) -> Any:
@@ -134,12 +142,15 @@ FILE = "holidays.json"
 
 
 def cache_dir() -> str | None:
-    """Where the cache lives, or None when it is turned off."""
+    """Where the cache lives, or None when it is turned off (or there is no home to keep it in)."""
     chosen = os.environ.get("SLACTL_CACHE_DIR")
     if chosen is not None:
         return None if chosen.strip().lower() in ("", "off", "0", "no", "false") else chosen
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "slactl")
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):  # the XDG rules: a relative path is ignored
+        return os.path.join(xdg, "slactl")
+    home = os.path.expanduser("~")
+    return os.path.join(home, ".cache", "slactl") if os.path.isdir(home) else None
 
 
 def library_version() -> str | None:
@@ -160,24 +171,27 @@ def library_version() -> str | None:
 
 
 class CacheFile:
-    """The file: JSON answers by key, for one version of the library."""
+    """``holidays.json`` in ``folder``: JSON answers by key, for one version of the library.
+    Two lines: a header (the library version and a CRC-32 of the second line) and the
+    answers; a file whose checksum does not match (damaged, edited by hand) is not used."""
 
     def __init__(self, folder: str) -> None:
+        self.folder = folder
         self.path = os.path.join(folder, FILE)
         self.version: str | None = None
         self.entries: dict[str, Any] | None = None  # loaded at the first question
 
     def remember(self, key: str, compute: Callable[[], Any], usable: Callable[[Any], Any]) -> Any:
-        """``usable(the cached value)``; when there is none, or ``usable`` raises TypeError or
-        ValueError on it (damaged), ``usable(compute())``, which is cached."""
+        """``usable(the cached value)``; when there is none, or ``usable`` raises on it (not the
+        shape it checks), ``usable(compute())``, which is cached."""
         if self.entries is None:
             self.version = library_version()
             self.entries = self._load() if self.version is not None else {}
         if key in self.entries:
             try:
                 return usable(self.entries[key])
-            except (TypeError, ValueError):
-                pass  # damaged: computed again below
+            except Exception:  # noqa: BLE001 - not what this version writes: computed again below
+                pass
         value = compute()
         self.entries[key] = value
         if self.version is not None:  # cannot tell which data the file would hold: memory only
@@ -186,30 +200,34 @@ class CacheFile:
 
     def _load(self) -> dict[str, Any]:
         import json
+        import zlib
 
         try:
             with open(self.path, encoding="utf-8") as fh:
-                data = json.load(fh)
-        except (OSError, ValueError):
+                head, body = fh.read(1 << 22).split("\n", 1)
+            header = json.loads(head)
+            if header != {"holidays_version": self.version, "crc32": zlib.crc32(body.encode("utf-8"))}:
+                return {}
+            entries = json.loads(body)
+        except Exception:  # noqa: BLE001 - unreadable, truncated, damaged or too deep: start afresh
             return {}
-        if not isinstance(data, dict) or data.get("holidays_version") != self.version:
-            return {}
-        entries = data.get("entries")
         return entries if isinstance(entries, dict) else {}
 
     def _save(self) -> None:
         """Write the whole file anew (atomically: a reader sees the old or the new one)."""
         import json
         import tempfile
+        import zlib
 
         folder = os.path.dirname(self.path)
         tmp = None
         try:
             os.makedirs(folder, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".holidays.", suffix=".tmp", dir=folder)
+            body = json.dumps(self.entries, ensure_ascii=False, separators=(",", ":"))
+            header = {"holidays_version": self.version, "crc32": zlib.crc32(body.encode("utf-8"))}
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"holidays_version": self.version, "entries": self.entries}, fh,
-                          ensure_ascii=False, separators=(",", ":"))
+                fh.write(json.dumps(header) + "\n" + body)
             os.replace(tmp, self.path)
             tmp = None
         except OSError:
@@ -232,11 +250,26 @@ class HolidayCache:
             return [[[d.isoformat(), n] for d, n in sorted(names.items())], sorted(d.isoformat() for d in workdays)]
 
         def usable(entry: Any) -> Days:
-            names, workdays = entry
-            return ({date.fromisoformat(d): str(n) for d, n in names},
-                    frozenset(date.fromisoformat(d) for d in workdays))
+            names, workdays = _list(entry)
+            return ({date.fromisoformat(d): _text(n) for d, n in map(_list, _list(names))},
+                    frozenset(date.fromisoformat(d) for d in _list(workdays)))
 
-        return self.file.remember(f"days|{country}|{subdivision or ''}|{year}", compute, usable)  # type: ignore[no-any-return]
+        # the names are in the language of the locale (as gettext picks it), so it is part of the key
+        language = next((os.environ[v] for v in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(v)), "")
+        key = f"days|{country}|{subdivision or ''}|{year}|{language}"
+        return self.file.remember(key, compute, usable)  # type: ignore[no-any-return]
+
+
+def _list(value: Any) -> Any:
+    if not isinstance(value, (list, tuple)):
+        raise TypeError("not a list")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a text")
+    return value
 
 
 _file: list[CacheFile | None] = [None]
@@ -247,10 +280,10 @@ def current() -> CacheFile | None:
     return _file[0]
 
 
-def install() -> None:
-    """Serve the clock's public holidays (and validation's country list) from the cache, when
-    it is on; nothing is read until the first question."""
-    folder = cache_dir()
+def install(folder: str | None = "") -> None:
+    """Serve the clock's public holidays (and validation's country list) from the cache in
+    ``folder`` (default ``cache_dir()``; None: no cache); nothing is read until the first question."""
+    folder = cache_dir() if folder == "" else folder
     _file[0] = CacheFile(folder) if folder is not None else None
     publicholidays.use_source(HolidayCache(_file[0]) if _file[0] is not None else None)
 
