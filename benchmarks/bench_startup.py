@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/bench_startup.py [--runs N] [--keep DIR]
 
-Writes a 4-file workspace (one calendar with the US public holidays of New York,
-one policy, the bundled services, one agreement: the shape of a small real one)
+Writes a 4-file workspace (the bundled New York calendar with the US public
+holidays, the bundled standard policy on it, the bundled services and one
+agreement: the shape of a small real one)
 and times, as fresh processes with output to /dev/null, interleaved N times
 (default 30) so a noisy machine disturbs every command alike:
 
@@ -31,50 +32,6 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
 
-CALENDAR = """\
-apiVersion: slactl/v1
-kind: Calendar
-metadata:
-  name: us-east
-spec:
-  timezone: America/New_York
-  hours:
-    mon: ["08:00-20:00"]
-    tue: ["08:00-20:00"]
-    wed: ["08:00-20:00"]
-    thu: ["08:00-20:00"]
-    fri: ["08:00-20:00"]
-    sat: ["10:00-14:00"]
-  holidays:
-    country: US
-    subdivision: NY
-"""
-
-POLICY = """\
-apiVersion: slactl/v1
-kind: Policy
-metadata:
-  name: standard
-spec:
-  calendar: us-east
-  compliance_target: 95
-  pause:
-    resolution: [pending, "waiting for customer", on-hold]
-  rules:
-    - priority: P1
-      aliases: [urgent, critical]
-      first_response: 30m
-      resolution: 4h
-    - priority: P2
-      aliases: [high]
-      first_response: 2h
-      resolution: 16h
-    - priority: P3
-      aliases: [normal, medium]
-      first_response: 8h
-      resolution: 40h
-"""
-
 AGREEMENT = """\
 apiVersion: slactl/v1
 kind: Agreement
@@ -101,13 +58,18 @@ spec:
 
 
 def write_workspace(folder: str) -> None:
-    for sub, name, text in (("calendars", "us-east.yaml", CALENDAR), ("policies", "standard.yaml", POLICY),
-                            ("customers", "acme.yaml", AGREEMENT)):
+    """The bundled New York calendar, the bundled standard policy on it, the bundled
+    services and one agreement."""
+    bundled = os.path.join(ROOT, "agreements")
+    with open(os.path.join(bundled, "policies", "standard.yaml"), encoding="utf-8") as fh:
+        policy = fh.read().replace("calendar: msk-business", "calendar: us-east")
+    for sub, name, text in (("policies", "standard.yaml", policy), ("customers", "acme.yaml", AGREEMENT)):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
         with open(os.path.join(folder, sub, name), "w", encoding="utf-8") as fh:
             fh.write(text)
-    os.makedirs(os.path.join(folder, "services"), exist_ok=True)
-    shutil.copy(os.path.join(ROOT, "agreements", "services", "services.yaml"), os.path.join(folder, "services"))
+    for sub, name in (("calendars", "us-east.yaml"), ("services", "services.yaml")):
+        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+        shutil.copy(os.path.join(bundled, sub, name), os.path.join(folder, sub))
 
 
 def main() -> int:
