@@ -157,3 +157,8 @@ def test_a_part_that_counted_wrongly_is_caught():
     assert parallel.counts_agree(100, [part(100, 50), part(150, 10)])
     assert not parallel.counts_agree(100, [part(100, 50), part(149, 10)])
     assert not parallel.counts_agree(100, [part(101, 50)])
+
+
+@pytest.mark.parametrize("ids", [set(), {"T-1"}, {"T-1", "T-2", "Заявка 3"}, {"a\x00b", "c"}, {""}])
+def test_ids_make_the_trip_back_whole(ids):
+    assert sorted(parallel.unpack_ids(parallel.pack_ids(ids))) == sorted(ids)
