@@ -17,7 +17,8 @@ Each pass is started by its own small wrapper process that runs the command
 with stdout on /dev/null and reports wall time and
 ``getrusage(RUSAGE_CHILDREN).ru_maxrss``, so the peak RSS is that one pass's
 (interpreter start-up included, as a user sees it). With --repeat N the best
-time of N runs is shown (and the largest RSS).
+time of N runs is shown (and the largest RSS); the runs go in rounds of one run
+of every pass, so a noisy spell of the machine slows the floor and the passes alike.
 """
 from __future__ import annotations
 
@@ -114,19 +115,26 @@ def generate(path: str, rows: int, seed: int = 11) -> None:
             f.write("".join(out))
 
 
-def measure(cmd: list[str], repeat: int) -> dict[str, float]:
-    best: dict[str, float] | None = None
+def measure(cmd: list[str]) -> dict[str, float]:
+    """One run of ``cmd`` in a fresh process: seconds, peak RSS, exit code, stderr."""
+    out = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], capture_output=True, text=True, check=True)
+    r = json.loads(out.stdout)
+    if r["rc"] not in (0, 1):  # 1 = some group below its target: a normal score result
+        sys.exit(f"command failed (exit {r['rc']}): {shlex.join(cmd)}\n{r['stderr']}")
+    return r  # type: ignore[no-any-return]
+
+
+def best_of(passes: dict[str, list[str]], repeat: int) -> dict[str, dict[str, float]]:
+    """Each pass ``repeat`` times, in rounds that run every pass once (so a noisy spell of the
+    machine slows the floor and the passes alike); the fastest run and the largest RSS of each."""
+    best: dict[str, dict[str, float]] = {}
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout)
-        if r["rc"] not in (0, 1):  # 1 = some group below its target: a normal score result
-            sys.exit(f"command failed (exit {r['rc']}): {shlex.join(cmd)}\n{r['stderr']}")
-        if best is None:
-            best = r
-        else:
-            best = {"seconds": min(best["seconds"], r["seconds"]), "rss_mib": max(best["rss_mib"], r["rss_mib"]),
-                    "rc": r["rc"], "stderr": r["stderr"]}
-    assert best is not None
+        for name, cmd in passes.items():
+            r = measure(cmd)
+            if name in best:
+                r = {"seconds": min(best[name]["seconds"], r["seconds"]),
+                     "rss_mib": max(best[name]["rss_mib"], r["rss_mib"]), "rc": r["rc"], "stderr": r["stderr"]}
+            best[name] = r
     return best
 
 
@@ -162,7 +170,7 @@ def main() -> int:
         print(f"{args.rows:,} rows, {size:.1f} MiB generic export ({gen:.1f} s to generate): {path}")
         print(f"python {sys.version.split()[0]}, {'best' if args.repeat > 1 else 'one run'} of {args.repeat}, "
               "stdout to /dev/null, peak RSS of the pass's own process\n")
-        results = {name: measure(cmd, args.repeat) for name, cmd in passes.items()}
+        results = best_of(passes, args.repeat)
         base = results["dictreader"]["seconds"]
         print(f"{'pass':<11} {'seconds':>8} {'x DictReader':>13} {'peak RSS MiB':>13} {'rows/s':>10}")
         for name, r in results.items():
