@@ -162,3 +162,15 @@ def test_a_part_that_counted_wrongly_is_caught():
 @pytest.mark.parametrize("ids", [set(), {"T-1"}, {"T-1", "T-2", "Заявка 3"}, {"a\x00b", "c"}, {""}])
 def test_ids_make_the_trip_back_whole(ids):
     assert sorted(parallel.unpack_ids(parallel.pack_ids(ids))) == sorted(ids)
+
+
+def test_the_first_range_can_take_a_larger_share(tmp_path):
+    path = _export(tmp_path / "t.csv")
+    even = cuts.plan(str(path), "utf-8", ",", 2)
+    more = cuts.plan(str(path), "utf-8", ",", 3, 0.4)
+    assert even is not None and more is not None and len(more) == 3
+    total = even[-1][1] - even[0][0]
+    assert abs((even[0][1] - even[0][0]) / total - 0.5) < 0.01
+    shares = [(b - a) / total for a, b in more]
+    assert abs(shares[0] - 0.4) < 0.01 and abs(shares[1] - 0.3) < 0.01 and abs(shares[2] - 0.3) < 0.01
+    assert more[0][0] == even[0][0] and more[-1][1] == even[-1][1]

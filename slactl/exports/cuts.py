@@ -13,19 +13,23 @@ import io
 import os
 
 
-def plan(path: str, encoding: str, delimiter: str, parts: int) -> list[tuple[int, int]] | None:
+def plan(path: str, encoding: str, delimiter: str, parts: int, first: float | None = None
+         ) -> list[tuple[int, int]] | None:
     """``parts`` ranges covering the records after the header, in order; None when the
-    header's end cannot be told or the file is too small to cut."""
+    header's end cannot be told or the file is too small to cut. ``first``: the first
+    range's share of the bytes (default an equal share); the others share the rest."""
     start = data_start(path, encoding, delimiter)
     if start is None:
         return None
     size = os.path.getsize(path)
+    share = 1 / parts if first is None else first
     bounds = [start]
     with open(path, "rb") as fh:
         fh.seek(start)
         quotes, pos = 0, start
         for k in range(1, parts):
-            want = start + (size - start) * k // parts
+            done = share + (1 - share) * (k - 1) / (parts - 1)  # of the bytes, before range k
+            want = start + int((size - start) * done)
             if want <= bounds[-1]:
                 continue
             quotes, pos, cut = _next_cut(fh, quotes, pos, want)
