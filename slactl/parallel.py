@@ -166,6 +166,7 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
     must start its report again: the first range went to ``reporter`` already). With a
     per-ticket ``reporter`` (json, csv) the tickets reach it in file order."""
     from slactl.exports import cuts
+    from slactl.workspace.holidaydata import current
 
     per_ticket = reporter if reporter is not None and hasattr(reporter, "append_part") else None
     # this process starts scoring ~0.15 s before the workers (they spawn, import and load
@@ -174,9 +175,7 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
     if ranges is None:
         return None
     args = dict(scorer_args, report_zone=getattr(scorer_args["report_zone"], "key", "UTC"))
-    from slactl.workspace.holidaydata import current
-
-    cache = current()
+    cache = current()  # the workers use the same holiday cache, or none
     with tempfile.TemporaryDirectory(prefix="slactl-parts-") as tmp:
         parts = [Part(export.opened_with, workspace, args, s, e, i < len(ranges) - 1,
                       type(per_ticket) if per_ticket is not None else None, export.timezone,
