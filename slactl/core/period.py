@@ -134,5 +134,4 @@ def add_months(day: date, months: int) -> date:
 
 
 def _month_end(first: date) -> date:
-    nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return nxt - timedelta(days=1)
+    return add_months(first, 1) - timedelta(days=1)

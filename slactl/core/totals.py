@@ -73,7 +73,7 @@ class Group:
     def stats(self) -> tuple[float | None, float | None, float | None]:
         """median, p90 (nearest rank) and mean of happened events, in minutes."""
         ordered = sorted(self.elapsed)
-        median, p90 = percentiles(ordered)
+        median, p90 = _of_sorted(ordered)
         if median is None or p90 is None:
             return None, None, None
         return median / 60, p90 / 60, sum(ordered) / len(ordered) / 60
@@ -81,10 +81,13 @@ class Group:
 
 def percentiles(values: Sequence[float]) -> tuple[float | None, float | None]:
     """Median (mean of the middle two for an even count) and p90 (nearest rank)."""
-    n = len(values)
+    return _of_sorted(sorted(values))
+
+
+def _of_sorted(ordered: Sequence[float]) -> tuple[float | None, float | None]:
+    n = len(ordered)
     if n == 0:
         return None, None
-    ordered = sorted(values)
     mid = n // 2
     median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
     return median, ordered[max(0, math.ceil(0.9 * n) - 1)]

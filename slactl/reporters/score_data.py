@@ -138,6 +138,11 @@ def ticket_json_tail(r: TicketResult, stamp: Callable[[float | None], str | None
             f'"resolution": {_metric_json(r.resolution, due_stamp)}, "reopens": {r.reopens}}}')
 
 
+def _json_record(r: TicketResult, row: int, stamp: Callable[[float | None], str | None], first: bool) -> str:
+    """One ticket of the JSON report's list, numbered ``row``, with the comma before it unless ``first``."""
+    return ('\n  {"row": ' if first else ',\n  {"row": ') + str(row) + ", " + ticket_json_tail(r, stamp)
+
+
 def _no_stamp(epoch: float | None) -> str | None:
     return None
 
@@ -157,8 +162,7 @@ class JsonReporter:
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tickets": [')
 
     def ticket(self, r: TicketResult) -> None:
-        self.out.write(('\n  {"row": ' if self.first else ',\n  {"row": ') + str(r.ticket.row) + ", "
-                       + ticket_json_tail(r, self.stamp))
+        self.out.write(_json_record(r, r.ticket.row, self.stamp, self.first))
         self.first = False
 
     def rejected(self, item: Rejected) -> None:
@@ -206,7 +210,7 @@ class _JsonPart:
         self.stamp = iso_formatter(ZoneInfo(timezone))
 
     def ticket(self, r: TicketResult) -> None:
-        self.write(',\n  {"row": ' + str(r.ticket.row + self.offset) + ", " + ticket_json_tail(r, self.stamp))
+        self.write(_json_record(r, r.ticket.row + self.offset, self.stamp, False))
 
     def rejected(self, item: Rejected) -> None:
         pass
