@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from slactl import parallel
+from slactl.usecases import parallel
 from slactl.exports import cuts
 from tests.conftest import BUNDLED
 

@@ -42,7 +42,7 @@ def alert(
 
     Example:  slactl alert examples/generic.csv --as-of 2026-11-22T12:00:00Z --dry-run
     """
-    from slactl.alertrun import scan
+    from slactl.usecases.alert import scan
     from slactl.cli.base import as_of_value
     from slactl.console import is_terminal
     from slactl.mail import alerts as alert_mail

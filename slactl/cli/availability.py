@@ -54,7 +54,7 @@ def availability(
 
     Example:  slactl availability examples/outages.csv --period 2026-Q4 --as-of 2026-11-22T12:00:00Z
     """
-    from slactl.availabilityrun import run_availability
+    from slactl.usecases.availability import run_availability
     from slactl.console import is_terminal
     from slactl.core.period import parse_period
     from slactl.reporters.availability import REPORTERS, over_budget

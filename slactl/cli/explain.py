@@ -36,7 +36,7 @@ def explain(
     Example:  slactl explain ITSD-1203 examples/jira.csv --history examples/jira-history.csv --as-of 2026-01-31T12:00:00Z
     """
     from slactl.exports import open_export
-    from slactl.explainrun import explain_ticket
+    from slactl.usecases.explain import explain_ticket
     from slactl.reporters.explain import write_json, write_text
 
     chosen = choose_format(fmt, output, ("text", "json"))

@@ -48,7 +48,7 @@ def hours(
     Example:  slactl hours examples/time-entries.csv --export examples/generic.csv --period 2026-11
     """
     from slactl.cli.base import as_of_value
-    from slactl.hoursrun import hours_report
+    from slactl.usecases.hours import hours_report
     from slactl.reporters.hours import REPORTERS
 
     chosen = choose_format(fmt, output, tuple(REPORTERS))

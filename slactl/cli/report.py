@@ -115,7 +115,7 @@ def report(
 def _availability(ws: Any, result: Any, path: str, period: Any, as_of: float, tz: str,
                   encoding: str | None) -> None:
     """--outages: each section gains its availability and credits tables."""
-    from slactl.availabilityrun import read_outages
+    from slactl.usecases.availability import read_outages
     from slactl.core.report_availability import availability_extras
 
     read = read_outages(ws, path, tz=tz, encoding=encoding)

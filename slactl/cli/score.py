@@ -47,7 +47,7 @@ def score(
     """
     from slactl.reporters.score import REPORTERS
     from slactl.core.scoring import GROUP_BYS
-    from slactl.scorerun import run_score
+    from slactl.usecases.score import run_score
 
     chosen = choose_format(fmt, output, tuple(REPORTERS))
     if group_by not in GROUP_BYS:

@@ -6,7 +6,7 @@ For callers (the ``availability`` command, the customer report)::
     rows, credits = availability_for(workspace, agreement, outages, period, as_of,
                                      compliance={("acme-2026", "2026-11", "resolution"): 93.5})
 
-``outages`` are :class:`Outage` values (``slactl.availabilityrun.read_outages``
+``outages`` are :class:`Outage` values (``slactl.usecases.availability.read_outages``
 reads them from a CSV log), ``period`` a :class:`~slactl.core.period.Period` or None for
 the agreement's whole period, ``as_of`` UTC epoch seconds. ``compliance``
 (optional) feeds the credit tiers on ticket compliance: percent per

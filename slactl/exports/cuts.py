@@ -1,5 +1,5 @@
 """Where to cut a CSV export into byte ranges that start and end on record boundaries
-(for scoring the ranges at once, see ``slactl.parallel``).
+(for scoring the ranges at once, see ``slactl.usecases.parallel``).
 
 A cut is a newline with an even number of quotes before it: right for every file
 whose quotes only open and close quoted fields. A stray quote inside an unquoted

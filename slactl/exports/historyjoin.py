@@ -79,7 +79,7 @@ def ticket_order(ids: Iterator[str]) -> Key | None:
 
 class OutOfOrder(Exception):
     """Raised by ``changes`` when the files turn out not to share one ticket order: the caller
-    reads the export again after ``restart(indexed=True)`` (see ``slactl.scorerun``)."""
+    reads the export again after ``restart(indexed=True)`` (see ``slactl.usecases.score``)."""
 
 
 class HistoryLookup:

@@ -13,7 +13,7 @@ trailing empty cells) or says exactly why it is rejected.
 
 Repeated ids: while streaming, the loop keeps every id; a repeat raises
 ``RepeatedIds`` at the end of the file (the caller starts again with
-``collapse = True``, see ``slactl.scorerun``). A repeat among the sampled
+``collapse = True``, see ``slactl.usecases.score``). A repeat among the sampled
 first records sets ``collapse`` before anything is read.
 """
 from __future__ import annotations

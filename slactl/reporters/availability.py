@@ -10,7 +10,7 @@ import html
 import json
 from typing import IO, Callable
 
-from slactl.availabilityrun import AvailabilityReport
+from slactl.usecases.availability import AvailabilityReport
 from slactl.core.availability import AvailabilityRow
 from slactl.core.credits import format_pct
 from slactl.core.durations import human_minutes

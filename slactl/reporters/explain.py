@@ -14,7 +14,7 @@ from slactl.core.model import WEEKDAYS, Calendar
 from slactl.core.pauses import Segment, status_at
 from slactl.core.receipt import CLOSED, COUNTED, DAYS, MetricReceipt, Piece, human, verdict
 from slactl.core.scoring import iso
-from slactl.explainrun import Explained
+from slactl.usecases.explain import Explained
 from slactl.sanitize import terminal_text
 
 FOLD_OVER = 40  # pieces; a longer receipt folds runs of plain open/closed hours in the text

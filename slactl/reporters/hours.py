@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import IO, Callable
 
 from slactl.core.hours import WindowRow, hours
-from slactl.hoursrun import HoursReport
+from slactl.usecases.hours import HoursReport
 from slactl.sanitize import terminal_text
 
 HEADERS = ["agreement", "window", "logged", "billable", "included", "rolled in", "bank used", "bank left",

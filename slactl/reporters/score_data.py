@@ -122,7 +122,7 @@ def ticket_json(r: TicketResult, stamp: Callable[[float | None], str | None] = i
 
 def ticket_json_tail(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> str:
     """``ticket_json`` after its first key (the row number), which a part of a parallel
-    run only knows at the end (see ``slactl.parallel``)."""
+    run only knows at the end (see ``slactl.usecases.parallel``)."""
     row, m = r.ticket, r.match
     agreement = m.agreement.name if m.agreement is not None else None
     due_stamp = _due_stamp(r) if m.terms is not None else _no_stamp
@@ -170,7 +170,7 @@ class JsonReporter:
 
     @staticmethod
     def part_writer(out: IO[str], timezone: str, offset: int) -> _JsonPart:
-        """Writes a later part of the export's tickets for ``append_part`` (see ``slactl.parallel``)."""
+        """Writes a later part of the export's tickets for ``append_part`` (see ``slactl.usecases.parallel``)."""
         return _JsonPart(out, timezone, offset)
 
     def append_part(self, part: IO[str]) -> None:
@@ -254,7 +254,7 @@ class CsvReporter:
 
     @staticmethod
     def part_writer(out: IO[str], timezone: str, offset: int) -> _CsvPart:
-        """Writes a later part of the export's records for ``append_part`` (see ``slactl.parallel``)."""
+        """Writes a later part of the export's records for ``append_part`` (see ``slactl.usecases.parallel``)."""
         return _CsvPart(out, offset)
 
     def append_part(self, part: IO[str]) -> None:

@@ -1,5 +1,5 @@
 """``slactl explain``: find one ticket in an export (and its status history) and build its
-receipt. Kept apart from the CLI, like ``scorerun``, so it can be driven without Typer."""
+receipt. Kept apart from the CLI, like ``usecases.score``, so it can be driven without Typer."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

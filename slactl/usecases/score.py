@@ -28,7 +28,7 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     With ``keep`` (``score --customer/--agreement/--period``) only the rows it accepts are
     scored and counted; rejected rows are always reported. Filtering runs on one core.
     ``jobs``: processes to score with (None: one per core for a big export, see
-    ``slactl.parallel``); a history, a filter or an event log take one.
+    ``slactl.usecases.parallel``); a history, a filter or an event log take one.
     """
     from zoneinfo import ZoneInfo
 
@@ -55,7 +55,7 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
                 try:
                     n = _jobs(source, jobs) if history is None and keep is None and not source.collapse else 1
                     if n > 1 and (summary_only or hasattr(reporter, "append_part")):
-                        from slactl.parallel import score_parallel
+                        from slactl.usecases.parallel import score_parallel
 
                         done = score_parallel(source, n, ws, scorer_args, None if summary_only else reporter, update)
                         if done is None:  # the file could not be cut: one pass, the report from the top
@@ -94,7 +94,7 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
 def _jobs(source: Export, jobs: int | None) -> int:
     if jobs == 1:
         return 1
-    from slactl.parallel import jobs_for
+    from slactl.usecases.parallel import jobs_for
 
     return jobs_for(source, jobs)
 
