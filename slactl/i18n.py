@@ -7,7 +7,6 @@ a translator edits one dictionary, and a test checks both languages have every k
 """
 from __future__ import annotations
 
-import math
 from datetime import date
 
 LANGUAGES = ("en", "ru")
@@ -204,19 +203,16 @@ def month_label(lang: str, label: str) -> str:
     return f"{month_name(lang, int(month), short=True)} {year}"
 
 
-def duration(lang: str, minutes: float | None) -> str:
-    """Minutes in words: ``45 min``, ``1 h 25 min``, ``3 d 4 h`` (a day is 24 h of the clock)."""
+def duration(lang: str, minutes: float | None, *, calendar: bool = False) -> str:
+    """Minutes in words: ``45 min``, ``1 h 25 min``, ``40 h`` (business time: never days);
+    ``3 d 4 h`` only for ``calendar`` (24x7) time. One function for every page:
+    :func:`slactl.core.figures.duration_text` with this language's words."""
     if minutes is None:
         return "–"
-    d_, h_, m_ = text(lang, "day_short"), text(lang, "hour_short"), text(lang, "minute_short")
-    total = int(round(minutes))
-    if total < 60:
-        return f"{total} {m_}" if total or minutes == 0 else f"< 1 {m_}"
-    days, rest = divmod(total, 1440)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} {d_} {hours} {h_}" if hours else f"{days} {d_}"
-    return f"{hours} {h_} {mins} {m_}" if mins else f"{hours} {h_}"
+    from slactl.core.figures import duration_text
+
+    units = (text(lang, "day_short"), text(lang, "hour_short"), text(lang, "minute_short"), "s")
+    return duration_text(minutes, units, calendar=calendar)
 
 
 def days_text(lang: str, n: int) -> str:
@@ -228,10 +224,12 @@ def days_text(lang: str, n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def percent(lang: str, value: float | None) -> str:
-    """``97.5 %`` (one decimal, a decimal comma in Russian); ``–`` when there is nothing to show."""
+def percent(lang: str, value: float | None, target: float | None = None) -> str:
+    """``97.5 %`` (cut down to one decimal, or the target's: never rounded up to meet it; a
+    decimal comma in Russian); ``–`` when there is nothing to show."""
     if value is None:
         return "–"
-    value = math.floor(value * 10 + 1e-9) / 10  # 99.96 shows 99.9, never a rounded-up 100
-    shown = f"{value:.1f}".removesuffix(".0")
+    from slactl.core.figures import percent_text
+
+    shown = percent_text(value, target)
     return (shown.replace(".", ",") if lang == "ru" else shown) + " %"

@@ -134,12 +134,11 @@ def by_recipient(items: Iterable[AlertItem], fallback: str | None) -> tuple[dict
 
 
 def human_duration(seconds: float) -> str:
-    """``1 h 25 min``, ``3 d 2 h``, ``40 s``: what people read in a report or a mail."""
+    """``1 h 25 min``, ``40 h``, ``40 s``: open (business) time as a report or a mail writes it
+    (:func:`slactl.core.figures.duration_text`: hours, never 24-hour days)."""
+    from slactl.core.figures import duration_text
+
     s = int(round(abs(seconds)))
     if s < 60:
         return f"{s} s"
-    minutes = (s + 30) // 60
-    d, rest = divmod(minutes, 1440)
-    h, m = divmod(rest, 60)
-    parts = [f"{d} d" if d else "", f"{h} h" if h else "", f"{m} min" if m and not d else ""]
-    return " ".join(p for p in parts if p) or "0 min"
+    return duration_text((s + 30) // 60)

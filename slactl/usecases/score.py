@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
 
 from slactl.core.model import Workspace
@@ -16,6 +17,62 @@ from slactl.core.scoring import Scorer
 
 if TYPE_CHECKING:
     from slactl.exports.historyjoin import HistoryLookup
+    from slactl.usecases.tickets import TicketRun
+
+
+@dataclass(slots=True)
+class ScoreResult:
+    """What one ``score`` run counted: the scorer's totals, the run's facts, and what to say."""
+
+    scorer: Scorer
+    meta: Meta
+    left_out: int | None = None  # tickets outside the selection (None: no selection)
+    warnings: list[str] = field(default_factory=list)
+
+
+def score_tickets(ws: Workspace, run: TicketRun, reporter_cls: Any, out: IO[str], *,
+                  group_by: str = "agreement", progress: bool | None = None) -> ScoreResult:
+    """``score`` over the one reading of the export (:mod:`slactl.usecases.tickets`)."""
+    from slactl.usecases.tickets import check_customer_seen, service_notice
+
+    selecting = run.filter is not None or bool(run.exclusions)
+    scorer, meta = run_score(ws, run.source, run.as_of, reporter_cls, out, group_by=group_by, progress=progress,
+                             history=run.history, with_meta=True, keep=run.keep if selecting else None,
+                             jobs=run.options.jobs)
+    result = ScoreResult(scorer, meta, run.filter.left_out if run.filter is not None else None)
+    check_customer_seen(ws, run)
+    took = sorted({name for (name, _, _), g in scorer.groups.items() if g.tickets})
+    notice = service_notice(ws, run.source, took)
+    if notice:
+        result.warnings.append(notice)
+    return result
+
+
+def below_target(scorer: Scorer, threshold: float | str) -> tuple[list[str], bool]:
+    """``--fail-under``: one line in words per failing group, and whether any group was judged.
+    'target' judges each agreement x priority against its own target; a percentage judges
+    the rows shown (the --group-by groups)."""
+    from slactl.core.figures import percent_text
+
+    rows = scorer.summary() if threshold == "target" else scorer.grouped()
+    judged = [r for r in rows if r.get("compliance_pct") is not None]
+    lines = []
+    for r in judged:
+        goal = r["target_pct"] if threshold == "target" else threshold
+        if threshold == "target" and r.get("ok") is not False:
+            continue
+        if threshold != "target" and not r["compliance_pct"] < goal:  # type: ignore[operator]
+            continue
+        what = ", ".join(f"{key} {r[key]}" for key in ("agreement", *GROUP_KEYS) if r.get(key) not in (None, ""))
+        metric = str(r["metric"]).replace("_", " ")
+        lines.append(f"{what}, {metric}: {percent_text(r['compliance_pct'], goal)} % compliance "  # type: ignore[arg-type]
+                     f"({r['met']} met, {r['breached']} breached of {int(r['met']) + int(r['breached'])} judged) "  # type: ignore[call-overload]
+                     f"is below the {'agreement' if threshold == 'target' else '--fail-under'} target of "
+                     f"{percent_text(goal)} %")  # type: ignore[arg-type]
+    return lines, bool(judged)
+
+
+GROUP_KEYS = ("customer", "priority", "service", "month")
 
 
 def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, out: IO[str], *,
