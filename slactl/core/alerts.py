@@ -8,8 +8,10 @@ ticket x metric x state is reported once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo
 
 from slactl.core.model import Agreement, Rule, Workspace
 from slactl.core.scoring import TicketResult
@@ -142,3 +144,36 @@ def human_duration(seconds: float) -> str:
     if s < 60:
         return f"{s} s"
     return duration_text((s + 30) // 60)
+
+
+def when(item: AlertItem) -> str:
+    """Due time and time left or over, in words."""
+    due = ""
+    if item.due is not None:
+        local = datetime.fromtimestamp(round(item.due), ZoneInfo(item.zone))
+        due = f"due {local:%Y-%m-%d %H:%M} {local.tzname()}, "
+    gap = item.target - item.elapsed
+    rest = f"over by {human_duration(-gap)}" if item.state == BREACHED else f"{human_duration(gap)} left"
+    return f"{due}{rest} (target {human_duration(item.target)}, used {human_duration(item.elapsed)})"
+
+
+def line(item: AlertItem) -> str:
+    """One item on one line, for the text output and the message."""
+    who = f" ({item.customer})" if item.customer else ""
+    return f"{item.ticket}{who}, {item.agreement} {item.priority}: {METRIC_WORDS[item.metric]} - {when(item)}"
+
+
+@dataclass
+class AlertRun:
+    """What an alert run found and did: the typed result the alert reporters read."""
+
+    new: list[AlertItem] = field(default_factory=list)
+    sent: list[tuple[str, list[AlertItem]]] = field(default_factory=list)
+    failed: list[tuple[str, list[AlertItem], str]] = field(default_factory=list)
+    unaddressed: list[AlertItem] = field(default_factory=list)
+    messages: list[tuple[str, Any]] = field(default_factory=list)  # dry run: (recipient, EmailMessage)
+    dry_run_text: str = ""  # the dry run's messages as text (rendered by slactl.mail.alerts)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.unaddressed

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from typing import IO, Callable, Iterable
-from zoneinfo import ZoneInfo
 
 from slactl.mail import notify as mail
-from slactl.core.alerts import (
-    AT_RISK, BREACHED, METRIC_WORDS, AlertItem, by_recipient, human_duration, news, prune,
+from slactl.core.alerts import (  # AlertRun, line and when are used from here too
+    AT_RISK, BREACHED, AlertItem, AlertRun, by_recipient, line, news, prune, when,
 )
 from slactl.sanitize import header_safe
 
@@ -26,23 +25,6 @@ STATE_NAME = ".slactl-alerts.json"
 
 def default_state_path(workspace: str) -> str:
     return os.path.join(workspace, STATE_NAME)
-
-
-def when(item: AlertItem) -> str:
-    """Due time and time left or over, in words."""
-    due = ""
-    if item.due is not None:
-        local = datetime.fromtimestamp(round(item.due), ZoneInfo(item.zone))
-        due = f"due {local:%Y-%m-%d %H:%M} {local.tzname()}, "
-    gap = item.target - item.elapsed
-    rest = f"over by {human_duration(-gap)}" if item.state == BREACHED else f"{human_duration(gap)} left"
-    return f"{due}{rest} (target {human_duration(item.target)}, used {human_duration(item.elapsed)})"
-
-
-def line(item: AlertItem) -> str:
-    """One item on one line, for the text output and the message."""
-    who = f" ({item.customer})" if item.customer else ""
-    return f"{item.ticket}{who}, {item.agreement} {item.priority}: {METRIC_WORDS[item.metric]} - {when(item)}"
 
 
 def subject(items: list[AlertItem]) -> str:
@@ -76,19 +58,6 @@ def compose(to: str, items: list[AlertItem], mail_from: str) -> EmailMessage:
     return msg
 
 
-@dataclass
-class AlertRun:
-    new: list[AlertItem] = field(default_factory=list)
-    sent: list[tuple[str, list[AlertItem]]] = field(default_factory=list)
-    failed: list[tuple[str, list[AlertItem], str]] = field(default_factory=list)
-    unaddressed: list[AlertItem] = field(default_factory=list)
-    messages: list[tuple[str, EmailMessage]] = field(default_factory=list)  # dry run
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.unaddressed
-
-
 def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send: bool, dry_run: bool = False,
         baseline: bool = False, fallback: str | None = None, config: mail.SmtpConfig | None = None,
         now: datetime,
@@ -105,6 +74,7 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
             groups, result.unaddressed = by_recipient(result.new, fallback)
             cfg = config or mail.SmtpConfig(host=None)
             result.messages = [(to, compose(to, group, cfg.mail_from)) for to, group in groups.items()]
+            result.dry_run_text = render_dry_run(result.messages)
         return result
     with mail.state_lock(state_path):
         state = mail.read_state(state_path)

@@ -225,7 +225,7 @@ def check_customer_seen(ws: Workspace, run: TicketRun) -> None:
 def service_notice(ws: Workspace, source: Export, took: Iterable[str]) -> str | None:
     """One warning when the export has no service column but some agreements scope by
     service: those take none of its tickets; it names the agreements that took them."""
-    if source.has_service:
+    if source._indices.get("service"):  # the reader's column map: the export has a service column
         return None
     scoped = sorted(ag.name for ag in ws.agreements.values() if ag.services is not None)
     if not scoped:
