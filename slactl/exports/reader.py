@@ -91,7 +91,6 @@ class Export:
         self._indices = indices
         self.has_first_response = bool(indices.get("first_response_at") or indices.get("first_response_minutes"))
         self.has_resolution = bool(indices.get("resolved_at") or indices.get("resolution_minutes"))
-        self.has_service = bool(indices.get("service"))
         self.formats: dict[str, str] = {}  # timestamp field -> detected layout
         self.warnings: list[str] = []
         self.notes: list[str] = []  # said in the report header (and on stderr)
