@@ -71,6 +71,12 @@ _EN: dict[str, str] = {
     "notice_levels": "Agreed service levels",
     "notice_level_line": "{priority}: first response within {first_response}, resolution within {resolution}",
     "notice_level_none": "not set",
+    "notice_subject_provider": "Provider-wide agreement {agreement}: {event}",
+    "notice_provider_expiry": "ends on {end}, {days} from {as_of}", "notice_provider_activation": "is in force since {start}",
+    "notice_provider_expired": "ended on {end}",
+    "notice_lead_provider": ("The provider-wide service level agreement {agreement} (customers without an agreement of "
+                             "their own) {event}. It names no customer, so no customer letter was sent; this notice "
+                             "is for you as its manager."),
     "fact_policy": "Policy", "fact_own_rules": "(own rules)", "fact_days_left": "Days left",
     "fact_manager": "Account manager", "fact_renewal": "Renewal", "fact_compliance_target": "Compliance target",
     "fact_period_value": "{start} to {end} (inclusive)",
@@ -136,6 +142,12 @@ _RU: dict[str, str] = {
     "notice_levels": "Согласованные уровни сервиса",
     "notice_level_line": "{priority}: первый ответ в течение {first_response}, решение в течение {resolution}",
     "notice_level_none": "не задано",
+    "notice_subject_provider": "Общее соглашение поставщика {agreement}: {event}",
+    "notice_provider_expiry": "истекает {end}, через {days} после {as_of}", "notice_provider_activation": "действует с {start}",
+    "notice_provider_expired": "истекло {end}",
+    "notice_lead_provider": ("Общее соглашение об уровне сервиса {agreement} (для клиентов без собственного "
+                             "соглашения) {event}. Оно не называет клиента, поэтому письмо клиенту не отправлено; "
+                             "это уведомление для вас как его менеджера."),
     "fact_policy": "Политика", "fact_own_rules": "(собственные правила)", "fact_days_left": "Осталось дней",
     "fact_manager": "Менеджер", "fact_renewal": "Продление", "fact_compliance_target": "Целевое соблюдение",
     "fact_period_value": "с {start} по {end} включительно",
