@@ -227,10 +227,14 @@ def service_notice(ws: Workspace, source: Export, took: Iterable[str]) -> str | 
     service: those take none of its tickets; it names the agreements that took them."""
     if source._indices.get("service"):  # the reader's column map: the export has a service column
         return None
-    scoped = sorted(ag.name for ag in ws.agreements.values() if ag.services is not None)
+    scoped = sorted((ag for ag in ws.agreements.values() if ag.services is not None), key=lambda ag: ag.name)
     if not scoped:
         return None
-    took = list(took)
-    who = ", ".join(took) if took else "no agreement"
-    return (f"{source.path} has no service column, so agreements scoped by service ({', '.join(scoped)}) "
-            f"match none of its tickets: {who} took them (add a service column, or map one with --mapping)")
+    took = [ws.agreements[name] for name in took if name in ws.agreements]
+    parts = []
+    for ag in scoped:
+        instead = [t.name for t in took if t.customer.id in (ag.customer.id, "*") and t.name != ag.name]
+        parts.append(f"{ag.name} ({', '.join(ag.services or ())}) took none of its tickets, "
+                     f"{' and '.join(instead) if instead else 'no agreement'} took them")
+    return (f"{source.path} has no service column, so the agreements that scope by service match none of its "
+            f"tickets: {'; '.join(parts)} (add a service column, or map one with --mapping)")
