@@ -77,8 +77,8 @@ def alert(
     options = ticket_options(export, preset=preset, mapping=mapping, tz=tz, encoding=encoding, dayfirst=dayfirst,
                              sheet=sheet, history=history, history_mapping=history_mapping, exclude=exclude,
                              jobs=jobs, customer=customer, agreement=agreement, service=service, period=period)
-    with open_tickets(loaded.workspace, options, moment.instant, lambda m: err(f"slactl: {m}")) as run:
-        found = scan(loaded.workspace, run)
+    with open_tickets(loaded.workspace, options, moment.instant, lambda m: err(f"slactl: {m}")) as reading:
+        found = scan(loaded.workspace, reading)
     for warning in found.warnings:
         err(f"slactl: warning: {warning}")
     mode = "baseline" if baseline else ("dry-run-mail" if dry_run and mail else "dry-run" if dry_run

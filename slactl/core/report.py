@@ -244,15 +244,16 @@ def _count(section: Section, priority: str, metric: str, measured: MetricResult,
     tally.count(status, measured.elapsed, at_risk_from, stop is not None, paused)
     if (status == MET or status == BREACHED) and measured.elapsed is not None:
         tally.judged.append(measured.elapsed)
-    if status == BREACHED:
+    elapsed = measured.elapsed or 0.0  # a met, breached or pending metric always has its elapsed time
+    if status == BREACHED and target is not None:
         section.breached_total += 1
-        item = (measured.elapsed - target, -section.breached_total,
+        item = (elapsed - target, -section.breached_total,
                 Listed(row.id, priority, metric, target, measured.elapsed))
         if len(section.breached) < LIST_LIMIT:
             heapq.heappush(section.breached, item)
         elif item > section.breached[0]:
             heapq.heapreplace(section.breached, item)
-    elif status == PENDING and at_risk_from is not None and measured.elapsed >= at_risk_from:
+    elif status == PENDING and at_risk_from is not None and elapsed >= at_risk_from:
         section.at_risk.append(Listed(row.id, priority, metric, target, measured.elapsed, measured.due))
 
 

@@ -88,7 +88,7 @@ _BREACH_HEADERS = ["ticket", "agreement", "priority", "metric", "target", "elaps
 
 
 def _breach_rows(scorer: Scorer) -> list[list[object]]:
-    rows = []
+    rows: list[list[object]] = []
     for b in scorer.worst_breaches():
         target, elapsed = b.target / 60, b.elapsed / 60
         rows.append([b.ticket_id, b.agreement, b.priority, b.metric, _time(target), _time(elapsed),

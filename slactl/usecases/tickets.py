@@ -230,10 +230,10 @@ def service_notice(ws: Workspace, source: Export, took: Iterable[str]) -> str | 
     scoped = sorted((ag for ag in ws.agreements.values() if ag.services is not None), key=lambda ag: ag.name)
     if not scoped:
         return None
-    took = [ws.agreements[name] for name in took if name in ws.agreements]
+    taking = [ws.agreements[name] for name in took if name in ws.agreements]
     parts = []
     for ag in scoped:
-        instead = [t.name for t in took if t.customer.id in (ag.customer.id, "*") and t.name != ag.name]
+        instead = [t.name for t in taking if t.customer.id in (ag.customer.id, "*") and t.name != ag.name]
         parts.append(f"{ag.name} ({', '.join(ag.services or ())}) took none of its tickets, "
                      f"{' and '.join(instead) if instead else 'no agreement'} took them")
     return (f"{source.path} has no service column, so the agreements that scope by service match none of its "
