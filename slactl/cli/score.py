@@ -83,6 +83,8 @@ def score(
         err(f"slactl: warning: {warning}")
     if result.left_out is not None:
         err(f"slactl: {result.left_out} ticket(s) outside the selection left out")
+        if not sum(scorer.match_counts.values()):
+            err("slactl: warning: no ticket of the export is in the selection")
     if scorer.created_after_as_of:
         err(f"slactl: warning: {scorer.created_after_as_of} ticket(s) were created after --as-of "
              f"{as_of or 'now'}; is --as-of right?")

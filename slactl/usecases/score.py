@@ -33,19 +33,39 @@ class ScoreResult:
 def score_tickets(ws: Workspace, run: TicketRun, reporter_cls: Any, out: IO[str], *,
                   group_by: str = "agreement", progress: bool | None = None) -> ScoreResult:
     """``score`` over the one reading of the export (:mod:`slactl.usecases.tickets`)."""
-    from slactl.usecases.tickets import check_customer_seen, service_notice
+    from slactl.usecases.tickets import check_customer_seen, customer_known, service_notice
 
     selecting = run.filter is not None or bool(run.exclusions)
-    scorer, meta = run_score(ws, run.source, run.as_of, reporter_cls, out, group_by=group_by, progress=progress,
-                             history=run.history, with_meta=True, keep=run.keep if selecting else None,
-                             jobs=run.options.jobs)
+    customer = run.options.customer
+    with _held(out, customer is not None and not customer_known(ws, customer)) as (target, hold):
+        scorer, meta = run_score(ws, run.source, run.as_of, reporter_cls, target, group_by=group_by,
+                                 progress=progress, history=run.history, with_meta=True,
+                                 keep=run.keep if selecting else None, jobs=run.options.jobs)
+        check_customer_seen(ws, run)  # a misspelt customer: an error, and nothing written
+        hold()
     result = ScoreResult(scorer, meta, run.filter.left_out if run.filter is not None else None)
-    check_customer_seen(ws, run)
     took = sorted({name for (name, _, _), g in scorer.groups.items() if g.tickets})
     notice = service_notice(ws, run.source, took)
     if notice:
         result.warnings.append(notice)
     return result
+
+
+@contextlib.contextmanager
+def _held(out: IO[str], holding: bool) -> Iterator[tuple[IO[str], Callable[[], None]]]:
+    """``out``, or (``holding``: a ``--customer`` only the export can confirm) a temporary
+    file copied to ``out`` by the function yielded with it, once the customer is confirmed."""
+    if not holding:
+        yield out, lambda: None
+        return
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        def release() -> None:
+            spool.seek(0)
+            shutil.copyfileobj(spool, out)
+        yield spool, release
 
 
 def below_target(scorer: Scorer, threshold: float | str) -> tuple[list[str], bool]:
