@@ -2,7 +2,7 @@
 
 import os
 from datetime import datetime
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -15,6 +15,11 @@ from slactl.cli.tickets import (
 from slactl.errors import InputError
 from slactl.i18n import LANGUAGES
 from slactl.reporters.report_text import FORMATS
+
+if TYPE_CHECKING:
+    from slactl.core.model import Workspace
+    from slactl.core.period import Period
+    from slactl.core.report import Report
 
 
 @app.command()
@@ -114,7 +119,7 @@ def report(
     raise typer.Exit(max(code, _exit(data, threshold)))
 
 
-def _availability(ws: Any, result: Any, path: str, period: Any, as_of: float, tz: str,
+def _availability(ws: "Workspace", result: "Report", path: str, period: "Period", as_of: float, tz: str,
                   encoding: str | None) -> None:
     """--outages: each section gains its availability and credits tables."""
     from slactl.usecases.availability import read_outages
@@ -145,7 +150,7 @@ def _exit(data: dict[str, Any], threshold: float | str | None) -> int:
     return 1 if below else 0
 
 
-def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: Any, data: dict[str, Any],
+def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: "Report", data: dict[str, Any],
           lang: str | None, dry_run: bool, review: bool, resend: bool, output: str | None, force: bool,
           now: datetime) -> int:
     """Send (or print) one message per customer; one line per message; exit 1 on a failed delivery."""

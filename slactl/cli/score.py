@@ -1,6 +1,6 @@
 """The score command: a ticket export scored against the agreements."""
 
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -15,6 +15,9 @@ from slactl.cli.tickets import (
 from slactl.core.totals import GROUP_BYS
 from slactl.errors import InputError
 from slactl.reporters.score import REPORTERS
+
+if TYPE_CHECKING:
+    from slactl.core.scoring import Scorer
 
 @app.command()
 def score(
@@ -95,7 +98,7 @@ def say(message: str) -> None:
     err(f"slactl: {message}")
 
 
-def _score_exit(scorer: Any, threshold: float | str | None) -> int:
+def _score_exit(scorer: "Scorer", threshold: float | str | None) -> int:
     """--fail-under: exit 1 when a group is below (or nothing could be judged), each said in words."""
     if threshold is None:
         return 0

@@ -122,6 +122,7 @@ class TicketFilter:
             if selection.service else None
         self.left_out = 0
         self.seen_customer = 0  # tickets of the --customer, kept or not (none: a misspelt name)
+        self.spellings: set[str] = set()  # customers the export names (some: to suggest one)
 
     def wants_service(self, service: str) -> bool:
         """True when ``service`` (as the export writes it) is the selected service (or none is selected)."""
@@ -138,6 +139,8 @@ class TicketFilter:
         ref = self.customers.resolve(customer)
         if self.wanted is not None:
             if ref.key != self.wanted:
+                if len(self.spellings) < 1000:
+                    self.spellings.add(ref.name)
                 return False
             self.seen_customer += 1
         if not self.wants_service(service):

@@ -59,6 +59,10 @@ def _counting(items, run: TicketRun):  # type: ignore[no-untyped-def]
     resolve, wanted = f.customers.resolve, f.wanted
     for item in items:
         customer = getattr(item, "customer", None)
-        if customer is not None and resolve(customer).key == wanted:
-            f.seen_customer += 1
+        if customer is not None:
+            ref = resolve(customer)
+            if ref.key == wanted:
+                f.seen_customer += 1
+            elif len(f.spellings) < 1000:
+                f.spellings.add(ref.name)
         yield item

@@ -219,7 +219,7 @@ def check_customer_seen(ws: Workspace, run: TicketRun) -> None:
     if customer is None or customer_known(ws, customer):
         return
     if run.filter is not None and run.filter.seen_customer == 0:
-        raise InputError(unknown_customer(ws, customer))
+        raise InputError(unknown_customer(ws, customer, sorted(run.filter.spellings)))
 
 
 def service_notice(ws: Workspace, source: Export, took: Iterable[str]) -> str | None:
