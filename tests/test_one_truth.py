@@ -147,13 +147,17 @@ def test_the_history_and_the_event_log_give_the_same_pauses(case):
     assert any(row[FIGURES.index("paused_tickets")] for row in pick(from_log))
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 10**6), n=st.integers(1, 60), period=st.sampled_from(["2026-11", "2026-Q4", "2026"]))
-def test_property_report_objectives_equal_score_summary(tmp_path_factory, seed, n, period):
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), n=st.integers(1, 60), period=st.sampled_from(["2026-11", "2026-Q4", "2026"]),
+       event_log=st.booleans())
+def test_property_report_objectives_equal_score_summary(tmp_path_factory, seed, n, period, event_log):
     tmp = tmp_path_factory.mktemp("prop")
     ws = make_workspace(tmp)
-    export, history, _ = write_files(tmp, random_tickets(random.Random(seed), n, ts(2026, 12, 20, 12)))
-    problems, _ = disagreements(ws, export, period, "--history", str(history))
+    export, history, log = write_files(tmp, random_tickets(random.Random(seed), n, ts(2026, 12, 20, 12)))
+    if event_log:
+        problems, _ = disagreements(ws, log, period)
+    else:
+        problems, _ = disagreements(ws, export, period, "--history", str(history))
     assert not problems, "\n".join(problems[:20])
 
 
