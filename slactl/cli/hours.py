@@ -6,8 +6,8 @@ import typer
 
 from slactl.cli.base import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, require_clean
 from slactl.errors import InputError
-
 from slactl.exports.time_entries import PRESETS as ENTRY_PRESETS
+
 
 @app.command()
 def hours(
