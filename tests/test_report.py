@@ -190,7 +190,8 @@ def test_bad_options_are_one_line_exit_2(workspace: Path, args: list[str], messa
 def test_fail_under_target(workspace: Path) -> None:
     result = run(workspace, "report", str(GENERIC), "-c", "acme", "--period", "2026-11", "--as-of", AS_OF,
                  "--format", "json", "--fail-under", "target")
-    assert result.exit_code == 1 and "below target: acme-support-2026 / ACME Corp / P2" in result.output
+    assert result.exit_code == 1 and \
+        "below target: agreement acme-support-2026, customer ACME Corp, priority P2, " in result.output
     assert run(workspace, "report", str(GENERIC), "-c", "acme", "--period", "2026-11", "--as-of", AS_OF,
                "--fail-under", "50").exit_code == 0
 

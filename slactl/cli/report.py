@@ -18,7 +18,6 @@ from slactl.reporters.report_text import FORMATS
 
 if TYPE_CHECKING:
     from slactl.core.model import Workspace
-    from slactl.core.period import Period
     from slactl.core.report import Report
 
 
@@ -66,7 +65,7 @@ def report(
     from slactl.cli.base import as_of_value, fail_under_value
     from slactl.core.reportdata import language, report_data
     from slactl.i18n import check_language
-    from slactl.usecases.report import build
+    from slactl.usecases.report import add_availability, build
     from slactl.usecases.tickets import open_tickets
 
     if customer and agreement:
@@ -97,7 +96,8 @@ def report(
     for warning in built.warnings:
         err(f"slactl: warning: {warning}")
     if outages is not None:
-        _availability(ws, result, outages, chosen_period, as_of_t, tz, encoding)
+        for warning in add_availability(ws, result, outages, as_of_t, tz, encoding):
+            err(f"slactl: warning: {warning}")
     if result.rejected:
         err(f"slactl: warning: {len(result.rejected)} row(s) of {export} rejected "
             f"(first: row {result.rejected[0].row}: {result.rejected[0].reason}); "
@@ -119,35 +119,19 @@ def report(
     raise typer.Exit(max(code, _exit(data, threshold)))
 
 
-def _availability(ws: "Workspace", result: "Report", path: str, period: "Period", as_of: float, tz: str,
-                  encoding: str | None) -> None:
-    """--outages: each section gains its availability and credits tables."""
-    from slactl.usecases.availability import read_outages
-    from slactl.core.report_availability import availability_extras
-
-    read = read_outages(ws, path, tz=tz, encoding=encoding)
-    if read.rejected:
-        first = read.rejected[0]
-        err(f"slactl: warning: {len(read.rejected)} row(s) of {path} rejected (first: row {first.row}: "
-            f"{first.reason}); 'slactl availability --format json' lists them all")
-    availability_extras(ws, [s for c in result.customers for s in c.sections], read.outages, period, as_of)
-
-
 def _exit(data: dict[str, Any], threshold: float | str | None) -> int:
-    """--fail-under, as ``score`` judges it: every judged objective of every section."""
+    """--fail-under, as ``score`` judges it: every judged objective of every section, in words."""
     if threshold is None:
         return 0
-    judged = [(s, o) for s in data["sections"] for o in s["objectives"] if o["compliance_pct"] is not None]
+    from slactl.usecases.report import below_target
+
+    lines, judged = below_target(data, threshold)
     if not judged:
         err("slactl: --fail-under: no ticket could be judged (nothing met or breached)")
         return 1
-    below = [(s, o) for s, o in judged
-             if o["compliance_pct"] < (o["target_pct"] if threshold == "target" else threshold)]
-    for s, o in below:
-        goal = o["target_pct"] if threshold == "target" else threshold
-        err(f"slactl: below target: {s['agreement']} / {s['customer']['name']} / {o['priority']} / "
-            f"{o['metric']}: {o['compliance_pct']}% < {goal}%")
-    return 1 if below else 0
+    for line in lines:
+        err(f"slactl: below target: {line}")
+    return 1 if lines else 0
 
 
 def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: "Report", data: dict[str, Any],

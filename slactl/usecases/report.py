@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 from slactl.core.model import Workspace
 from slactl.core.period import Period
@@ -66,3 +67,35 @@ def _counting(items, run: TicketRun):  # type: ignore[no-untyped-def]
             elif len(f.spellings) < 1000:
                 f.spellings.add(ref.name)
         yield item
+
+
+def add_availability(ws: Workspace, report: Report, path: str, as_of: float, tz: str,
+                     encoding: str | None) -> list[str]:
+    """``report --outages``: each section gains its availability and credits tables; returns the warnings."""
+    from slactl.core.report_availability import availability_extras
+    from slactl.usecases.availability import read_outages
+
+    read = read_outages(ws, path, tz=tz, encoding=encoding)
+    warnings = []
+    if read.rejected:
+        first = read.rejected[0]
+        warnings.append(f"{len(read.rejected)} row(s) of {path} rejected (first: row {first.row}: {first.reason}); "
+                        "'slactl availability --format json' lists them all")
+    availability_extras(ws, [s for c in report.customers for s in c.sections], read.outages, report.period, as_of)
+    return warnings
+
+
+def below_target(data: dict[str, Any], threshold: float | str) -> tuple[list[str], bool]:
+    """``report --fail-under``: one line in words per objective below (its own target, or the
+    percentage), as ``score`` words them; and whether anything was judged."""
+    from slactl.usecases.score import below_line
+
+    judged = [(s, o) for s in data["sections"] for o in s["objectives"] if o["compliance_pct"] is not None]
+    lines = []
+    for s, o in judged:
+        goal = o["target_pct"] if threshold == "target" else threshold
+        if isinstance(goal, (int, float)) and o["compliance_pct"] < goal:
+            what = f"agreement {s['agreement']}, customer {s['customer']['name']}, priority {o['priority']}"
+            lines.append(below_line(what, o["metric"], o["compliance_pct"], o["met"], o["breached"], goal,
+                                    threshold == "target"))
+    return lines, bool(judged)

@@ -72,24 +72,28 @@ def below_target(scorer: Scorer, threshold: float | str) -> tuple[list[str], boo
     """``--fail-under``: one line in words per failing group, and whether any group was judged.
     'target' judges each agreement x priority against its own target; a percentage judges
     the rows shown (the --group-by groups)."""
-    from slactl.core.figures import percent_text
-
     rows = scorer.summary() if threshold == "target" else scorer.grouped()
     judged = [r for r in rows if r.get("compliance_pct") is not None]
     lines = []
     for r in judged:
         goal = r["target_pct"] if threshold == "target" else threshold
-        if threshold == "target" and r.get("ok") is not False:
-            continue
-        if threshold != "target" and not r["compliance_pct"] < goal:  # type: ignore[operator]
-            continue
-        what = ", ".join(f"{key} {r[key]}" for key in ("agreement", *GROUP_KEYS) if r.get(key) not in (None, ""))
-        metric = str(r["metric"]).replace("_", " ")
-        lines.append(f"{what}, {metric}: {percent_text(r['compliance_pct'], goal)} % compliance "  # type: ignore[arg-type]
-                     f"({r['met']} met, {r['breached']} breached of {int(r['met']) + int(r['breached'])} judged) "  # type: ignore[call-overload]
-                     f"is below the {'agreement' if threshold == 'target' else '--fail-under'} target of "
-                     f"{percent_text(goal)} %")  # type: ignore[arg-type]
+        failing = r.get("ok") is False if threshold == "target" else r["compliance_pct"] < goal  # type: ignore[operator]
+        if failing:
+            what = ", ".join(f"{key} {r[key]}" for key in ("agreement", *GROUP_KEYS) if r.get(key) not in (None, ""))
+            lines.append(below_line(what, str(r["metric"]), r["compliance_pct"], r["met"], r["breached"],  # type: ignore[arg-type]
+                                    goal, threshold == "target"))  # type: ignore[arg-type]
     return lines, bool(judged)
+
+
+def below_line(what: str, metric: str, compliance: float, met: int, breached: int, goal: float,
+               own_target: bool) -> str:
+    """``agreement acme, priority P2, resolution: 87.5 % compliance (14 met, 2 breached of 16
+    judged) is below the agreement target of 95 %`` (the display rounding of every page)."""
+    from slactl.core.figures import percent_text
+
+    return (f"{what}, {metric.replace('_', ' ')}: {percent_text(compliance, goal)} % compliance ({met} met, "
+            f"{breached} breached of {met + breached} judged) is below the "
+            f"{'agreement' if own_target else '--fail-under'} target of {percent_text(goal)} %")
 
 
 GROUP_KEYS = ("customer", "priority", "service", "month")
