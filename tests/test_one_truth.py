@@ -247,3 +247,18 @@ def test_score_shows_durations_not_decimal_minutes(case):
     assert " min" in table and " h" in table
     assert "median min" not in table and not any(c.count(".") and c.replace(".", "").isdigit() and len(c) > 5
                                                   for c in table.split())
+
+
+def test_a_misspelt_customer_is_an_error_beside_provider_wide_agreements_too(workspace):
+    """The bundled workspace has provider-wide agreements: a customer may be named by the export
+    alone, so the export decides; a name neither knows is an error and score writes nothing."""
+    from tests.conftest import ROOT
+
+    export = str(ROOT / "examples" / "generic.csv")
+    for command in ("score", "report", "alert"):
+        res = run_in_workspace(workspace, command, export, "--customer", "acmee", "--as-of", AS_OF)
+        assert res.exit_code == 2 and "did you mean 'acme'?" in res.stderr and not res.stdout, (command, res.stderr)
+    res = run_in_workspace(workspace, "score", export, "--customer", "hoolli", "--as-of", AS_OF)
+    assert res.exit_code == 2 and "did you mean 'Hooli'?" in res.stderr
+    res = run_in_workspace(workspace, "score", export, "--customer", "hooli", "--as-of", AS_OF, "-f", "json")
+    assert res.exit_code == 0 and json.loads(res.stdout)["summary"]

@@ -45,4 +45,8 @@ def scan(ws: Workspace, run: TicketRun) -> Scan:
         result.items = current(ws, results())
         return result
 
-    return run.passes(one_pass)
+    from slactl.usecases.tickets import check_customer_seen
+
+    found = run.passes(one_pass)
+    check_customer_seen(ws, run)
+    return found
