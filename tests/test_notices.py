@@ -40,7 +40,7 @@ def test_activation_lists_the_agreed_service_levels(ws: Path, smtp: Recorder) ->
                  "P2: first response within 2 h, resolution within 16 h",
                  "P4: first response within 16 h, resolution within 3 d 8 h"):
         assert line in body
-    assert "Compliance target: 97 %" in body
+    assert "Compliance target: 97%" in body
 
 
 def test_signed_renewal_tells_the_manager_only(ws: Path, smtp: Recorder) -> None:  # noqa: F811

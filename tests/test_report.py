@@ -243,12 +243,15 @@ def test_outages_add_availability_and_the_credit_due(run_line) -> None:  # type:
                       "--outages", str(ROOT / "examples" / "outages.csv"), "--format", "json")
     assert result.exit_code == 0, result.stderr
     extras = json.loads(result.stdout)["sections"][0]["extras"]
-    rows = {(r[0], r[1]): r for r in extras["availability"]["rows"]}
-    assert rows[("email", "2026-10")][2:5] == ["99.910 %", "99.900 %", "met"]
-    assert rows[("email", "2026-10")][5] == "40 min" and rows[("email", "2026-10")][7] == 1
+    rows = {(r["service"], r["window"]): r for r in extras["availability"]["rows"]}
+    email = rows[("email", "2026-10")]
+    assert (round(email["availability_pct"], 3), email["target_pct"], email["ok"]) == (99.91, 99.9, True)
+    assert email["downtime_minutes"] == 40 and email["outages"] == 1
     (credit,) = extras["credits"]["rows"]
-    assert credit[:3] == ["2026-10", "5 %", "600.00 EUR"] and "resolution compliance" in credit[3]
+    assert (credit["window"], credit["credit_pct"], credit["amount"], credit["currency"]) == ("2026-10", 5, 600, "EUR")
+    assert [c["kind"] for c in credit["causes"]] == ["compliance"] and credit["causes"][0]["of"] == "resolution"
     html_page = run_line("-w", str(ROOT / "agreements"), "report", str(GENERIC), "--customer", "acme",
                          "--period", "2026-10", "--as-of", "2026-11-22T12:00:00Z",
                          "--outages", str(ROOT / "examples" / "outages.csv"), "--format", "html").stdout
-    assert "Service credits" in html_page and "600.00 EUR" in html_page
+    assert "Service credits" in html_page and "€600.00" in html_page and "99.91%" in html_page
+    assert "October 2026" in html_page and "resolution compliance" in html_page

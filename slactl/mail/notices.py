@@ -161,12 +161,12 @@ def composer_for(ws: Workspace, root: str | None, style: MailStyle | None = None
         if kind == RENEWED:  # nothing to ask the customer: the manager gets the short line
             manager = (notice.agreement.manager.email or "").strip()
             to, cc = ((manager,) if manager else ()), ()
-        html = ("<!doctype html><html><body style=\"font-family:Segoe UI,Arial,sans-serif\">"
+        html = (f"<!doctype html><html lang=\"{escape(lang)}\"><body style=\"font-family:Segoe UI,Arial,sans-serif\">"
                 + "".join(f"<p style=\"white-space:pre-wrap\">{escape(block)}</p>"
                           for block in wording.body.split("\n\n") if block.strip())
                 + "</body></html>\n")
         msg = build_message(mail_from=mail_from, to=to, cc=cc, subject=wording.subject, text=wording.body,
-                            html=html, key=notice.key, style=style, domain=domain)
+                            html=html, key=notice.key, style=style, domain=domain, lang=lang)
         return Outgoing(notice, msg, to, cc)
 
     return compose
