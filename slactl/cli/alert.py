@@ -61,6 +61,9 @@ def alert(
     root = workspace_root(ctx, workspace)
     loaded = load(ctx, workspace)
     require_clean(loaded, moment.day())
+    from slactl.i18n import use_workspace
+
+    use_workspace(root, err)  # translations/<lang>.po
     found = scan(loaded.workspace, export, moment.instant, preset=preset, tz=tz,
                  encoding=encoding, mapping=mapping)
     for warning in found.warnings:
@@ -69,7 +72,8 @@ def alert(
                                         else "mail" if mail else "list")
     run = alert_mail.run(found.items, found.tickets, state_path=state or alert_mail.default_state_path(root),
                          send=mail, dry_run=dry_run, baseline=baseline, fallback=fallback, config=config,
-                         now=moment.now)
+                         now=moment.now,
+                         languages={n: a.language for n, a in loaded.workspace.agreements.items()})
     with output_to(output, force) as out:
         if chosen == "json":
             report_json(out, run, found.as_of, fallback=fallback, mode=mode)

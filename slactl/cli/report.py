@@ -21,7 +21,7 @@ def report(
     agreement: Annotated[Optional[str], typer.Option("--agreement", "-a", help="Only this agreement.", show_default=False)] = None,
     period: Annotated[Optional[str], typer.Option("--period", help="2026-11, 2026-Q4, 2026 or 2026-10-01..2026-12-31, read in each agreement's time zone (default: the last complete month before --as-of).", show_default=False)] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Measure open tickets up to this instant (default now).", show_default=False)] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="en or ru (default: the agreement's spec.language, else en).", show_default=False)] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="en, ru, de or a language of the workspace's translations/*.po (default: the agreement's spec.language, else en).", show_default=False)] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="html, markdown, json or text (default: from --output's extension, else text).", show_default=False)] = None,
     outages: Annotated[Optional[str], typer.Option("--outages", help="Outage log (CSV): adds each agreement's availability and the credit due.", show_default=False)] = None,
     exclude: Annotated[Optional[str], typer.Option("--exclude", help="CSV of ticket_id,reason left out of compliance by agreement (listed with the reason).", show_default=False)] = None,
@@ -52,7 +52,7 @@ def report(
     from slactl.core.report import Selection, build_report
     from slactl.core.reportdata import language, report_data
     from slactl.exports import open_export
-    from slactl.i18n import check_language
+    from slactl.i18n import check_language, use_workspace
 
     if customer and agreement:
         raise InputError("give --customer or --agreement, not both")
@@ -63,16 +63,17 @@ def report(
     threshold = fail_under_value(fail_under)
     moment = as_of_value(as_of)
     try:
-        lang = check_language(lang) if lang is not None else None
-    except ValueError as exc:
-        raise InputError(f"--lang: {exc}") from None
-    try:
         chosen_period = parse_period(period) if period else None
     except ValueError as exc:
         raise InputError(f"--period: {exc}") from None
     loaded = load(ctx, workspace)
     require_clean(loaded, moment.day())
     ws = loaded.workspace
+    use_workspace(workspace_root(ctx, workspace), err)  # translations/<lang>.po
+    try:
+        lang = check_language(lang) if lang is not None else None
+    except ValueError as exc:
+        raise InputError(f"--lang: {exc}") from None
     if agreement is not None and agreement not in ws.agreements:
         from slactl.suggest import did_you_mean
 

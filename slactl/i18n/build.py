@@ -31,13 +31,14 @@ def mo_bytes(po_path: str) -> bytes:
     return buf.getvalue()
 
 
-def template_text() -> str:
-    """The ``.pot``: every message id of slactl, untranslated, its English text as a comment."""
+def template_text(lang: str | None = None) -> str:
+    """The ``.pot``: every message id of slactl, untranslated, its English text as a comment;
+    with ``lang``, a ``.po`` to start that language (its language and plural rule in the header)."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
     english = _read(os.path.join(LOCALES, "en.po"))
-    pot = Catalog(project="slactl", domain="slactl", fuzzy=False, header_comment=(
+    pot = Catalog(locale=lang, project="slactl", domain="slactl", fuzzy=False, header_comment=(
         "# slactl's messages: copy to WORKSPACE/translations/<lang>.po and translate.\n"
         "# Placeholders in braces ({customer}) are filled in by slactl: keep them as they are."))
     for msg in english:
@@ -45,12 +46,13 @@ def template_text() -> str:
             continue
         strings = msg.string if isinstance(msg.string, (tuple, list)) else (msg.string,)
         english_text = " | ".join(strings)
-        pot.add(msg.id, "" if not isinstance(msg.id, (tuple, list)) else ("", ""),
+        empty = ("",) * (pot.num_plurals if lang else 2)
+        pot.add(msg.id, "" if not isinstance(msg.id, (tuple, list)) else empty,
                 auto_comments=[*msg.auto_comments, "English: " + english_text], flags=msg.flags)
     buf = io.BytesIO()
     write_po(buf, pot, width=100, include_lineno=False, omit_header=False)
     lines = buf.getvalue().decode("utf-8").splitlines(keepends=True)
-    drop = ("\"POT-Creation-Date", "\"PO-Revision-Date", "\"Generated-By")
+    drop = ("\"POT-Creation-Date", "\"PO-Revision-Date", "\"Generated-By", "\"Language-Team")
     return "".join(line for line in lines if not line.startswith(drop))
 
 

@@ -106,6 +106,9 @@ class Registry:
         if warn is not None:
             self.warn = warn
 
+    def shipped_names(self) -> tuple[str, ...]:
+        return SHIPPED
+
     def workspace_file(self, lang: str) -> str | None:
         if self.root is None:
             return None
@@ -137,7 +140,10 @@ class Registry:
             out.append(cat)
         if lang in SHIPPED:
             out.append(self._shipped(lang))
-        elif own is not None:
+        elif own is None:
+            self.warn(f"slactl: warning: language '{lang}' has no catalogue (shipped: {', '.join(SHIPPED)}; "
+                      f"or add translations/{lang}.po to the workspace): written in English")
+        else:
             missing = sorted(k for k in set(english.messages) | set(english.plurals)
                              if k not in out[0].messages and k not in out[0].plurals)
             if missing:
