@@ -81,7 +81,6 @@ def compose(to: str, items: list[AlertItem], mail_from: str, lang: str = "en") -
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid("slactl", domain=mail_from.rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"
-    msg["Content-Language"] = header_safe(lang.replace("_", "-"))
     msg["X-Slactl-Alert"] = header_safe(f"{len(items)} item(s)")
     body = [text(lang, "alert_greeting"), "", text(lang, "alert_lead"), ""]
     for state, key in ((BREACHED, "alert_breached"), (AT_RISK, "alert_at_risk")):
@@ -92,6 +91,7 @@ def compose(to: str, items: list[AlertItem], mail_from: str, lang: str = "en") -
             body.append("")
     body += [text(lang, "alert_footer"), "", "-- ", text(lang, "alert_signature"), ""]
     msg.set_content("\n".join(body))
+    msg["Content-Language"] = header_safe(lang.replace("_", "-"))  # after the content, which clears Content-*
     return msg
 
 

@@ -60,8 +60,8 @@ def build_message(*, mail_from: str, to: tuple[str, ...], cc: tuple[str, ...], s
     msg["Message-ID"] = make_msgid("slactl", domain=domain or address.rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
     msg["X-Slactl-Notice"] = header_safe(key)
-    if lang:
-        msg["Content-Language"] = header_safe(lang.replace("_", "-"))
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    if lang:  # after the content: setting it clears the Content-* headers
+        msg["Content-Language"] = header_safe(lang.replace("_", "-"))
     return msg
