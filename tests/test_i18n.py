@@ -47,12 +47,15 @@ def test_every_message_is_translated_with_the_same_placeholders(lang: str) -> No
 
 def test_compiled_catalogues_and_template_are_those_of_the_po_files() -> None:
     """``python3 dev.py catalogues`` was run after the last edit of a .po file."""
-    from slactl.i18n.build import mo_bytes, template_text
+    from slactl.i18n.build import template_text
+    from slactl.i18n.catalogues import _from_mo
 
     for lang in SHIPPED:
-        po = Path(LOCALES) / f"{lang}.po"
-        assert (Path(LOCALES) / f"{lang}.mo").read_bytes() == mo_bytes(str(po)), \
+        source, _ = read_po(lang, str(Path(LOCALES) / f"{lang}.po"))
+        compiled = _from_mo(lang, str(Path(LOCALES) / f"{lang}.mo"))
+        assert (compiled.messages, compiled.plurals) == (source.messages, source.plurals), \
             f"{lang}.mo is stale: run python3 dev.py catalogues"
+        assert [compiled.plural_index(n) for n in range(30)] == [source.plural_index(n) for n in range(30)]
     assert (Path(LOCALES) / "slactl.pot").read_text(encoding="utf-8") == template_text(), \
         "slactl.pot is stale: run python3 dev.py catalogues"
 

@@ -24,7 +24,7 @@ def test_subject_and_signature_name_the_provider_not_the_tool(ws: Path, smtp: Re
     monkeypatch.setenv("SLACTL_MAIL_REPLY_TO", "accounts@provider.example")
     assert run(ws, "expiring", "--as-of", "2026-11-22", "--notify").exit_code == 0
     acme = only(smtp, "acme-support-2026").message
-    assert acme["Subject"] == "ACME Corp: your service agreement acme-support-2026 ends in 39 days (2026-12-31)"
+    assert acme["Subject"] == "ACME Corp: your service agreement acme-support-2026 ends in 39 days (31 December 2026)"
     assert "slactl" not in acme["Subject"].lower() and "slactl" not in plain(only(smtp, "acme-support-2026"))
     assert acme["From"].addresses[0].display_name == "Provider Service Desk"
     assert acme["Reply-To"] == "accounts@provider.example"
@@ -64,7 +64,7 @@ def test_draft_renewal_awaits_signature_and_the_customer_is_still_asked(ws: Path
     assert run(ws, "expiring", "--as-of", "2026-12-20", "--notify").exit_code == 0
     signed = [r for r in smtp.messages if r.message["X-Slactl-Notice"].startswith("expiry:acme-support-2026")][-1]
     assert signed.rcpt_tos == ["irina@provider.example"]
-    assert signed.message["Subject"] == "ACME Corp: agreement acme-support-2026 ends 2026-12-31, renewed by acme-support-2027"
+    assert signed.message["Subject"] == "ACME Corp: agreement acme-support-2026 ends 31 December 2026, renewed by acme-support-2027"
 
 
 def test_workspace_templates_override_the_wording(ws: Path, smtp: Recorder) -> None:  # noqa: F811

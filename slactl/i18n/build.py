@@ -26,8 +26,13 @@ def mo_bytes(po_path: str) -> bytes:
     """The compiled form of ``po_path``, as :func:`compile_all` writes it."""
     from babel.messages.mofile import write_mo
 
+    from datetime import datetime, timezone
+
+    catalog = _read(po_path)
+    # the .po has no dates (git keeps them); fixed ones keep the .mo the same for the same .po
+    catalog.creation_date = catalog.revision_date = datetime(2026, 1, 1, tzinfo=timezone.utc)
     buf = io.BytesIO()
-    write_mo(buf, _read(po_path))
+    write_mo(buf, catalog)
     return buf.getvalue()
 
 
