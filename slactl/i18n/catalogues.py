@@ -22,7 +22,7 @@ from typing import Callable
 from slactl.errors import InputError
 
 LOCALES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "locales")
-SHIPPED = ("en", "ru")
+SHIPPED = ("en", "ru", "de")
 _CODE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?")
 _FIELD = re.compile(r"{(\w*)[^{}]*}")
 
@@ -78,7 +78,7 @@ def read_po(lang: str, path: str) -> tuple[Catalogue, dict[str, int]]:
         if not msg.id or msg.fuzzy:
             continue
         key = msg.id[0] if isinstance(msg.id, (tuple, list)) else msg.id
-        lines[key] = msg.lineno
+        lines[key] = msg.lineno or 0
         if isinstance(msg.string, (tuple, list)):
             if all(msg.string):
                 cat.plurals[key] = tuple(msg.string)
@@ -97,10 +97,10 @@ class Registry:
 
     def __init__(self) -> None:
         self.root: str | None = None
-        self.warn: Callable[[str], None] = lambda m: sys.stderr.write(m + "\n")
+        self.warn: Callable[[str], object] = lambda m: sys.stderr.write(m + "\n")
         self._loaded: dict[str, list[Catalogue]] = {}
 
-    def use_workspace(self, root: str | None, warn: Callable[[str], None] | None = None) -> None:
+    def use_workspace(self, root: str | None, warn: Callable[[str], object] | None = None) -> None:
         self.root = root
         self._loaded.clear()
         if warn is not None:

@@ -83,7 +83,7 @@ def day_text(lang: str, day: date) -> str:
     """``30 November 2026`` / ``30 ноября 2026``."""
     from babel.dates import format_date
 
-    return str(format_date(day, "d MMMM y", locale=_locale(lang)))
+    return str(format_date(day, text(lang, "date_pattern"), locale=_locale(lang)))
 
 
 date_text = day_text
@@ -93,7 +93,7 @@ def month_year(lang: str, day: date) -> str:
     """``November 2026`` / ``ноябрь 2026`` (the form that stands alone in a heading)."""
     from babel.dates import format_date
 
-    return str(format_date(day, "LLLL y", locale=_locale(lang)))
+    return str(format_date(day, text(lang, "month_pattern"), locale=_locale(lang)))
 
 
 def month_label(lang: str, label: str) -> str:
@@ -101,7 +101,7 @@ def month_label(lang: str, label: str) -> str:
     from babel.dates import format_date
 
     year, month = label.split("-")
-    return str(format_date(date(int(year), int(month), 1), "LLL y", locale=_locale(lang)))
+    return str(format_date(date(int(year), int(month), 1), text(lang, "month_short_pattern"), locale=_locale(lang)))
 
 
 def period_text(lang: str, kind: str, first: date, last: date) -> str:
