@@ -273,3 +273,27 @@ def test_the_template_starts_a_language_that_report_then_uses(workspace: Path, t
     full = run_in_workspace(workspace, "translations")
     assert full.exit_code == 0 and full.stdout == (Path(LOCALES) / "slactl.pot").read_text(encoding="utf-8")
     assert REGISTRY.root is not None
+
+
+@pytest.mark.parametrize("argv", [["-w", "agreements", "validate"], ["--help"]])
+def test_validate_and_help_import_neither_babel_nor_the_catalogues(argv: list[str]) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from slactl.cli import main; main(sys.argv[1:]); "
+            "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith('babel')} "
+            "| {m for m in sys.modules if m.startswith('slactl.i18n')}), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_a_report_loads_only_the_compiled_catalogues(workspace: Path) -> None:
+    """Babel's .po reader is for workspace files; the shipped languages come compiled."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from slactl.cli import main; main(sys.argv[1:]); "
+            "print('babel.messages.pofile' in sys.modules, 'babel.numbers' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, "-w", str(workspace), *REPORT, "--lang", "ru"],
+                          capture_output=True, text=True, check=False)
+    assert done.stderr.strip().splitlines()[-1] == "False True"

@@ -64,7 +64,7 @@ def agreement_period_words(s: dict[str, Any], lang: str) -> str:
 def render_html(data: dict[str, Any], lang: str, *, draft: bool = False) -> str:
     """The whole page for ``data`` (see :func:`slactl.core.reportdata.report_data`)."""
     title = page_title(data, lang)
-    out = [f'<!doctype html>\n<html lang="{html_text(lang)}"><head><meta charset="utf-8">'
+    out = [f'<!doctype html>\n<html lang="{html_text(lang.replace("_", "-"))}"><head><meta charset="utf-8">'
            '<meta name="viewport" content="width=device-width,initial-scale=1">'
            f"<title>{html_text(title)}</title><style>{_CSS}</style></head>"
            '<body style="font-family:Segoe UI,Arial,sans-serif;color:#222"><main>']
