@@ -14,7 +14,8 @@ import pytest
 
 from slactl.i18n import REGISTRY, money, percent, percent_fine, plural, text, use_workspace
 from slactl.i18n.catalogues import LOCALES, SHIPPED, fields, read_po
-from tests.conftest import BUNDLED, ROOT, run_in_workspace
+from tests.conftest import ROOT, run_in_workspace
+from tests.test_notify import Recorder, smtp  # noqa: F401  (the loopback SMTP server fixture)
 
 GENERIC = ROOT / "examples" / "generic.csv"
 OUTAGES = ROOT / "examples" / "outages.csv"
@@ -179,6 +180,18 @@ def test_every_russian_notice_has_no_english_word(workspace: Path) -> None:
         leads.add(out.message.get_body(("plain",)).get_content().split("\n\n")[1])
     assert len(leads) == len(sent)  # activation, renewed, draft renewal, expiry today, expired: each its own
     assert any("истекает" in m.message["Subject"] for m in sent)
+
+
+def test_the_russian_report_mail_has_no_english_word(workspace: Path, smtp: Recorder) -> None:  # noqa: F811
+    result = run_in_workspace(workspace, "report", str(GENERIC), "--customer", "initech", "--period", "2026-11",
+                              "--as-of", "2026-12-01T06:00:00Z", "--outages", str(OUTAGES), "--mail")
+    assert result.exit_code == 0, result.output
+    (received,) = smtp.messages
+    assert received.message["Content-Language"] == "ru"
+    assert '<html lang="ru">' in received.message.get_body(("html",)).get_content()
+    data = _data_words(workspace, GENERIC, OUTAGES)
+    for part in _parts(received.message):
+        assert _english(part, data) == [], part
 
 
 def _alerts() -> list[Any]:
