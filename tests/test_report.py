@@ -176,7 +176,7 @@ def test_default_period_is_the_last_complete_month(workspace: Path) -> None:
 @pytest.mark.parametrize("args,message", [
     (["--period", "2026-13"], "--period: '2026-13': there is no month 13"),
     (["--period", "Nov"], "--period: 'Nov' is not a period"),
-    (["--lang", "de"], "--lang: language 'de' is not available"),
+    (["--lang", "fr"], "--lang: language 'fr' is not available"),
     (["--agreement", "acme-support-2025"], "did you mean 'acme-support-2026'"),
     (["-c", "acme", "--agreement", "acme-support-2026"], "not both"),
     (["--dry-run"], "go with --mail"),
