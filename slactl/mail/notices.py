@@ -5,8 +5,8 @@ a renewal, and worded by the provider's own templates when the workspace has the
 Templates: ``WORKSPACE/templates/<kind>.txt`` (or ``<kind>.<lang>.txt``, preferred),
 kinds ``activation``, ``expiry``, ``expired`` and ``renewed`` (the manager's line when a
 signed successor exists). They are ``string.Template`` text: ``$customer``, ``$agreement``,
-``$start``, ``$end`` (dates in the notice's language: "31 December 2026"), ``$days_left``, ``$as_of``, ``$services``, ``$policy``, ``$manager``,
-``$successor``, ``$facts``, ``$levels``, ``$signature``; a first line ``Subject: ...`` sets
+``$start``, ``$end`` (dates in the notice's language: "31 December 2026"), ``$days_left``,
+``$as_of``, ``$services``, ``$policy``, ``$manager``, ``$successor``, ``$facts``, ``$levels``, ``$signature``; a first line ``Subject: ...`` sets
 the subject. ``string.Template`` rather than Jinja2: a template written by a user can
 only substitute values (no code, loops or attribute access), and it needs no dependency.
 """
