@@ -38,7 +38,7 @@ def test_activation_lists_the_agreed_service_levels(ws: Path, smtp: Recorder) ->
     assert "Agreed service levels:" in body
     for line in ("P1: first response within 30 min, resolution within 4 h",
                  "P2: first response within 2 h, resolution within 16 h",
-                 "P4: first response within 16 h, resolution within 3 d 8 h"):
+                 "P4: first response within 16 h, resolution within 80 h"):
         assert line in body
     assert "Compliance target: 97%" in body
 
@@ -86,3 +86,14 @@ def test_a_template_with_an_unknown_placeholder_is_refused(ws: Path, smtp: Recor
     result = run(ws, "expiring", "--as-of", "2026-11-22", "--notify")
     assert result.exit_code == 2 and "expiry.txt:2: unknown placeholder $ennd" in result.output
     assert smtp.messages == []
+
+
+def test_a_provider_wide_agreement_sends_no_customer_letter_but_tells_its_manager(ws: Path, smtp: Recorder) -> None:  # noqa: F811
+    assert run(ws, "expiring", "--as-of", "2026-12-01", "--notify").exit_code == 0
+    received = only(smtp, "corporate-baseline-2026")
+    assert received.rcpt_tos == ["noc@provider.example"]
+    subject = received.message["Subject"]
+    assert subject.startswith("Provider-wide agreement corporate-baseline-2026: ends on 31 December 2026")
+    assert "your service agreement" not in subject
+    body = plain(received)
+    assert "no customer letter was sent" in body and "Please contact your account manager" not in body

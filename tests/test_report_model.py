@@ -13,19 +13,25 @@ from tests.conftest import BUNDLED, ROOT
 
 @given(st.integers(0, 60 * 24 * 400))
 def test_durations_in_words_add_up(minutes: int) -> None:
-    """The words name whole units that sum back to the minutes (to the hour once days appear)."""
-    words = duration("en", minutes)
+    """Business time: hours and minutes that sum back to the minutes, never days. Calendar
+    time: days from 48 h on, to the hour."""
     units = {"d": 1440, "h": 60, "min": 1}
+    words = duration("en", minutes)
     total = sum(int(n) * units[u] for n, u in re.findall(r"(\d+) (d|h|min)\b", words))
-    if minutes >= 1440:
-        assert minutes - 59 <= total <= minutes and "min" not in words
+    assert total == minutes and " d" not in words
+    wall = duration("en", minutes, calendar=True)
+    wall_total = sum(int(n) * units[u] for n, u in re.findall(r"(\d+) (d|h|min)\b", wall))
+    if minutes >= 2880:
+        assert abs(wall_total - minutes) <= 30 and "min" not in wall and " d" in wall
     else:
-        assert total == minutes
-    assert duration("ru", minutes).replace("д", "d").replace("ч", "h").replace("мин", "min") == words
+        assert wall == words
+    assert duration("ru", minutes).replace("ч", "h").replace("мин", "min") == words
 
 
 def test_words_for_people() -> None:
-    assert duration("en", 85) == "1 h 25 min" and duration("en", 4560) == "3 d 4 h"
+    assert duration("en", 85) == "1 h 25 min" and duration("en", 4560) == "76 h"
+    assert duration("en", 2400) == "40 h" and duration("ru", 2400) == "40 ч" and duration("en", 152) == "2 h 32 min"
+    assert duration("en", 4560, calendar=True) == "3 d 4 h"
     assert duration("ru", 85) == "1 ч 25 мин" and duration("en", None) == "–"
     assert percent("en", 99.96) == "99.9%" and percent("ru", 84.6) == "84,6\u00a0%" and percent("en", 100.0) == "100%"
     assert [days_text("ru", n) for n in (1, 2, 5, 11, 21, 22, 112)] == [

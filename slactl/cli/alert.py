@@ -6,30 +6,41 @@ from typing import Annotated, Optional
 import typer
 
 from slactl.cli.base import ForceOpt, OutputOpt, WorkspaceOpt, app, err, load, output_to, require_clean, workspace_root
+from slactl.cli.tickets import (
+    AgreementOpt, AsOfOpt, CustomerOpt, DayfirstOpt, EncodingOpt, ExcludeOpt, ExportArg, HistoryMappingOpt,
+    HistoryOpt, JobsOpt, MappingOpt, PeriodOpt, PresetOpt, ServiceOpt, SheetOpt, TzOpt, ticket_options,
+)
 from slactl.errors import InputError
 
 
 @app.command()
 def alert(
     ctx: typer.Context,
-    export: Annotated[str, typer.Argument(help="Ticket export (CSV).", metavar="EXPORT.csv", show_default=False)],
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Judge the tickets at this instant (default now).",
-                                                 show_default=False)] = None,
+    export: ExportArg,
+    as_of: AsOfOpt = None,
     mail: Annotated[bool, typer.Option("--mail", help="Mail each manager the new items (SMTP from SLACTL_SMTP_*; "
                                        "agreements without a manager e-mail go to SLACTL_ALERT_TO).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what is new (and with --mail the messages) "
                                           "without sending or recording anything.")] = False,
     baseline: Annotated[bool, typer.Option("--baseline", help="Record everything at risk or breached now as "
                                            "reported, without mailing (the first run of a new cron job).")] = False,
-    state: Annotated[Optional[str], typer.Option("--state", help="State file of the items reported (default: "
+    state: Annotated[Optional[str], typer.Option("--state", metavar="FILE", help="State file of the items reported (default: "
                                                  "WORKSPACE/.slactl-alerts.json).", show_default=False)] = None,
-    preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow.")] = "auto",
-    mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping the export's columns.",
-                                                   show_default=False)] = None,
-    tz: Annotated[str, typer.Option("--tz", help="Time zone of timestamps without an offset.")] = "UTC",
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force the export's encoding.",
-                                                    show_default=False)] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="text or json.", show_default=False)] = None,
+    preset: PresetOpt = "auto",
+    mapping: MappingOpt = None,
+    tz: TzOpt = "UTC",
+    encoding: EncodingOpt = None,
+    dayfirst: DayfirstOpt = None,
+    sheet: SheetOpt = None,
+    history: HistoryOpt = None,
+    history_mapping: HistoryMappingOpt = None,
+    exclude: ExcludeOpt = None,
+    jobs: JobsOpt = None,
+    customer: CustomerOpt = None,
+    agreement: AgreementOpt = None,
+    service: ServiceOpt = None,
+    period: PeriodOpt = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", help="text or json.", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -62,10 +73,14 @@ def alert(
     loaded = load(ctx, workspace)
     require_clean(loaded, moment.day())
     from slactl.i18n import use_workspace
+    from slactl.usecases.tickets import open_tickets
 
     use_workspace(root, err)  # translations/<lang>.po
-    found = scan(loaded.workspace, export, moment.instant, preset=preset, tz=tz,
-                 encoding=encoding, mapping=mapping)
+    options = ticket_options(export, preset=preset, mapping=mapping, tz=tz, encoding=encoding, dayfirst=dayfirst,
+                             sheet=sheet, history=history, history_mapping=history_mapping, exclude=exclude,
+                             jobs=jobs, customer=customer, agreement=agreement, service=service, period=period)
+    with open_tickets(loaded.workspace, options, moment.instant, lambda m: err(f"slactl: {m}")) as reading:
+        found = scan(loaded.workspace, reading)
     for warning in found.warnings:
         err(f"slactl: warning: {warning}")
     mode = "baseline" if baseline else ("dry-run-mail" if dry_run and mail else "dry-run" if dry_run

@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 class SlactlGroup(TyperGroup):
     """The one error boundary: user errors print one line, bugs one line (+ --debug)."""
 
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            for param in command.params:
+                _name_metavar(param)
+        return command
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -46,6 +53,14 @@ class SlactlGroup(TyperGroup):
             else:
                 err(f"slactl: internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)")
             raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _name_metavar(param: Any) -> None:
+    """An option's value is named in words (``--state STATE``), never by its type (``<str>``)."""
+    if getattr(param, "metavar", "") is None and not getattr(param, "is_flag", True) and param.opts:
+        longest = max(param.opts, key=len)
+        name = longest.lstrip("-").replace("-", "_").upper()
+        param.metavar = {"AS_OF": "WHEN", "START": "DATE", "END": "DATE", "WITHIN": "DAYS"}.get(name, name)
 
 
 def _debug(ctx: Any) -> bool:
@@ -84,13 +99,13 @@ app = _typer_app()
 """The command line; each command module registers its commands on it."""
 
 WorkspaceOpt = Annotated[Optional[str], typer.Option(
-    "--workspace", "-w", help="Workspace folder (default: $SLACTL_WORKSPACE or ./agreements).",
+    "--workspace", "-w", metavar="DIR", help="Workspace folder (default: $SLACTL_WORKSPACE or ./agreements).",
     envvar="SLACTL_WORKSPACE", show_default=False)]
 OutputOpt = Annotated[Optional[str], typer.Option(
-    "--output", "-o", help="Write the report to FILE (atomically; never overwrites without --force).")]
+    "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically; never overwrites without --force).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Allow --output to replace an existing file.")]
 AsOfDateOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="Evaluate as of this date (YYYY-MM-DD; a time counts as its date as written); default today.",
+    "--as-of", metavar="DATE", help="Evaluate as of this date (YYYY-MM-DD; a time counts as its date as written); default today.",
     show_default=False)]
 
 

@@ -6,6 +6,7 @@ import typer
 
 from slactl.cli.base import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, require_clean
 from slactl.errors import InputError
+from slactl.exports.time_entries import PRESETS as ENTRY_PRESETS
 
 
 @app.command()
@@ -25,7 +26,7 @@ def hours(
                                                      show_default=False)] = None,
     as_of: Annotated[Optional[str], typer.Option(
         "--as-of", help="List windows up to this instant (default now).", show_default=False)] = None,
-    preset: Annotated[str, typer.Option("--preset", "-p", help="auto, freshdesk, jira, zendesk or generic.")] = "auto",
+    preset: Annotated[str, typer.Option("--preset", "-p", metavar="PRESET", help=f"The time entries' layout: {', '.join(('auto', *ENTRY_PRESETS))}.")] = "auto",
     mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping your file's columns.",
                                                    show_default=False)] = None,
     tz: Annotated[str, typer.Option("--tz", help="Time zone of timestamps without an offset.")] = "UTC",

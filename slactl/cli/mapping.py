@@ -6,16 +6,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from slactl.cli.base import ForceOpt, app, err
+from slactl.cli.base import ForceOpt, WorkspaceOpt, app, err
 
 
 @app.command()
 def mapping(
     export: Annotated[str, typer.Argument(help="Ticket export (CSV or .xlsx).", metavar="EXPORT.csv", show_default=False)],
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Where to write the mapping (default: EXPORT.mapping.yaml beside the export, which score then uses by itself; '-' for stdout).", show_default=False)] = None,
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force the export's encoding (e.g. cp1251).")] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Sheet of an .xlsx export (default: the first).", show_default=False)] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Where to write the mapping (default: EXPORT.mapping.yaml beside the export, which score then uses by itself; '-' for stdout).", show_default=False)] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", metavar="ENCODING", help="Force the export's encoding (e.g. cp1251).", show_default=False)] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", metavar="SHEET", help="Sheet of an .xlsx export (default: the first).", show_default=False)] = None,
     force: ForceOpt = False,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """Write a starter mapping file: the guessed column of each field (with the evidence) and the
     distinct priority, customer and service values as comments, ready to edit.

@@ -1,41 +1,55 @@
 """The report command: what a customer receives each month (README "Monthly reports")."""
 
 import os
-from datetime import datetime, timezone
-from typing import Annotated, Any, Optional
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from slactl.cli.base import ForceOpt, OutputOpt, WorkspaceOpt, app, choose_format, err, load, output_to, \
     require_clean, workspace_root
+from slactl.cli.tickets import (
+    AgreementOpt, AsOfOpt, CustomerOpt, DayfirstOpt, EncodingOpt, ExcludeOpt, ExportArg, HistoryMappingOpt,
+    HistoryOpt, JobsOpt, MappingOpt, PresetOpt, ServiceOpt, SheetOpt, TzOpt, ticket_options,
+)
 from slactl.errors import InputError
+from slactl.i18n import LANGUAGES
+from slactl.reporters.report_text import FORMATS
 
-FORMATS = ("html", "markdown", "json", "text")
+if TYPE_CHECKING:
+    from slactl.core.model import Workspace
+    from slactl.core.report import Report
 
 
 @app.command()
 def report(
     ctx: typer.Context,
-    export: Annotated[str, typer.Argument(help="Ticket export (CSV).", metavar="EXPORT.csv", show_default=False)],
-    customer: Annotated[Optional[str], typer.Option("--customer", "-c", help="Only this customer (id, name or alias).", show_default=False)] = None,
-    agreement: Annotated[Optional[str], typer.Option("--agreement", "-a", help="Only this agreement.", show_default=False)] = None,
-    period: Annotated[Optional[str], typer.Option("--period", help="2026-11, 2026-Q4, 2026 or 2026-10-01..2026-12-31, read in each agreement's time zone (default: the last complete month before --as-of).", show_default=False)] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Measure open tickets up to this instant (default now).", show_default=False)] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="en, ru, de or a language of the workspace's translations/*.po (default: the agreement's spec.language, else en).", show_default=False)] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="html, markdown, json or text (default: from --output's extension, else text).", show_default=False)] = None,
-    outages: Annotated[Optional[str], typer.Option("--outages", help="Outage log (CSV): adds each agreement's availability and the credit due.", show_default=False)] = None,
-    exclude: Annotated[Optional[str], typer.Option("--exclude", help="CSV of ticket_id,reason left out of compliance by agreement (listed with the reason).", show_default=False)] = None,
-    trend: Annotated[Optional[int], typer.Option("--trend", min=1, max=120, help="Months in the trend chart, ending with the period (default: the period's months; 6 for a single month).", show_default=False)] = None,
-    fail_under: Annotated[Optional[str], typer.Option("--fail-under", help="Exit 1 when an objective's compliance is below PCT, or 'target' for its own target.", show_default=False)] = None,
+    export: ExportArg,
+    customer: CustomerOpt = None,
+    agreement: AgreementOpt = None,
+    service: ServiceOpt = None,
+    period: Annotated[Optional[str], typer.Option("--period", metavar="PERIOD", help="2026-11, 2026-Q4, 2026 or 2026-10-01..2026-12-31, read in each agreement's time zone (default: the last complete month before --as-of).", show_default=False)] = None,
+    as_of: AsOfOpt = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", metavar="LANGUAGE", help=f"{', '.join(LANGUAGES)} or a language of the workspace's translations/*.po (default: the agreement's spec.language, else en).", show_default=False)] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", help=f"{', '.join(FORMATS)} (default: from --output's extension, else text).", show_default=False)] = None,
+    outages: Annotated[Optional[str], typer.Option("--outages", metavar="OUTAGES.csv", help="Outage log (CSV): adds each agreement's availability and the credit due.", show_default=False)] = None,
+    exclude: ExcludeOpt = None,
+    trend: Annotated[Optional[int], typer.Option("--trend", min=1, max=120, metavar="MONTHS", help="Months in the trend chart, ending with the period (default: the period's months; 6 for a single month).", show_default=False)] = None,
+    fail_under: Annotated[Optional[str], typer.Option("--fail-under", metavar="PCT", help="Exit 1 when an objective's compliance is below PCT, or 'target' for its own target.", show_default=False)] = None,
     mail: Annotated[bool, typer.Option("--mail", help="Mail each customer its report (once per customer and period).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="With --mail: print the messages and recipients; nothing is sent or recorded.")] = False,
     review: Annotated[bool, typer.Option("--review", help="With --mail: send each report to the managers only, marked as a draft; nothing is recorded.")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="With --mail: send again reports already sent for this period.")] = False,
-    state: Annotated[Optional[str], typer.Option("--state", help="State file of mails sent (default: WORKSPACE/.slactl-state.json).", show_default=False)] = None,
-    preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow.")] = "auto",
-    mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping your export's columns.", show_default=False)] = None,
-    tz: Annotated[str, typer.Option("--tz", help="Time zone of timestamps without an offset.")] = "UTC",
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force the export's encoding (e.g. cp1251).", show_default=False)] = None,
+    state: Annotated[Optional[str], typer.Option("--state", metavar="FILE", help="State file of mails sent (default: WORKSPACE/.slactl-state.json).", show_default=False)] = None,
+    preset: PresetOpt = "auto",
+    mapping: MappingOpt = None,
+    tz: TzOpt = "UTC",
+    encoding: EncodingOpt = None,
+    dayfirst: DayfirstOpt = None,
+    sheet: SheetOpt = None,
+    history: HistoryOpt = None,
+    history_mapping: HistoryMappingOpt = None,
+    jobs: JobsOpt = None,
     workspace: WorkspaceOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -44,15 +58,15 @@ def report(
 
     One section per agreement (a provider-wide agreement split per customer: nobody
     sees another customer's tickets). --mail sends each customer its report once.
+    The objective rows are score's summary rows for the same tickets and selection.
 
     Example:  slactl report examples/generic.csv --customer acme --period 2026-11 -o acme-2026-11.html
     """
     from slactl.cli.base import as_of_value, fail_under_value
-    from slactl.core.period import last_complete_month, parse_period
-    from slactl.core.report import Selection, build_report
     from slactl.core.reportdata import language, report_data
-    from slactl.exports import open_export
     from slactl.i18n import check_language, use_workspace
+    from slactl.usecases.report import add_availability, build
+    from slactl.usecases.tickets import open_tickets
 
     if customer and agreement:
         raise InputError("give --customer or --agreement, not both")
@@ -62,10 +76,6 @@ def report(
     chosen = "text" if chosen == "table" else chosen
     threshold = fail_under_value(fail_under)
     moment = as_of_value(as_of)
-    try:
-        chosen_period = parse_period(period) if period else None
-    except ValueError as exc:
-        raise InputError(f"--period: {exc}") from None
     loaded = load(ctx, workspace)
     require_clean(loaded, moment.day())
     ws = loaded.workspace
@@ -74,26 +84,21 @@ def report(
         lang = check_language(lang) if lang is not None else None
     except ValueError as exc:
         raise InputError(f"--lang: {exc}") from None
-    if agreement is not None and agreement not in ws.agreements:
-        from slactl.suggest import did_you_mean
-
-        hint = did_you_mean(agreement, ws.agreements)
-        raise InputError(f"--agreement: no agreement named '{agreement}' in the workspace{hint}")
-    exclusions = None
-    if exclude is not None:
-        from slactl.exports.exclusions import read_exclusions
-
-        exclusions = read_exclusions(exclude)
-    with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
-        for warning in source.warnings:
-            err(f"slactl: warning: {source.path}: {warning}")
-        as_of_t = moment.instant(source.timezone)
-        chosen_period = chosen_period or last_complete_month(datetime.fromtimestamp(as_of_t, timezone.utc).date())
-        result = build_report(ws, source, as_of=as_of_t, period=chosen_period,
-                              selection=Selection(customer, agreement), exclusions=exclusions, trend=trend,
-                              has_first_response=source.has_first_response, has_resolution=source.has_resolution)
+    options = ticket_options(export, preset=preset, mapping=mapping, tz=tz, encoding=encoding, dayfirst=dayfirst,
+                             sheet=sheet, history=history, history_mapping=history_mapping, exclude=exclude,
+                             jobs=jobs, customer=customer, agreement=agreement, service=service, period=period)
+    with open_tickets(ws, options, moment.instant, lambda m: err(f"slactl: {m}")) as run:
+        built = build(ws, run, trend=trend)
+        as_of_t = run.as_of
+        for note in (run.history.notes if run.history is not None else ()):
+            err(f"slactl: {note}")
+    result = built.report
+    chosen_period = result.period
+    for warning in built.warnings:
+        err(f"slactl: warning: {warning}")
     if outages is not None:
-        _availability(ws, result, outages, chosen_period, as_of_t, tz, encoding)
+        for warning in add_availability(ws, result, outages, as_of_t, tz, encoding):
+            err(f"slactl: warning: {warning}")
     if result.rejected:
         err(f"slactl: warning: {len(result.rejected)} row(s) of {export} rejected "
             f"(first: row {result.rejected[0].row}: {result.rejected[0].reason}); "
@@ -102,6 +107,8 @@ def report(
     if customer and not any(c["own_agreement"] or data["sections"] for c in data["customers"]):
         err(f"slactl: warning: no agreement names customer '{customer}' and none of its tickets fell in "
             f"{chosen_period.label}")
+    elif customer and not data["sections"]:
+        err(f"slactl: warning: none of the tickets of customer '{customer}' fell in {chosen_period.label}")
     if mail:
         code = _mail(ctx, workspace, state, result, data, lang, dry_run, review, resend, output, force, moment.now)
     else:
@@ -113,38 +120,22 @@ def report(
     raise typer.Exit(max(code, _exit(data, threshold)))
 
 
-def _availability(ws: Any, result: Any, path: str, period: Any, as_of: float, tz: str,
-                  encoding: str | None) -> None:
-    """--outages: each section gains its availability and credits tables."""
-    from slactl.usecases.availability import read_outages
-    from slactl.core.report_availability import availability_extras
-
-    read = read_outages(ws, path, tz=tz, encoding=encoding)
-    if read.rejected:
-        first = read.rejected[0]
-        err(f"slactl: warning: {len(read.rejected)} row(s) of {path} rejected (first: row {first.row}: "
-            f"{first.reason}); 'slactl availability --format json' lists them all")
-    availability_extras(ws, [s for c in result.customers for s in c.sections], read.outages, period, as_of)
-
-
 def _exit(data: dict[str, Any], threshold: float | str | None) -> int:
-    """--fail-under, as ``score`` judges it: every judged objective of every section."""
+    """--fail-under, as ``score`` judges it: every judged objective of every section, in words."""
     if threshold is None:
         return 0
-    judged = [(s, o) for s in data["sections"] for o in s["objectives"] if o["compliance_pct"] is not None]
+    from slactl.usecases.report import below_target
+
+    lines, judged = below_target(data, threshold)
     if not judged:
         err("slactl: --fail-under: no ticket could be judged (nothing met or breached)")
         return 1
-    below = [(s, o) for s, o in judged
-             if o["compliance_pct"] < (o["target_pct"] if threshold == "target" else threshold)]
-    for s, o in below:
-        goal = o["target_pct"] if threshold == "target" else threshold
-        err(f"slactl: below target: {s['agreement']} / {s['customer']['name']} / {o['priority']} / "
-            f"{o['metric']}: {o['compliance_pct']}% < {goal}%")
-    return 1 if below else 0
+    for line in lines:
+        err(f"slactl: below target: {line}")
+    return 1 if lines else 0
 
 
-def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: Any, data: dict[str, Any],
+def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: "Report", data: dict[str, Any],
           lang: str | None, dry_run: bool, review: bool, resend: bool, output: str | None, force: bool,
           now: datetime) -> int:
     """Send (or print) one message per customer; one line per message; exit 1 on a failed delivery."""

@@ -79,6 +79,7 @@ def _inside(path: str, root: str) -> bool:
 def schema(
     output: OutputOpt = None,
     force: ForceOpt = False,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """Print the JSON Schema of the file format (for editors and other tools).
 

@@ -8,8 +8,10 @@ ticket x metric x state is reported once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo
 
 from slactl.core.model import Agreement, Rule, Workspace
 from slactl.core.scoring import TicketResult
@@ -134,12 +136,44 @@ def by_recipient(items: Iterable[AlertItem], fallback: str | None) -> tuple[dict
 
 
 def human_duration(seconds: float) -> str:
-    """``1 h 25 min``, ``3 d 2 h``, ``40 s``: what people read in a report or a mail."""
+    """``1 h 25 min``, ``40 h``, ``40 s``: open (business) time as a report or a mail writes it
+    (:func:`slactl.core.figures.duration_text`: hours, never 24-hour days)."""
+    from slactl.core.figures import duration_text
+
     s = int(round(abs(seconds)))
     if s < 60:
         return f"{s} s"
-    minutes = (s + 30) // 60
-    d, rest = divmod(minutes, 1440)
-    h, m = divmod(rest, 60)
-    parts = [f"{d} d" if d else "", f"{h} h" if h else "", f"{m} min" if m and not d else ""]
-    return " ".join(p for p in parts if p) or "0 min"
+    return duration_text((s + 30) // 60)
+
+
+def when(item: AlertItem) -> str:
+    """Due time and time left or over, in words."""
+    due = ""
+    if item.due is not None:
+        local = datetime.fromtimestamp(round(item.due), ZoneInfo(item.zone))
+        due = f"due {local:%Y-%m-%d %H:%M} {local.tzname()}, "
+    gap = item.target - item.elapsed
+    rest = f"over by {human_duration(-gap)}" if item.state == BREACHED else f"{human_duration(gap)} left"
+    return f"{due}{rest} (target {human_duration(item.target)}, used {human_duration(item.elapsed)})"
+
+
+def line(item: AlertItem) -> str:
+    """One item on one line, for the text output and the message."""
+    who = f" ({item.customer})" if item.customer else ""
+    return f"{item.ticket}{who}, {item.agreement} {item.priority}: {METRIC_WORDS[item.metric]} - {when(item)}"
+
+
+@dataclass
+class AlertRun:
+    """What an alert run found and did: the typed result the alert reporters read."""
+
+    new: list[AlertItem] = field(default_factory=list)
+    sent: list[tuple[str, list[AlertItem]]] = field(default_factory=list)
+    failed: list[tuple[str, list[AlertItem], str]] = field(default_factory=list)
+    unaddressed: list[AlertItem] = field(default_factory=list)
+    messages: list[tuple[str, Any]] = field(default_factory=list)  # dry run: (recipient, EmailMessage)
+    dry_run_text: str = ""  # the dry run's messages as text (rendered by slactl.mail.alerts)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.unaddressed

@@ -26,17 +26,14 @@ def uses_days(text: str) -> bool:
     return bool(re.search(r"\d+[dw]", s) or re.match(r"P(\d+W)?(\d+D)", s))
 
 
-def human_minutes(minutes: float) -> str:
-    """How people read a duration: 0.5 -> '30 s', 85 -> '1 h 25 min', 3000 -> '2 d 2 h', -5 -> '-5 min'."""
+def human_minutes(minutes: float, *, calendar: bool = True) -> str:
+    """How people read a duration: 0.5 -> '30 s', 85 -> '1 h 25 min', 3000 -> '2 d 2 h' (calendar
+    time; business time, ``calendar=False``, stays in hours: '50 h'), -5 -> '-5 min'.
+    The words come from :func:`slactl.core.figures.duration_text`, the one duration writer."""
+    from slactl.core.figures import duration_text
+
     if minutes < 0:
-        return "-" + human_minutes(-minutes)
+        return "-" + human_minutes(-minutes, calendar=calendar)
     if minutes < 1:
         return f"{round(minutes * 60)} s" if minutes else "0 min"
-    whole = round(minutes)
-    if whole < 60:
-        return f"{whole} min"
-    if whole < 48 * 60:
-        h, m = divmod(whole, 60)
-        return f"{h} h {m} min" if m else f"{h} h"
-    d, h = divmod(round(minutes / 60), 24)
-    return f"{d} d {h} h" if h else f"{d} d"
+    return duration_text(minutes, calendar=calendar)

@@ -204,17 +204,11 @@ def verdict(m: MetricResult | None) -> str:
 
 def human(seconds: float, days: bool = False) -> str:
     """A duration in words: '45 s', '1 h 25 min'; with ``days`` (wall-clock time, never open
-    time: a day of open hours is not a day) '3 d 4 h' beyond 48 h."""
+    time: a day of open hours is not a day) '3 d 4 h' beyond 48 h
+    (:func:`slactl.core.figures.duration_text`)."""
+    from slactl.core.figures import duration_text
+
     s = max(0.0, seconds)
     if 0 < s < 59.5:
         return f"{round(s)} s"
-    h, m = divmod(round(s / 60), 60)
-    parts = []
-    if days and h >= 48:
-        d, h = divmod(h, 24)
-        parts.append(f"{d} d")
-    if h:
-        parts.append(f"{h} h")
-    if m or not parts:
-        parts.append(f"{m} min")
-    return " ".join(parts)
+    return duration_text(s / 60, calendar=days)

@@ -14,15 +14,17 @@ caller once the report is built; every format shows them as a titled table.
 from __future__ import annotations
 
 import heapq
+from array import array
 from bisect import bisect_right
 from datetime import date, datetime, time, timezone, tzinfo
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED
 from slactl.core.model import Agreement, Workspace
+from slactl.core.pauses import Change
 from slactl.core.period import Period, months_back
-from slactl.core.scoring import AT_RISK_SHARE, BREACHED, MET, PENDING, Scorer
+from slactl.core.scoring import AT_RISK_SHARE, BREACHED, MET, PENDING, MetricResult, Scorer
 from slactl.core.totals import Group
 from slactl.core.selection import Customers, CustomerRef, Selection, Zones, uncovered_reason
 from slactl.core.tickets import Rejected, TicketRow
@@ -39,6 +41,8 @@ class Tally(Group):
 
     target_seconds: float | None = None
     target_pct: float | None = None
+    judged: array = field(default_factory=lambda: array("d"))
+    """Elapsed seconds of every judged ticket (met or breached, open breaches too): the histogram."""
 
     @property
     def other(self) -> int:
@@ -119,8 +123,13 @@ class Report:
 def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of: float, period: Period,
                  selection: Selection = Selection(), exclusions: dict[str, str] | None = None,
                  trend: int | None = None, has_first_response: bool = True,
-                 has_resolution: bool = True) -> Report:
-    """Score ``items`` and keep what the report of ``period`` shows, for the selection."""
+                 has_resolution: bool = True, changes: Callable[[TicketRow], list[Change] | None] | None = None,
+                 history: bool = False) -> Report:
+    """Score ``items`` and keep what the report of ``period`` shows, for the selection.
+
+    ``changes(row)``: the ticket's status changes (``--history`` or an event log's snapshots),
+    scored exactly as ``score`` scores them (``history``: a history was given, so a ticket
+    without changes simply never paused)."""
     exclusions = exclusions or {}
     if trend is not None:
         trend_months = months_back(period, trend)
@@ -130,7 +139,9 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
         trend_months = period.months()
     customers = Customers(ws)
     wanted = customers.resolve(selection.customer).key if selection.customer else None
-    scorer = Scorer(ws, as_of, has_first_response=has_first_response, has_resolution=has_resolution)
+    scorer = Scorer(ws, as_of, has_first_response=has_first_response, has_resolution=has_resolution,
+                    history=history)
+    service = customers.service_names.get(selection.service.strip().casefold()) if selection.service else None
     zones = Zones(ws, customers)
     edges: dict[str, _Edges] = {}
     first, last = min(period.first, trend_months[0].first), max(period.last, trend_months[-1].last)
@@ -150,7 +161,9 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
         ref = customers.resolve(row.customer)
         if wanted is not None and ref.key != wanted:
             continue
-        result = scorer.score(row)
+        if service is not None and customers.service_names.get(row.service.strip().casefold()) != service:
+            continue
+        result = scorer.score(row, changes(row) if changes is not None else None)
         ag = result.match.agreement
         if selection.agreement is not None and (ag is None or ag.name != selection.agreement):
             continue
@@ -183,13 +196,16 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
                 section.excluded.append(Listed(row.id, result.match.priority, reason=excluded))
             continue
         month = edge.month(row.created)
+        pauses = result.pauses
         for metric, measured in (("first_response", result.first_response), ("resolution", result.resolution)):
             assert measured is not None
+            paused = 0.0 if pauses is None else (pauses.first_response if metric == "first_response"
+                                                  else pauses.resolution).paused
             if month is not None and measured.status in (MET, BREACHED):
                 counts = section.trend.setdefault(month, {}).setdefault(metric, [0, 0])
                 counts[measured.status == BREACHED] += 1
             if in_period:
-                _count(section, result.match.priority, metric, measured, result.match.terms.target_pct, row)
+                _count(section, result.match.priority, metric, measured, result.match.terms.target_pct, row, paused)
         if in_period:
             section.tickets += 1
     for report in reports.values():
@@ -212,8 +228,10 @@ def _customer(reports: dict[str, CustomerReport], ref: CustomerRef) -> CustomerR
     return found
 
 
-def _count(section: Section, priority: str, metric: str, measured, target_pct: float,  # type: ignore[no-untyped-def]
-           row: TicketRow) -> None:
+def _count(section: Section, priority: str, metric: str, measured: MetricResult, target_pct: float,
+           row: TicketRow, paused: float) -> None:
+    """Count one metric into its row the way the scorer's summary counts it (first response
+    stops at the resolution when there was no reply; paused seconds are kept)."""
     tally = section.tally(priority, metric)
     tally.target_pct = target_pct
     target = measured.target
@@ -221,17 +239,21 @@ def _count(section: Section, priority: str, metric: str, measured, target_pct: f
         tally.target_seconds = target
     status = measured.status
     at_risk_from = None if target is None else AT_RISK_SHARE * target
-    stopped = (row.first_response if metric == "first_response" else row.resolved) is not None
-    tally.count(status, measured.elapsed, at_risk_from, stopped, 0.0)
-    if status == BREACHED:
+    stop = (row.first_response if row.first_response is not None else row.resolved) \
+        if metric == "first_response" else row.resolved
+    tally.count(status, measured.elapsed, at_risk_from, stop is not None, paused)
+    if (status == MET or status == BREACHED) and measured.elapsed is not None:
+        tally.judged.append(measured.elapsed)
+    elapsed = measured.elapsed or 0.0  # a met, breached or pending metric always has its elapsed time
+    if status == BREACHED and target is not None:
         section.breached_total += 1
-        item = (measured.elapsed - target, -section.breached_total,
+        item = (elapsed - target, -section.breached_total,
                 Listed(row.id, priority, metric, target, measured.elapsed))
         if len(section.breached) < LIST_LIMIT:
             heapq.heappush(section.breached, item)
         elif item > section.breached[0]:
             heapq.heapreplace(section.breached, item)
-    elif status == PENDING and at_risk_from is not None and measured.elapsed >= at_risk_from:
+    elif status == PENDING and at_risk_from is not None and elapsed >= at_risk_from:
         section.at_risk.append(Listed(row.id, priority, metric, target, measured.elapsed, measured.due))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slactl.core.totals import percentiles
+from slactl.core.totals import summary_row
 from slactl.core.report import LIST_LIMIT, CustomerReport, Listed, Report, Section, Tally
 
 NO_DATA, MET, MISSED = "no data", "met", "missed"
@@ -106,14 +106,17 @@ def section_data(s: Section, report: Report) -> dict[str, object]:
 
 
 def objective(priority: str, metric: str, t: Tally) -> dict[str, object]:
-    compliance = t.compliance
-    median, p90 = percentiles(t.elapsed)
-    verdict = NO_DATA if compliance is None or t.target_pct is None else MET if compliance >= t.target_pct else MISSED
+    """One objective row: the figures of ``score``'s summary row for the same tickets
+    (:func:`slactl.core.totals.summary_row`: one computation for both), its target and verdict."""
+    row = summary_row({}, t, t.target_pct)
+    ok = row["ok"]
     return {
-        "priority": priority, "metric": metric, "tickets": t.tickets, "met": t.met, "breached": t.breached,
-        "pending": t.pending, "at_risk": t.at_risk, "compliance_pct": _r2(compliance), "target_pct": t.target_pct,
-        "target_minutes": _minutes(t.target_seconds), "median_minutes": _minutes(median),
-        "p90_minutes": _minutes(p90), "verdict": verdict,
+        "priority": priority, "metric": metric, "tickets": row["tickets"], "met": row["met"],
+        "breached": row["breached"], "pending": row["pending"], "at_risk": row["at_risk"],
+        "compliance_pct": row["compliance_pct"], "target_pct": t.target_pct,
+        "target_minutes": _minutes(t.target_seconds), "median_minutes": row["median_minutes"],
+        "p90_minutes": row["p90_minutes"], "verdict": NO_DATA if ok is None else MET if ok else MISSED,
+        "paused_tickets": row["paused_tickets"], "median_paused_minutes": row["median_paused_minutes"],
     }
 
 
@@ -134,14 +137,16 @@ def trend(s: Section, report: Report) -> dict[str, object]:
 
 
 def distribution(s: Section) -> list[dict[str, object]]:
-    """Resolution times per priority in buckets relative to the target (the last one open)."""
+    """Resolution times per priority in buckets relative to the target (the last one open):
+    every judged ticket, met or breached, open breaches at their time so far, so the buckets
+    add up to the row's met + breached."""
     out: list[dict[str, object]] = []
     for (priority, metric), t in sorted(s.tallies.items(), key=lambda kv: _natural(kv[0][0])):
-        if metric != "resolution" or t.target_seconds is None or not t.elapsed:
+        if metric != "resolution" or t.target_seconds is None or not t.judged:
             continue
         edges = [t.target_seconds * step for step in DISTRIBUTION_STEPS]
         counts = [0] * (len(edges) + 1)
-        for value in t.elapsed:
+        for value in t.judged:
             i = 0
             while i < len(edges) and value > edges[i]:
                 i += 1

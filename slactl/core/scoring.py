@@ -15,13 +15,12 @@ from slactl.core.clock import BusinessClock
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
 from slactl.core.model import Agreement, Workspace
 from slactl.core.pauses import Change, TicketPauses, due as paused_due, ticket_pauses
-from slactl.core.totals import (BREACHED, MET, MISSING, PENDING, UNMEASURED, Breach, Group, Totals, add_groups,
-                                summary_row)
+from slactl.core.totals import (BREACHED, GROUP_BYS, MET, MISSING, PENDING, UNMEASURED, Breach, Group, Totals,
+                                add_groups, summary_row)
 from slactl.core.unmatched import Unmatched
 
 METRICS = ("first_response", "resolution")
 AT_RISK_SHARE = 0.75
-GROUP_BYS = ("agreement", "customer", "priority", "service", "month")
 
 
 @dataclass(slots=True)

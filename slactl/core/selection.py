@@ -18,6 +18,7 @@ from slactl.core.period import Period
 class Selection:
     customer: str | None = None
     agreement: str | None = None
+    service: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,7 @@ class Zones:
 
 
 class TicketFilter:
-    """``score --customer/--agreement/--period``: keep(row) is True for the selected tickets."""
+    """``--customer/--agreement/--service/--period``: keep(row) is True for the selected tickets."""
 
     def __init__(self, ws: Workspace, selection: Selection, period: Period | None) -> None:
         self.customers = Customers(ws)
@@ -117,7 +118,15 @@ class TicketFilter:
         self.matcher = Matcher(ws)
         self.selection, self.period = selection, period
         self.wanted = self.customers.resolve(selection.customer).key if selection.customer else None
+        self.service = self.customers.service_names.get(selection.service.strip().casefold(), selection.service) \
+            if selection.service else None
         self.left_out = 0
+        self.seen_customer = 0  # tickets of the --customer, kept or not (none: a misspelt name)
+        self.spellings: set[str] = set()  # customers the export names (some: to suggest one)
+
+    def wants_service(self, service: str) -> bool:
+        """True when ``service`` (as the export writes it) is the selected service (or none is selected)."""
+        return self.service is None or self.customers.service_names.get(service.strip().casefold()) == self.service
 
     def keep(self, customer: str, service: str, priority: str, created: float) -> bool:
         """True for a ticket of the selection; counts the others in ``left_out``."""
@@ -128,7 +137,13 @@ class TicketFilter:
 
     def _keep(self, customer: str, service: str, priority: str, created: float) -> bool:
         ref = self.customers.resolve(customer)
-        if self.wanted is not None and ref.key != self.wanted:
+        if self.wanted is not None:
+            if ref.key != self.wanted:
+                if len(self.spellings) < 1000:
+                    self.spellings.add(ref.name)
+                return False
+            self.seen_customer += 1
+        if not self.wants_service(service):
             return False
         if self.selection.agreement is None and self.period is None:
             return True

@@ -14,6 +14,8 @@ from typing import Any
 
 MET, BREACHED, PENDING, MISSING, UNMEASURED = "met", "breached", "pending", "missing", "unmeasured"
 """A metric's status; the scorer judges it (``slactl.core.scoring``), a group counts it."""
+GROUP_BYS = ("agreement", "customer", "priority", "service", "month")
+"""What ``score --group-by`` groups by (the help lists these)."""
 
 
 @dataclass(slots=True)

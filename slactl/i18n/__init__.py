@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from slactl.i18n.catalogues import REGISTRY, SHIPPED, text  # noqa: F401
 from slactl.i18n.formats import (  # noqa: F401 - the one place pages import formatting from
-    date_text, day_text, days_text, duration, money, month_label, number, percent, percent_fine, period_text, plural,
+    date_text, day_text, days_text, duration, money, month_label, number, percent, period_text, plural,
 )
 
 LANGUAGES = SHIPPED

@@ -8,7 +8,6 @@ language; the language decides only how it is written.
 """
 from __future__ import annotations
 
-import math
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -30,12 +29,6 @@ def _locale(lang: str) -> Any:
         return Locale.parse("en")
 
 
-def _floor(value: float, decimals: int) -> Decimal:
-    """Cut (not round) to ``decimals``: 99.96 shown with one decimal is 99.9, never a rounded-up 100."""
-    scale = 10 ** decimals
-    return Decimal(math.floor(value * scale + 1e-9)) / scale
-
-
 def number(lang: str, value: float | int | Decimal, decimals: int = 0) -> str:
     """``1 234,5`` / ``1,234.5``: at most ``decimals`` decimals, trailing zeros dropped."""
     from babel.numbers import format_decimal
@@ -44,25 +37,18 @@ def number(lang: str, value: float | int | Decimal, decimals: int = 0) -> str:
     return str(format_decimal(value, format=pattern, locale=_locale(lang)))
 
 
-def _percent(lang: str, shown: Decimal) -> str:
+def percent(lang: str, value: float | None, target: float | None = None) -> str:
+    """``97.5%`` / ``97,5 %``: the figure :func:`slactl.core.figures.percent_text` shows (one
+    decimal or the target's, cut down, never rounded up to meet it), as the language writes a
+    percentage; ``–`` when there is none."""
+    if value is None:
+        return DASH
     from babel.numbers import format_percent
 
-    return str(format_percent(shown / 100, locale=_locale(lang), decimal_quantization=False))
+    from slactl.core.figures import percent_text
 
-
-def percent(lang: str, value: float | None) -> str:
-    """Compliance: ``97.5%`` / ``97,5 %``, one decimal cut, not rounded; ``–`` when there is none."""
-    if value is None:
-        return DASH
-    return _percent(lang, _floor(value, 1).normalize())
-
-
-def percent_fine(lang: str, value: float | None, decimals: int = 2) -> str:
-    """Availability and credits, where hundredths matter: ``99.83%`` / ``99,83 %`` (cut, not rounded)."""
-    if value is None:
-        return DASH
-    shown = _floor(value, decimals)
-    return _percent(lang, shown.quantize(Decimal(1)) if shown == shown.to_integral() else shown.normalize())
+    return str(format_percent(Decimal(percent_text(value, target)) / 100, locale=_locale(lang),
+                              decimal_quantization=False))
 
 
 def money(lang: str, amount: float | None, currency: str | None) -> str:
@@ -127,32 +113,16 @@ def days_text(lang: str, n: int) -> str:
     return plural(lang, "n_days", n)
 
 
-def duration_parts(minutes: float) -> list[tuple[int, str]]:
-    """What a duration shows, for every language: ``[(1, "hour"), (25, "minute")]``;
-    ``[]`` for under a minute (shown "< 1 min")."""
-    total = int(round(minutes))
-    if total < 60:
-        return [(total, "minute")] if total or minutes == 0 else []
-    days, rest = divmod(total, 1440)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return [(days, "day"), (hours, "hour")] if hours else [(days, "day")]
-    return [(hours, "hour"), (mins, "minute")] if mins else [(hours, "hour")]
-
-
-_UNIT_KEYS = {"day": "day_short", "hour": "hour_short", "minute": "minute_short", "second": "second_short"}
-
-
-def duration(lang: str, minutes: float | None) -> str:
-    """Minutes in words: ``45 min``, ``1 h 25 min`` / ``1 ч 25 мин``; ``–`` when there is none."""
+def duration(lang: str, minutes: float | None, *, calendar: bool = False) -> str:
+    """Minutes in words: ``45 min``, ``2 h 32 min`` / ``2 ч 32 мин``, business time in hours
+    (``40 h``), days only for ``calendar`` (24x7) time; ``–`` when there is none. What is shown
+    is :func:`slactl.core.figures.duration_text`'s decision; the unit words are the language's."""
     if minutes is None:
         return DASH
-    if minutes < 0:
-        return "−" + duration(lang, -minutes)
-    parts = duration_parts(minutes)
-    if not parts:
-        return f"< 1 {text(lang, 'minute_short')}"
-    return " ".join(f"{number(lang, n)} {text(lang, _UNIT_KEYS[unit])}" for n, unit in parts)
+    from slactl.core.figures import duration_text
+
+    units = (text(lang, "day_short"), text(lang, "hour_short"), text(lang, "minute_short"), text(lang, "second_short"))
+    return duration_text(minutes, units, calendar=calendar)
 
 
 def time_of_day(moment: Any) -> str:

@@ -16,8 +16,8 @@ from typing import IO, Callable, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from slactl.mail import notify as mail
-from slactl.core.alerts import (
-    AT_RISK, BREACHED, AlertItem, by_recipient, news, prune,
+from slactl.core.alerts import (  # line and when of slactl.core.alerts are the English lines of the text output
+    AT_RISK, BREACHED, AlertItem, AlertRun, by_recipient, news, prune,
 )
 from slactl.sanitize import header_safe
 
@@ -29,7 +29,7 @@ def default_state_path(workspace: str) -> str:
 
 
 def when(item: AlertItem, lang: str = "en") -> str:
-    """Due time and time left or over, in words."""
+    """Due time and time left or over, in the message's language."""
     from slactl.i18n import duration, text
 
     gap = (item.target - item.elapsed) / 60
@@ -42,7 +42,7 @@ def when(item: AlertItem, lang: str = "en") -> str:
 
 
 def line(item: AlertItem, lang: str = "en") -> str:
-    """One item on one line, for the text output and the message."""
+    """One item on one line of the message, in its language."""
     from slactl.i18n import duration, text
 
     return text(lang, "alert_line", ticket=item.ticket, customer=f" ({item.customer})" if item.customer else "",
@@ -95,19 +95,6 @@ def compose(to: str, items: list[AlertItem], mail_from: str, lang: str = "en") -
     return msg
 
 
-@dataclass
-class AlertRun:
-    new: list[AlertItem] = field(default_factory=list)
-    sent: list[tuple[str, list[AlertItem]]] = field(default_factory=list)
-    failed: list[tuple[str, list[AlertItem], str]] = field(default_factory=list)
-    unaddressed: list[AlertItem] = field(default_factory=list)
-    messages: list[tuple[str, EmailMessage]] = field(default_factory=list)  # dry run
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.unaddressed
-
-
 def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send: bool, dry_run: bool = False,
         baseline: bool = False, fallback: str | None = None, config: mail.SmtpConfig | None = None,
         now: datetime, languages: Mapping[str, str | None] | None = None,
@@ -126,6 +113,7 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
             cfg = config or mail.SmtpConfig(host=None)
             result.messages = [(to, compose(to, group, cfg.mail_from, language_of(group, languages)))
                                for to, group in groups.items()]
+            result.dry_run_text = render_dry_run(result.messages)
         return result
     with mail.state_lock(state_path):
         state = mail.read_state(state_path)

@@ -110,6 +110,18 @@ def default_wording(kind: str, lang: str, v: dict[str, str], *, draft: bool = Fa
     return Wording(subject, body)
 
 
+def provider_wording(kind: str, lang: str, v: dict[str, str]) -> Wording:
+    """A provider-wide agreement (customer ``*``) writes to nobody's customer: its manager
+    gets this provider-side notice instead of the customer letter."""
+    key = {ACTIVATION: "notice_provider_activation", EXPIRED: "notice_provider_expired"}.get(
+        kind, "notice_provider_expiry")
+    event = text(lang, key, days=v["days_left"], **v)
+    subject = text(lang, "notice_subject_provider", event=event, **v)
+    lead = text(lang, "notice_lead_provider", event=event, **v)
+    body = "\n\n".join(b for b in (text(lang, "mail_greeting"), lead, v["facts"]) if b)
+    return Wording(subject, body + f"\n\n-- \n{v['signature']}\n")
+
+
 def load_template(root: str | None, kind: str, lang: str) -> tuple[str, str] | None:
     """(path, text) of the workspace's template for ``kind`` in ``lang``, if there is one."""
     if root is None:
@@ -155,11 +167,15 @@ def composer_for(ws: Workspace, root: str | None, style: MailStyle | None = None
             else notice.kind
         values = _values(ws, notice, lang, found, style)
         wording = default_wording(kind, lang, values, draft=found is not None and found.state == DRAFT)
-        custom = load_template(root, kind, lang)
+        custom = load_template(root, kind, lang) if not notice.agreement.customer.is_wildcard else None
         if custom is not None:
             wording = templated_wording(custom[0], custom[1], values, wording)
         to, cc = recipients(notice)
-        if kind == RENEWED:  # nothing to ask the customer: the manager gets the short line
+        if notice.agreement.customer.is_wildcard:  # nobody's customer: a notice to its manager only
+            wording = provider_wording(kind, lang, values)
+            manager = (notice.agreement.manager.email or "").strip()
+            to, cc = ((manager,) if manager else ()), ()
+        elif kind == RENEWED:  # nothing to ask the customer: the manager gets the short line
             manager = (notice.agreement.manager.email or "").strip()
             to, cc = ((manager,) if manager else ()), ()
         html = (f"<!doctype html><html lang=\"{escape(lang)}\"><body style=\"font-family:Segoe UI,Arial,sans-serif\">"

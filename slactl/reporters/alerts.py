@@ -5,8 +5,7 @@ import json
 from datetime import datetime, timezone
 from typing import IO
 
-from slactl.core.alerts import BREACHED, STATE_WORDS
-from slactl.mail.alerts import AlertRun, line, render_dry_run
+from slactl.core.alerts import BREACHED, STATE_WORDS, AlertRun, line
 from slactl.sanitize import terminal_text
 
 
@@ -36,7 +35,7 @@ def report_text(out: IO[str], run: AlertRun, as_of: float, *, fallback: str | No
                   "nothing was mailed.\n")
         return
     if mode == "dry-run-mail":
-        out.write(render_dry_run(run.messages))
+        out.write(run.dry_run_text)
         return
     breached = sum(1 for i in run.new if i.state == BREACHED)
     out.write(f"New as of {day}: {breached} breached, {len(run.new) - breached} at risk\n")

@@ -56,15 +56,19 @@ def _used(row: AvailabilityRow) -> str:
 
 def _budget_left(row: AvailabilityRow) -> str:
     left = row.budget_left_minutes
-    return f"over by {human_minutes(-left)}" if left < 0 else human_minutes(left)
+    return f"over by {_time(row, -left)}" if left < 0 else _time(row, left)
+
+
+def _time(row: AvailabilityRow, minutes: float | None) -> str:
+    """Every duration of a row one way: days only on a 24x7 objective (calendar time), hours
+    and minutes on a business calendar's open hours."""
+    return "-" if minutes is None else human_minutes(minutes, calendar=row.calendar == "24x7")
 
 
 def row_cells(row: AvailabilityRow) -> list[str]:
-    mttr = "-" if row.mttr_minutes is None else human_minutes(row.mttr_minutes)
-    mtbf = "-" if row.mtbf_minutes is None else human_minutes(row.mtbf_minutes)
     return [row.agreement, row.service, _window(row), _pct(row.availability_pct), _pct(row.target_pct),
-            verdict(row), human_minutes(row.downtime_minutes), _used(row), _budget_left(row),
-            str(row.outages), mttr, mtbf]
+            verdict(row), _time(row, row.downtime_minutes), _used(row), _budget_left(row),
+            str(row.outages), _time(row, row.mttr_minutes), _time(row, row.mtbf_minutes)]
 
 
 def _amount(amount: float | None, currency: str | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple
 
-from slactl.i18n import duration, money, percent_fine, text
+from slactl.i18n import duration, money, percent, text
 
 
 class ExtraTable(NamedTuple):
@@ -40,23 +40,29 @@ def _window(lang: str, window: str, partial: bool) -> str:
     return text(lang, "window_so_far", window=shown) if partial else shown
 
 
-def _left(lang: str, minutes: float) -> str:
-    return duration(lang, minutes) if minutes >= 0 else text(lang, "over_by_value", duration=duration(lang, -minutes))
+def _left(lang: str, minutes: float, calendar: bool) -> str:
+    if minutes >= 0:
+        return duration(lang, minutes, calendar=calendar)
+    return text(lang, "over_by_value", duration=duration(lang, -minutes, calendar=calendar))
 
 
 def _availability(extra: dict[str, Any], lang: str) -> ExtraTable:
     heads = [("service", False), ("window", False), ("availability", True), ("target", True), ("verdict", False),
              ("downtime", True), ("budget_left", True), ("outages", True)]
-    rows = [[r["service"], _window(lang, r["window"], r["partial"]), percent_fine(lang, r["availability_pct"]),
-             percent_fine(lang, r["target_pct"]), _verdict(r["ok"], lang), duration(lang, r["downtime_minutes"]),
-             _left(lang, r["budget_left_minutes"]), str(r["outages"])] for r in extra["rows"]]
+    rows = []
+    for r in extra["rows"]:
+        calendar = r.get("calendar", "24x7") == "24x7"  # days only for calendar time
+        rows.append([r["service"], _window(lang, r["window"], r["partial"]),
+                     percent(lang, r["availability_pct"], r["target_pct"]), percent(lang, r["target_pct"], r["target_pct"]),
+                     _verdict(r["ok"], lang), duration(lang, r["downtime_minutes"], calendar=calendar),
+                     _left(lang, r["budget_left_minutes"], calendar), str(r["outages"])])
     return ExtraTable(text(lang, "avail_title"), [(text(lang, k), n) for k, n in heads], rows,
                       text(lang, "avail_note"))
 
 
 def _cause(lang: str, c: dict[str, Any]) -> str:
-    values = {"value": percent_fine(lang, c["value"]), "threshold": percent_fine(lang, c["below"]),
-              "credit": percent_fine(lang, c["credit_pct"])}
+    values = {"value": percent(lang, c["value"], c["below"]), "threshold": percent(lang, c["below"], c["below"]),
+              "credit": percent(lang, c["credit_pct"], c["credit_pct"])}
     if c["kind"] == "availability":
         return text(lang, "credit_reason_availability", service=c["of"], **values)
     return text(lang, "credit_reason_compliance", metric=text(lang, "metric_" + c["of"]), **values)
@@ -66,7 +72,7 @@ def _credits(extra: dict[str, Any], lang: str) -> ExtraTable:
     heads = [("month", False), ("credit", True), ("amount", True), ("reasons", False)]
     rows = []
     for c in extra["rows"]:
-        credit = percent_fine(lang, c["credit_pct"])
+        credit = percent(lang, c["credit_pct"], c["credit_pct"])
         rows.append([_window(lang, c["window"], c["partial"]),
                      text(lang, "credit_capped", credit=credit) if c["capped"] else credit,
                      money(lang, c["amount"], c["currency"]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from slactl.i18n import day_text, duration, month_label, percent, percent_fine, period_text, text
+from slactl.i18n import day_text, duration, month_label, percent, period_text, text
 from slactl.reporters import svgchart
 from slactl.reporters.report_extras import extra_tables
 from slactl.sanitize import html_text
@@ -175,7 +175,7 @@ def _charts(s: dict[str, Any], lang: str, chart_id: str) -> str:
         target = percent(lang, next((c["target_pct"] for c in charts["compliance"]), None))
         out.append(_figure(title, svgchart.compliance_bars(f"{chart_id}-a", title, text(lang, "chart_compliance_alt"),
                                                            bars, text(lang, "target_line", pct=target),
-                                                           lambda v: percent_fine(lang, v))))
+                                                           lambda v: percent(lang, v))))
     trend = charts["trend"]
     if any(v is not None for vs in trend["series"].values() for v in vs):
         title = text(lang, "chart_trend")
@@ -183,7 +183,7 @@ def _charts(s: dict[str, Any], lang: str, chart_id: str) -> str:
         out.append(_figure(title, svgchart.trend_lines(
             f"{chart_id}-b", title, text(lang, "chart_trend_alt"), [month_label(lang, m) for m in trend["months"]],
             series, trend["target_pct"], text(lang, "target_line", pct=percent(lang, trend["target_pct"])),
-            lambda v: percent_fine(lang, v))))
+            lambda v: percent(lang, v))))
     for k, d in enumerate(charts["distribution"]):
         target = duration(lang, d["target_minutes"])
         title = text(lang, "chart_distribution", priority=d["priority"], target=target)

@@ -149,3 +149,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any], str], str]] = {
 
 def write(out: IO[str], fmt: str, data: dict[str, Any], lang: str) -> None:
     out.write(RENDERERS[fmt](data, lang))
+
+
+FORMATS = tuple(f for f in RENDERERS if f != "table")
+"""The report's formats (``report --format``; "table" is the text on a terminal)."""

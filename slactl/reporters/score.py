@@ -60,21 +60,39 @@ def _summary_rows(scorer: Scorer) -> tuple[list[str], list[list[object]], list[d
     key = ["agreement", "priority"] if scorer.group_by == "agreement" else [scorer.group_by]
     paused = any(r["paused_tickets"] for r in rows)  # the column only where some clock was paused
     headers = key + ["metric", "tickets", "met", "breached", "pending", "at risk", "compl. %",
-                     "target %", "median min"] + (["paused med"] if paused else []) + ["verdict"]
+                     "target %", "median", "p90"] + (["paused median"] if paused else []) + ["verdict"]
     body = [[r[k] for k in key] + [r["metric"], r["tickets"], r["met"], r["breached"], r["pending"],
-                                   r["at_risk"], r["compliance_pct"], r["target_pct"], r["median_minutes"]]
-            + ([r["median_paused_minutes"]] if paused else []) + [_verdict(r)] for r in rows]
+                                   r["at_risk"], _pct(r["compliance_pct"], r["target_pct"]), _pct(r["target_pct"]),
+                                   _time(r["median_minutes"]), _time(r["p90_minutes"])]
+            + ([_time(r["median_paused_minutes"])] if paused else []) + [_verdict(r)] for r in rows]
     return headers, body, rows
 
 
-_BREACH_HEADERS = ["ticket", "agreement", "priority", "metric", "target min", "elapsed min", "over by min"]
+def _pct(value: object, target: object = None) -> str | None:
+    """The one display rounding (``slactl.core.figures``): cut down, never up to the target."""
+    from slactl.core.figures import percent_text
+
+    if not isinstance(value, (int, float)):
+        return None
+    return percent_text(value, target if isinstance(target, (int, float)) else None)
+
+
+def _time(minutes: object) -> str | None:
+    """Open (business) time in hours and minutes: "2 h 32 min", never decimal minutes."""
+    from slactl.core.figures import duration_text
+
+    return duration_text(minutes) if isinstance(minutes, (int, float)) else None
+
+
+_BREACH_HEADERS = ["ticket", "agreement", "priority", "metric", "target", "elapsed", "over by"]
 
 
 def _breach_rows(scorer: Scorer) -> list[list[object]]:
-    rows = []
+    rows: list[list[object]] = []
     for b in scorer.worst_breaches():
-        target, elapsed = round(b.target / 60, 1), round(b.elapsed / 60, 1)
-        rows.append([b.ticket_id, b.agreement, b.priority, b.metric, target, elapsed, round(elapsed - target, 1)])
+        target, elapsed = b.target / 60, b.elapsed / 60
+        rows.append([b.ticket_id, b.agreement, b.priority, b.metric, _time(target), _time(elapsed),
+                     _time(elapsed - target)])
     return rows
 
 
@@ -122,8 +140,8 @@ def _plain_table(headers: list[str], body: list[list[object]]) -> str:
     return tabulate(cells, headers=headers, disable_numparse=True, colalign=align)
 
 
-_NUMERIC = {"tickets", "met", "breached", "pending", "at risk", "compl. %", "target %", "median min", "paused med",
-            "target min", "elapsed min", "over by min"}
+_NUMERIC = {"tickets", "met", "breached", "pending", "at risk", "compl. %", "target %", "median", "p90",
+            "paused median", "target", "elapsed", "over by"}
 
 
 def _write_rejected_text(w, meta: Meta) -> None:  # type: ignore[no-untyped-def]
@@ -136,8 +154,8 @@ def _write_rejected_text(w, meta: Meta) -> None:  # type: ignore[no-untyped-def]
 
 
 _SHORT = {"tickets": "tix", "breached": "breach", "pending": "pend", "at risk": "risk", "compl. %": "compl%",
-          "target %": "target%", "median min": "median", "target min": "target", "elapsed min": "elapsed",
-          "over by min": "over by", "paused med": "paused", "first_response": "response", "priority": "prio"}
+          "target %": "target%",
+          "paused median": "paused", "first_response": "response", "priority": "prio"}
 
 
 _NO_VERDICT = object()

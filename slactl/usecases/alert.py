@@ -2,12 +2,15 @@
 breached now (:func:`scan`); :func:`slactl.mail.alerts.run` then decides what is new."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from slactl.core.alerts import AlertItem, current
 from slactl.core.model import Workspace
+from slactl.core.tickets import Rejected, TicketRow
+
+if TYPE_CHECKING:
+    from slactl.usecases.tickets import TicketRun
 
 
 @dataclass(slots=True)
@@ -18,27 +21,28 @@ class Scan:
     warnings: list[str] = field(default_factory=list)
 
 
-def scan(ws: Workspace, export: str, as_of: Callable[[str], float], *, preset: str = "auto", tz: str = "UTC",
-         encoding: str | None = None, mapping: str | None = None) -> Scan:
-    """Score every ticket of ``export`` the way ``score --format json`` does, at the instant
-    ``as_of(timezone of the export)`` gives, and keep the metrics at risk or breached."""
+def scan(ws: Workspace, run: TicketRun) -> Scan:
+    """Score every ticket of the run the way ``score --format json`` does (same pauses, same
+    selection) at ``run.as_of``, and keep the metrics at risk or breached."""
     from slactl.core.scoring import Scorer, TicketResult
-    from slactl.exports import Rejected, open_export
+    from slactl.core.tickets import Rejected
 
-    if mapping is None and preset == "auto":  # EXPORT.mapping.yaml beside the export is used by itself
-        beside = os.path.splitext(export)[0] + ".mapping.yaml"
-        mapping = beside if os.path.isfile(beside) else None
-    with open_export(export, preset=preset, tz=tz, encoding=encoding, mapping=mapping) as source:
-        result = Scan(as_of(source.timezone), warnings=[f"{source.path}: {w}" for w in source.warnings])
+    source = run.source
+
+    def one_pass(items: Iterable[TicketRow | Rejected]) -> Scan:
+        result = Scan(run.as_of)
         scorer = Scorer(ws, result.as_of, has_first_response=source.has_first_response,
-                        has_resolution=source.has_resolution)
+                        has_resolution=source.has_resolution, history=run.paused_by_history)
+        selecting = run.filter is not None or bool(run.exclusions)
 
         def results() -> Iterator[TicketResult]:
-            for row in source:
+            for row in items:
                 if row.id:
                     result.tickets.append(row.id)
-                if not isinstance(row, Rejected):
-                    yield scorer.score(row)
+                if type(row) is not Rejected and (not selecting or run.keep(row)):  # type: ignore[arg-type]
+                    yield scorer.score(row, run.changes(row))  # type: ignore[arg-type]
 
         result.items = current(ws, results())
-    return result
+        return result
+
+    return run.passes(one_pass)

@@ -3,6 +3,7 @@ receipt. Kept apart from the CLI, like ``usecases.score``, so it can be driven w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from slactl.core.coverage import agreement_zone
@@ -16,6 +17,9 @@ from slactl.exports.history import History, HistoryRow
 from slactl.exports.reader import Export, RepeatedIds
 from slactl.suggest import close_matches
 
+if TYPE_CHECKING:
+    from slactl.usecases.tickets import TicketOptions
+
 SUGGEST_FROM = 200_000  # ids kept to suggest a close one when the ticket is not found
 
 
@@ -26,6 +30,26 @@ class Explained:
     history: str | None  # where the status history came from (a file, the event log's snapshots)
     history_rejected: list[Rejected] = field(default_factory=list)  # the ticket's unreadable history rows
     notes: list[str] = field(default_factory=list)
+
+
+def explain_run(ws: Workspace, options: TicketOptions, ticket_id: str, as_of: Callable[[str], float],
+                warn: Callable[[str], None]) -> Explained:
+    """``explain``: the export read the one way (:mod:`slactl.usecases.tickets`), the ticket's
+    own history rows read from ``options.history``."""
+    from dataclasses import replace
+
+    from slactl.usecases.tickets import open_tickets
+
+    with open_tickets(ws, replace(options, history=None, history_mapping=None), as_of, warn) as run:
+        opened = None
+        if options.history is not None:
+            from slactl.exports.history import open_history
+
+            opened = open_history(options.history, tz=run.source.timezone, encoding=options.encoding,
+                                  mapping=options.history_mapping)
+        elif options.history_mapping is not None:
+            raise InputError("--history-mapping needs --history FILE")
+        return explain_ticket(ws, run.source, ticket_id, run.as_of, opened)
 
 
 def explain_ticket(ws: Workspace, source: Export, ticket_id: str, as_of: float,

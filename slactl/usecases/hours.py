@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from typing import Iterable
 
 from slactl.core.hours import (
     Assignment, TicketHours, Unassigned, WindowRow, account, assign, by_customer_column, hours, local_day,
 )
 from slactl.errors import InputError
 from slactl.core.period import parse_period
-from slactl.core.tickets import Rejected
+from slactl.core.tickets import Rejected, TicketRow
 from slactl.core.model import Workspace
 from slactl.suggest import did_you_mean
 
@@ -63,23 +64,20 @@ def unassigned_dict(u: Unassigned) -> dict[str, object]:
             "hours": hours(e.seconds), "billable": e.billable, "author": e.author, "reason": u.reason}
 
 
-def _ticket_agreements(ws: Workspace, export: str, tz: str, preset: str) -> tuple[dict[str, tuple[str | None, str]], int, list[str]]:
-    """Ticket id -> (agreement name, why none) for every ticket of the export."""
-    import os
-
-    from slactl.exports import open_export
+def _ticket_agreements(ws: Workspace, export: str, tz: str, preset: str, encoding: str | None = None,
+                       ) -> tuple[dict[str, tuple[str | None, str]], int, list[str]]:
+    """Ticket id -> (agreement name, why none) for every ticket of the export, read the one
+    way every view reads it (:mod:`slactl.usecases.tickets`)."""
     from slactl.core.matching import AMBIGUOUS, Matcher
+    from slactl.usecases.tickets import TicketOptions, open_tickets
 
-    mapping = None
-    beside = os.path.splitext(export)[0] + ".mapping.yaml"
-    if preset == "auto" and os.path.isfile(beside):
-        mapping = beside
     matcher = Matcher(ws)
-    out: dict[str, tuple[str | None, str]] = {}
-    rejected = 0
-    with open_export(export, preset=preset, tz=tz, mapping=mapping) as source:
-        warnings = [f"{source.path}: {w}" for w in source.warnings]
-        for row in source:
+    warnings: list[str] = []
+
+    def one_pass(items: Iterable[TicketRow | Rejected]) -> tuple[dict[str, tuple[str | None, str]], int]:
+        out: dict[str, tuple[str | None, str]] = {}
+        rejected = 0
+        for row in items:
             if isinstance(row, Rejected):
                 rejected += 1
                 if row.id and row.id not in out:
@@ -93,6 +91,12 @@ def _ticket_agreements(ws: Workspace, export: str, tz: str, preset: str) -> tupl
             else:
                 who = f"customer '{row.customer}'" if row.customer else "no customer"
                 out[row.id] = (None, f"ticket {row.id} ({who}) is covered by no agreement")
+        return out, rejected
+
+    options = TicketOptions(export, preset=preset, tz=tz, encoding=encoding)
+    with open_tickets(ws, options, lambda zone: 0.0, lambda m: None) as run:
+        warnings = [f"{run.source.path}: {w}" for w in run.source.warnings]
+        out, rejected = run.passes(one_pass)
     return out, rejected, warnings
 
 

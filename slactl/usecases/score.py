@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
 
 from slactl.core.model import Workspace
@@ -16,6 +17,86 @@ from slactl.core.scoring import Scorer
 
 if TYPE_CHECKING:
     from slactl.exports.historyjoin import HistoryLookup
+    from slactl.usecases.tickets import TicketRun
+
+
+@dataclass(slots=True)
+class ScoreResult:
+    """What one ``score`` run counted: the scorer's totals, the run's facts, and what to say."""
+
+    scorer: Scorer
+    meta: Meta
+    left_out: int | None = None  # tickets outside the selection (None: no selection)
+    warnings: list[str] = field(default_factory=list)
+
+
+def score_tickets(ws: Workspace, run: TicketRun, reporter_cls: Any, out: IO[str], *,
+                  group_by: str = "agreement", progress: bool | None = None) -> ScoreResult:
+    """``score`` over the one reading of the export (:mod:`slactl.usecases.tickets`)."""
+    from slactl.usecases.tickets import check_customer_seen, customer_known, service_notice
+
+    selecting = run.filter is not None or bool(run.exclusions)
+    customer = run.options.customer
+    with _held(out, customer is not None and not customer_known(ws, customer)) as (target, hold):
+        scorer, meta = run_score(ws, run.source, run.as_of, reporter_cls, target, group_by=group_by,
+                                 progress=progress, history=run.history, with_meta=True,
+                                 keep=run.keep if selecting else None, jobs=run.options.jobs)
+        check_customer_seen(ws, run)  # a misspelt customer: an error, and nothing written
+        hold()
+    result = ScoreResult(scorer, meta, run.filter.left_out if run.filter is not None else None)
+    took = sorted({name for (name, _, _), g in scorer.groups.items() if g.tickets})
+    notice = service_notice(ws, run.source, took)
+    if notice:
+        result.warnings.append(notice)
+    return result
+
+
+@contextlib.contextmanager
+def _held(out: IO[str], holding: bool) -> Iterator[tuple[IO[str], Callable[[], None]]]:
+    """``out``, or (``holding``: a ``--customer`` only the export can confirm) a temporary
+    file copied to ``out`` by the function yielded with it, once the customer is confirmed."""
+    if not holding:
+        yield out, lambda: None
+        return
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        def release() -> None:
+            spool.seek(0)
+            shutil.copyfileobj(spool, out)
+        yield spool, release
+
+
+def below_target(scorer: Scorer, threshold: float | str) -> tuple[list[str], bool]:
+    """``--fail-under``: one line in words per failing group, and whether any group was judged.
+    'target' judges each agreement x priority against its own target; a percentage judges
+    the rows shown (the --group-by groups)."""
+    rows = scorer.summary() if threshold == "target" else scorer.grouped()
+    judged = [r for r in rows if r.get("compliance_pct") is not None]
+    lines = []
+    for r in judged:
+        goal = r["target_pct"] if threshold == "target" else threshold
+        failing = r.get("ok") is False if threshold == "target" else r["compliance_pct"] < goal  # type: ignore[operator]
+        if failing:
+            what = ", ".join(f"{key} {r[key]}" for key in ("agreement", *GROUP_KEYS) if r.get(key) not in (None, ""))
+            lines.append(below_line(what, str(r["metric"]), r["compliance_pct"], r["met"], r["breached"],  # type: ignore[arg-type]
+                                    goal, threshold == "target"))  # type: ignore[arg-type]
+    return lines, bool(judged)
+
+
+def below_line(what: str, metric: str, compliance: float, met: int, breached: int, goal: float,
+               own_target: bool) -> str:
+    """``agreement acme, priority P2, resolution: 87.5 % compliance (14 met, 2 breached of 16
+    judged) is below the agreement target of 95 %`` (the display rounding of every page)."""
+    from slactl.core.figures import percent_text
+
+    return (f"{what}, {metric.replace('_', ' ')}: {percent_text(compliance, goal)} % compliance ({met} met, "
+            f"{breached} breached of {met + breached} judged) is below the "
+            f"{'agreement' if own_target else '--fail-under'} target of {percent_text(goal)} %")
+
+
+GROUP_KEYS = ("customer", "priority", "service", "month")
 
 
 def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, out: IO[str], *,
