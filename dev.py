@@ -64,10 +64,13 @@ def test(args: list[str]) -> None:
 
 def main() -> None:
     task = sys.argv[1] if len(sys.argv) > 1 else "help"
-    if task not in ("demo", "test"):
-        print("usage: python3 dev.py demo | test [pytest args]")
+    if task not in ("demo", "test", "catalogues"):
+        print("usage: python3 dev.py demo | test [pytest args] | catalogues")
         sys.exit(2)
     ensure_env()
+    if task == "catalogues":  # slactl/locales/*.po -> *.mo and slactl.pot
+        run([str(PY), "-m", "slactl.i18n.build"])
+        return
     demo() if task == "demo" else test(sys.argv[2:])
 
 

@@ -24,7 +24,7 @@ def test_subject_and_signature_name_the_provider_not_the_tool(ws: Path, smtp: Re
     monkeypatch.setenv("SLACTL_MAIL_REPLY_TO", "accounts@provider.example")
     assert run(ws, "expiring", "--as-of", "2026-11-22", "--notify").exit_code == 0
     acme = only(smtp, "acme-support-2026").message
-    assert acme["Subject"] == "ACME Corp: your service agreement acme-support-2026 ends in 39 days (2026-12-31)"
+    assert acme["Subject"] == "ACME Corp: your service agreement acme-support-2026 ends in 39 days (31 December 2026)"
     assert "slactl" not in acme["Subject"].lower() and "slactl" not in plain(only(smtp, "acme-support-2026"))
     assert acme["From"].addresses[0].display_name == "Provider Service Desk"
     assert acme["Reply-To"] == "accounts@provider.example"
@@ -40,7 +40,7 @@ def test_activation_lists_the_agreed_service_levels(ws: Path, smtp: Recorder) ->
                  "P2: first response within 2 h, resolution within 16 h",
                  "P4: first response within 16 h, resolution within 80 h"):
         assert line in body
-    assert "Compliance target: 97 %" in body
+    assert "Compliance target: 97%" in body
 
 
 def test_signed_renewal_tells_the_manager_only(ws: Path, smtp: Recorder) -> None:  # noqa: F811
@@ -64,7 +64,7 @@ def test_draft_renewal_awaits_signature_and_the_customer_is_still_asked(ws: Path
     assert run(ws, "expiring", "--as-of", "2026-12-20", "--notify").exit_code == 0
     signed = [r for r in smtp.messages if r.message["X-Slactl-Notice"].startswith("expiry:acme-support-2026")][-1]
     assert signed.rcpt_tos == ["irina@provider.example"]
-    assert signed.message["Subject"] == "ACME Corp: agreement acme-support-2026 ends 2026-12-31, renewed by acme-support-2027"
+    assert signed.message["Subject"] == "ACME Corp: agreement acme-support-2026 ends 31 December 2026, renewed by acme-support-2027"
 
 
 def test_workspace_templates_override_the_wording(ws: Path, smtp: Recorder) -> None:  # noqa: F811
@@ -93,7 +93,7 @@ def test_a_provider_wide_agreement_sends_no_customer_letter_but_tells_its_manage
     received = only(smtp, "corporate-baseline-2026")
     assert received.rcpt_tos == ["noc@provider.example"]
     subject = received.message["Subject"]
-    assert subject.startswith("Provider-wide agreement corporate-baseline-2026: ends on 2026-12-31")
+    assert subject.startswith("Provider-wide agreement corporate-baseline-2026: ends on 31 December 2026")
     assert "your service agreement" not in subject
     body = plain(received)
     assert "no customer letter was sent" in body and "Please contact your account manager" not in body

@@ -129,7 +129,7 @@ def test_expiring_notify_mails_contacts_and_manager_only(ws: Path, smtp: Recorde
     assert acme.get_content_type() == "multipart/alternative"
     plain, html = acme.get_body(("plain",)), acme.get_body(("html",))
     assert plain is not None and html is not None
-    assert "2026-12-31" in plain.get_content() and "Irina Petrova" in plain.get_content()
+    assert "31 December 2026" in plain.get_content() and "Irina Petrova" in plain.get_content()
     assert "&lt;irina@provider.example&gt;" in html.get_content()
     assert "acme-support-2026: expiry warning (60-day notice, 39 days left) sent to" in result.stdout
     recorded = state(ws)["sent"]

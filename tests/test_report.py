@@ -177,7 +177,7 @@ def test_default_period_is_the_last_complete_month(workspace: Path) -> None:
 @pytest.mark.parametrize("args,message", [
     (["--period", "2026-13"], "--period: '2026-13': there is no month 13"),
     (["--period", "Nov"], "--period: 'Nov' is not a period"),
-    (["--lang", "de"], "--lang: language 'de' is not available"),
+    (["--lang", "fr"], "--lang: language 'fr' is not available"),
     (["--agreement", "acme-support-2025"], "did you mean 'acme-support-2026'"),
     (["-c", "acme", "--agreement", "acme-support-2026"], "not both"),
     (["--dry-run"], "go with --mail"),
@@ -245,12 +245,15 @@ def test_outages_add_availability_and_the_credit_due(run_line) -> None:  # type:
                       "--outages", str(ROOT / "examples" / "outages.csv"), "--format", "json")
     assert result.exit_code == 0, result.stderr
     extras = json.loads(result.stdout)["sections"][0]["extras"]
-    rows = {(r[0], r[1]): r for r in extras["availability"]["rows"]}
-    assert rows[("email", "2026-10")][2:5] == ["99.910 %", "99.900 %", "met"]
-    assert rows[("email", "2026-10")][5] == "40 min" and rows[("email", "2026-10")][7] == 1
+    rows = {(r["service"], r["window"]): r for r in extras["availability"]["rows"]}
+    email = rows[("email", "2026-10")]
+    assert (round(email["availability_pct"], 3), email["target_pct"], email["ok"]) == (99.91, 99.9, True)
+    assert email["downtime_minutes"] == 40 and email["outages"] == 1
     (credit,) = extras["credits"]["rows"]
-    assert credit[:3] == ["2026-10", "5 %", "600.00 EUR"] and "resolution compliance" in credit[3]
+    assert (credit["window"], credit["credit_pct"], credit["amount"], credit["currency"]) == ("2026-10", 5, 600, "EUR")
+    assert [c["kind"] for c in credit["causes"]] == ["compliance"] and credit["causes"][0]["of"] == "resolution"
     html_page = run_line("-w", str(ROOT / "agreements"), "report", str(GENERIC), "--customer", "acme",
                          "--period", "2026-10", "--as-of", "2026-11-22T12:00:00Z",
                          "--outages", str(ROOT / "examples" / "outages.csv"), "--format", "html").stdout
-    assert "Service credits" in html_page and "600.00 EUR" in html_page
+    assert "Service credits" in html_page and "€600.00" in html_page and "99.9%" in html_page
+    assert "October 2026" in html_page and "resolution compliance" in html_page

@@ -72,8 +72,10 @@ def alert(
     root = workspace_root(ctx, workspace)
     loaded = load(ctx, workspace)
     require_clean(loaded, moment.day())
+    from slactl.i18n import use_workspace
     from slactl.usecases.tickets import open_tickets
 
+    use_workspace(root, err)  # translations/<lang>.po
     options = ticket_options(export, preset=preset, mapping=mapping, tz=tz, encoding=encoding, dayfirst=dayfirst,
                              sheet=sheet, history=history, history_mapping=history_mapping, exclude=exclude,
                              jobs=jobs, customer=customer, agreement=agreement, service=service, period=period)
@@ -85,7 +87,8 @@ def alert(
                                         else "mail" if mail else "list")
     run = alert_mail.run(found.items, found.tickets, state_path=state or alert_mail.default_state_path(root),
                          send=mail, dry_run=dry_run, baseline=baseline, fallback=fallback, config=config,
-                         now=moment.now)
+                         now=moment.now,
+                         languages={n: a.language for n, a in loaded.workspace.agreements.items()})
     with output_to(output, force) as out:
         if chosen == "json":
             report_json(out, run, found.as_of, fallback=fallback, mode=mode)

@@ -400,6 +400,9 @@ def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run:
     loaded = load(ctx, workspace)
     require_clean(loaded, moment.day())
     state_path = state or mail.default_state_path(root)
+    from slactl.i18n import use_workspace
+
+    use_workspace(root, err)  # translations/<lang>.po
     with output_to(output, force) as out:
         from slactl.mail.notices import composer_for
 

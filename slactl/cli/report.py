@@ -30,7 +30,7 @@ def report(
     service: ServiceOpt = None,
     period: Annotated[Optional[str], typer.Option("--period", metavar="PERIOD", help="2026-11, 2026-Q4, 2026 or 2026-10-01..2026-12-31, read in each agreement's time zone (default: the last complete month before --as-of).", show_default=False)] = None,
     as_of: AsOfOpt = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", metavar="LANGUAGE", help=f"{', '.join(LANGUAGES)} (default: the agreement's spec.language, else en).", show_default=False)] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", metavar="LANGUAGE", help=f"{', '.join(LANGUAGES)} or a language of the workspace's translations/*.po (default: the agreement's spec.language, else en).", show_default=False)] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", help=f"{', '.join(FORMATS)} (default: from --output's extension, else text).", show_default=False)] = None,
     outages: Annotated[Optional[str], typer.Option("--outages", metavar="OUTAGES.csv", help="Outage log (CSV): adds each agreement's availability and the credit due.", show_default=False)] = None,
     exclude: ExcludeOpt = None,
@@ -64,7 +64,7 @@ def report(
     """
     from slactl.cli.base import as_of_value, fail_under_value
     from slactl.core.reportdata import language, report_data
-    from slactl.i18n import check_language
+    from slactl.i18n import check_language, use_workspace
     from slactl.usecases.report import add_availability, build
     from slactl.usecases.tickets import open_tickets
 
@@ -76,13 +76,14 @@ def report(
     chosen = "text" if chosen == "table" else chosen
     threshold = fail_under_value(fail_under)
     moment = as_of_value(as_of)
+    loaded = load(ctx, workspace)
+    require_clean(loaded, moment.day())
+    ws = loaded.workspace
+    use_workspace(workspace_root(ctx, workspace), err)  # translations/<lang>.po
     try:
         lang = check_language(lang) if lang is not None else None
     except ValueError as exc:
         raise InputError(f"--lang: {exc}") from None
-    loaded = load(ctx, workspace)
-    require_clean(loaded, moment.day())
-    ws = loaded.workspace
     options = ticket_options(export, preset=preset, mapping=mapping, tz=tz, encoding=encoding, dayfirst=dayfirst,
                              sheet=sheet, history=history, history_mapping=history_mapping, exclude=exclude,
                              jobs=jobs, customer=customer, agreement=agreement, service=service, period=period)

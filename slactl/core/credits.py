@@ -27,6 +27,9 @@ class CreditEntry:
     reasons: list[str] = field(default_factory=list)
     partial: bool = False  # the month is still running at as_of
     capped: bool = False  # the tiers asked for more than ``cap``
+    causes: list[tuple[str, str, float, float, float]] = field(default_factory=list)
+    """The reasons as values, for pages in any language: (``availability`` or ``compliance``,
+    the service or metric, the value, the threshold it is below, the tier's credit %)."""
 
     def as_dict(self) -> dict[str, object]:
         """The credit as the availability JSON carries it."""
@@ -56,22 +59,26 @@ def judge_credits(agreement: str, terms: Credits, worst: Mapping[str, tuple[str,
         low = worst.get(label)  # (service, pct)
         best = 0.0
         reasons: list[str] = []
+        causes: list[tuple[str, str, float, float, float]] = []
         for tier in terms.tiers:
             if tier.availability_below is not None:
                 if low is None or not low[1] < tier.availability_below:
                     continue
                 reasons.append(f"{low[0]} availability {format_pct(low[1])} is below "
                                f"{format_pct(tier.availability_below)}: {format_pct(tier.credit)} credit")
+                causes.append(("availability", low[0], low[1], tier.availability_below, tier.credit))
             elif tier.compliance_below is not None and tier.metric is not None:
                 value = compliance.get((agreement, label, tier.metric))
                 if value is None or not value < tier.compliance_below:
                     continue
                 reasons.append(f"{tier.metric.replace('_', ' ')} compliance {format_pct(value)} is below "
                                f"{format_pct(tier.compliance_below)}: {format_pct(tier.credit)} credit")
+                causes.append(("compliance", tier.metric, value, tier.compliance_below, tier.credit))
             else:
                 continue
             best = max(best, tier.credit)
         pct = min(best, terms.cap)
         amount = terms.monthly_fee * pct / 100 if terms.monthly_fee is not None else None
-        out.append(CreditEntry(agreement, label, pct, amount, terms.currency, reasons, running, pct < best))
+        out.append(CreditEntry(agreement, label, pct, amount, terms.currency, reasons, running, pct < best,
+                               causes))
     return out

@@ -12,11 +12,12 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from typing import IO, Callable, Iterable
+from typing import IO, Callable, Iterable, Mapping
+from zoneinfo import ZoneInfo
 
 from slactl.mail import notify as mail
-from slactl.core.alerts import (  # AlertRun, line and when are used from here too
-    AT_RISK, BREACHED, AlertItem, AlertRun, by_recipient, line, news, prune, when,
+from slactl.core.alerts import (  # line and when of slactl.core.alerts are the English lines of the text output
+    AT_RISK, BREACHED, AlertItem, AlertRun, by_recipient, news, prune,
 )
 from slactl.sanitize import header_safe
 
@@ -27,44 +28,81 @@ def default_state_path(workspace: str) -> str:
     return os.path.join(workspace, STATE_NAME)
 
 
-def subject(items: list[AlertItem]) -> str:
+def when(item: AlertItem, lang: str = "en") -> str:
+    """Due time and time left or over, in the message's language."""
+    from slactl.i18n import duration, text
+
+    gap = (item.target - item.elapsed) / 60
+    rest = (text(lang, "alert_over", duration=duration(lang, -gap)) if item.state == BREACHED
+            else text(lang, "alert_left", duration=duration(lang, gap)))
+    if item.due is None:
+        return rest
+    local = datetime.fromtimestamp(round(item.due), ZoneInfo(item.zone))
+    return text(lang, "alert_due", time=f"{local:%Y-%m-%d %H:%M} {local.tzname()}") + ", " + rest
+
+
+def line(item: AlertItem, lang: str = "en") -> str:
+    """One item on one line of the message, in its language."""
+    from slactl.i18n import duration, text
+
+    return text(lang, "alert_line", ticket=item.ticket, customer=f" ({item.customer})" if item.customer else "",
+                agreement=item.agreement, priority=item.priority, metric=text(lang, "metric_" + item.metric),
+                when=when(item, lang), target=duration(lang, item.target / 60),
+                used=duration(lang, item.elapsed / 60))
+
+
+def subject(items: list[AlertItem], lang: str = "en") -> str:
+    from slactl.i18n import plural, text
+
     breached = sum(1 for i in items if i.state == BREACHED)
     at_risk = len(items) - breached
-    parts = [f"{breached} newly breached" if breached else "", f"{at_risk} newly at risk" if at_risk else ""]
-    return "[slactl] SLA alert: " + " and ".join(p for p in parts if p)
+    parts = [p for p in (plural(lang, "alert_n_breached", breached) if breached else "",
+                         plural(lang, "alert_n_at_risk", at_risk) if at_risk else "") if p]
+    joined = parts[0] if len(parts) == 1 else text(lang, "alert_and", a=parts[0], b=parts[1])
+    return text(lang, "alert_subject", parts=joined)
 
 
-def compose(to: str, items: list[AlertItem], mail_from: str) -> EmailMessage:
+def language_of(items: list[AlertItem], languages: Mapping[str, str | None] | None) -> str:
+    """The message's language: its agreements' ``spec.language`` when they agree, else English."""
+    found = {(languages or {}).get(i.agreement) or "en" for i in items}
+    return found.pop() if len(found) == 1 else "en"
+
+
+def compose(to: str, items: list[AlertItem], mail_from: str, lang: str = "en") -> EmailMessage:
     """The message for one manager: plain text listing the breached, then the at-risk items."""
     from email.utils import formatdate, make_msgid
+
+    from slactl.i18n import text
 
     msg = EmailMessage()
     msg["From"] = header_safe(mail_from)
     msg["To"] = header_safe(to)
-    msg["Subject"] = header_safe(subject(items))
+    msg["Subject"] = header_safe(subject(items, lang))
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid("slactl", domain=mail_from.rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Slactl-Alert"] = header_safe(f"{len(items)} item(s)")
-    body = ["Hello,", "", "These SLA targets newly need attention:", ""]
-    for state, title in ((BREACHED, "Breached"), (AT_RISK, "At risk")):
+    body = [text(lang, "alert_greeting"), "", text(lang, "alert_lead"), ""]
+    for state, key in ((BREACHED, "alert_breached"), (AT_RISK, "alert_at_risk")):
         chosen = [i for i in items if i.state == state]
         if chosen:
-            body.append(f"{title}:")
-            body += [f"  - {header_safe(line(i))}" for i in chosen]
+            body.append(f"{text(lang, key)}:")
+            body += [f"  - {header_safe(line(i, lang))}" for i in chosen]
             body.append("")
-    body += ["Each ticket, target and state is reported once.", "", "-- ", "slactl (automatic message)", ""]
+    body += [text(lang, "alert_footer"), "", "-- ", text(lang, "alert_signature"), ""]
     msg.set_content("\n".join(body))
+    msg["Content-Language"] = header_safe(lang.replace("_", "-"))  # after the content, which clears Content-*
     return msg
 
 
 def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send: bool, dry_run: bool = False,
         baseline: bool = False, fallback: str | None = None, config: mail.SmtpConfig | None = None,
-        now: datetime,
+        now: datetime, languages: Mapping[str, str | None] | None = None,
         sender_factory: Callable[[mail.SmtpConfig], contextlib.AbstractContextManager] | None = None) -> AlertRun:  # type: ignore[type-arg]
     """Find the new items against the state and record them: mailed (``send``), only
     listed (neither), or silently (``baseline``). A dry run reads the state and nothing else.
-    ``now`` (the command's one clock reading) stamps each record, in UTC."""
+    ``now`` (the command's one clock reading) stamps each record, in UTC; ``languages`` (agreement
+    name -> ``spec.language``) words each manager's message."""
     from datetime import timezone
 
     result = AlertRun()
@@ -73,7 +111,8 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
         if send:
             groups, result.unaddressed = by_recipient(result.new, fallback)
             cfg = config or mail.SmtpConfig(host=None)
-            result.messages = [(to, compose(to, group, cfg.mail_from)) for to, group in groups.items()]
+            result.messages = [(to, compose(to, group, cfg.mail_from, language_of(group, languages)))
+                               for to, group in groups.items()]
             result.dry_run_text = render_dry_run(result.messages)
         return result
     with mail.state_lock(state_path):
@@ -100,7 +139,8 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
             return result
         try:
             for to, group in groups.items():
-                refused = session.send(_Outgoing(compose(to, group, config.mail_from)), (to,))  # type: ignore[arg-type]
+                message = compose(to, group, config.mail_from, language_of(group, languages))
+                refused = session.send(_Outgoing(message), (to,))  # type: ignore[arg-type]
                 if refused:
                     result.failed.append((to, group, "; ".join(refused.values())))
                     continue

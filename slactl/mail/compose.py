@@ -33,8 +33,10 @@ class MailStyle:
 
 
 def build_message(*, mail_from: str, to: tuple[str, ...], cc: tuple[str, ...], subject: str, text: str,
-                  html: str, key: str, style: MailStyle | None = None, domain: str | None = None) -> EmailMessage:
-    """A multipart/alternative message (plain text first, HTML second); every header one safe line."""
+                  html: str, key: str, style: MailStyle | None = None, domain: str | None = None,
+                  lang: str | None = None) -> EmailMessage:
+    """A multipart/alternative message (plain text first, HTML second); every header one safe line;
+    ``lang`` is its ``Content-Language`` (RFC 3282)."""
     from email.headerregistry import Address
     from email.utils import formatdate, make_msgid, parseaddr
 
@@ -60,4 +62,6 @@ def build_message(*, mail_from: str, to: tuple[str, ...], cc: tuple[str, ...], s
     msg["X-Slactl-Notice"] = header_safe(key)
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    if lang:  # after the content: setting it clears the Content-* headers
+        msg["Content-Language"] = header_safe(lang.replace("_", "-"))
     return msg

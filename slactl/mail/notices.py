@@ -5,8 +5,8 @@ a renewal, and worded by the provider's own templates when the workspace has the
 Templates: ``WORKSPACE/templates/<kind>.txt`` (or ``<kind>.<lang>.txt``, preferred),
 kinds ``activation``, ``expiry``, ``expired`` and ``renewed`` (the manager's line when a
 signed successor exists). They are ``string.Template`` text: ``$customer``, ``$agreement``,
-``$start``, ``$end``, ``$days_left``, ``$as_of``, ``$services``, ``$policy``, ``$manager``,
-``$successor``, ``$facts``, ``$levels``, ``$signature``; a first line ``Subject: ...`` sets
+``$start``, ``$end`` (dates in the notice's language: "31 December 2026"), ``$days_left``,
+``$as_of``, ``$services``, ``$policy``, ``$manager``, ``$successor``, ``$facts``, ``$levels``, ``$signature``; a first line ``Subject: ...`` sets
 the subject. ``string.Template`` rather than Jinja2: a template written by a user can
 only substitute values (no code, loops or attribute access), and it needs no dependency.
 """
@@ -22,7 +22,7 @@ from slactl.core.lifecycle import ACTIVATION, EXPIRED, EXPIRING_SOON, Notice
 from slactl.core.model import Workspace
 from slactl.core.renewal import DRAFT, RENEWED, Renewal, renewal, service_levels
 from slactl.errors import InputError
-from slactl.i18n import days_text, duration, percent, text
+from slactl.i18n import day_text, days_text, duration, percent, text
 from slactl.mail.compose import MailStyle, build_message
 from slactl.mail.notify import Outgoing, recipients
 
@@ -48,7 +48,8 @@ def _facts(ws: Workspace, notice: Notice, lang: str, found: Renewal | None) -> l
     policy = ws.policies.get(ag.policy or "")
     target = ag.compliance_target if ag.compliance_target is not None else policy.compliance_target if policy else None
     facts = [(text(lang, "agreement"), ag.name), (text(lang, "customer"), customer_name(notice, lang)),
-             (text(lang, "period"), text(lang, "fact_period_value", start=ag.start.isoformat(), end=ag.end.isoformat())),
+             (text(lang, "period"), text(lang, "fact_period_value", start=day_text(lang, ag.start),
+                                        end=day_text(lang, ag.end))),
              (text(lang, "services"), ", ".join(ag.services) if ag.services is not None else text(lang, "all_services")),
              (text(lang, "fact_policy"), ag.policy or text(lang, "fact_own_rules"))]
     if target is not None:
@@ -56,7 +57,7 @@ def _facts(ws: Workspace, notice: Notice, lang: str, found: Renewal | None) -> l
     if notice.kind == EXPIRING_SOON:
         facts.append((text(lang, "fact_days_left"), str(notice.days_left)))
     if found is not None:
-        facts.append((text(lang, "fact_renewal"), f"{found.successor.name} ({found.successor.start.isoformat()})"))
+        facts.append((text(lang, "fact_renewal"), f"{found.successor.name} ({day_text(lang, found.successor.start)})"))
     if manager:
         facts.append((text(lang, "fact_manager"), manager))
     return facts
@@ -77,13 +78,13 @@ def _values(ws: Workspace, notice: Notice, lang: str, found: Renewal | None, sty
     levels = _levels(ws, notice, lang) if notice.kind == ACTIVATION else []
     level_block = (text(lang, "notice_levels") + ":\n" + "\n".join(f"  {line}" for line in levels)) if levels else ""
     return {
-        "customer": customer_name(notice, lang), "agreement": ag.name, "start": ag.start.isoformat(),
-        "end": ag.end.isoformat(), "days_left": days_text(lang, notice.days_left),
-        "days_left_number": str(notice.days_left), "as_of": notice.as_of.isoformat(),
+        "customer": customer_name(notice, lang), "agreement": ag.name, "start": day_text(lang, ag.start),
+        "end": day_text(lang, ag.end), "days_left": days_text(lang, notice.days_left),
+        "days_left_number": str(notice.days_left), "as_of": day_text(lang, notice.as_of),
         "services": ", ".join(ag.services) if ag.services is not None else text(lang, "all_services"),
         "policy": ag.policy or text(lang, "fact_own_rules"), "manager": ag.manager.name or ag.manager.email or "",
         "successor": found.successor.name if found else "",
-        "successor_start": found.successor.start.isoformat() if found else "",
+        "successor_start": day_text(lang, found.successor.start) if found else "",
         "facts": "\n".join(f"  {k + ':':<{width + 1}} {v}" for k, v in facts), "levels": level_block,
         "signature": style.from_name or text(lang, "mail_signature"),
     }
@@ -177,12 +178,12 @@ def composer_for(ws: Workspace, root: str | None, style: MailStyle | None = None
         elif kind == RENEWED:  # nothing to ask the customer: the manager gets the short line
             manager = (notice.agreement.manager.email or "").strip()
             to, cc = ((manager,) if manager else ()), ()
-        html = ("<!doctype html><html><body style=\"font-family:Segoe UI,Arial,sans-serif\">"
+        html = (f"<!doctype html><html lang=\"{escape(lang)}\"><body style=\"font-family:Segoe UI,Arial,sans-serif\">"
                 + "".join(f"<p style=\"white-space:pre-wrap\">{escape(block)}</p>"
                           for block in wording.body.split("\n\n") if block.strip())
                 + "</body></html>\n")
         msg = build_message(mail_from=mail_from, to=to, cc=cc, subject=wording.subject, text=wording.body,
-                            html=html, key=notice.key, style=style, domain=domain)
+                            html=html, key=notice.key, style=style, domain=domain, lang=lang)
         return Outgoing(notice, msg, to, cc)
 
     return compose

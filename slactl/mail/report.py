@@ -93,7 +93,7 @@ def compose(mail: ReportMail, mail_from: str, style: MailStyle | None = None, do
     body = "\n".join(lead) + "\n\n" + render_text(mail.data, lang) + "\n-- \n" + text(lang, "mail_signature") + "\n"
     page = render_html(mail.data, lang, draft=mail.draft)
     msg = build_message(mail_from=mail_from, to=mail.to, cc=mail.cc, subject=subject(mail), text=body, html=page,
-                        key=mail.key + (":draft" if mail.draft else ""), style=style, domain=domain)
+                        key=mail.key + (":draft" if mail.draft else ""), style=style, domain=domain, lang=lang)
     return Outgoing(mail, msg, mail.to, mail.cc)  # type: ignore[arg-type]  # a ReportMail keys like a Notice
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from slactl.i18n import day_text, duration, month_label, percent, period_text, text
 from slactl.reporters import svgchart
+from slactl.reporters.report_extras import extra_tables
 from slactl.sanitize import html_text
 
 _CSS = """body{font-family:"Segoe UI",Arial,sans-serif;color:#222;margin:0;background:#fff;line-height:1.4}
@@ -50,13 +51,20 @@ def period_words(data: dict[str, Any], lang: str) -> str:
 
 def as_of_words(data: dict[str, Any], lang: str) -> str:
     moment = datetime.fromisoformat(data["as_of"])
-    return f"{day_text(lang, moment.date())}, {moment:%H:%M} UTC"
+    return text(lang, "at_time", day=day_text(lang, moment.date()), time=f"{moment:%H:%M}")
+
+
+def agreement_period_words(s: dict[str, Any], lang: str) -> str:
+    """The agreement's term: ``1 January 2026 – 31 December 2026``."""
+    term = s["agreement_period"]
+    return text(lang, "period_range", start=day_text(lang, date.fromisoformat(term["start"])),
+                end=day_text(lang, date.fromisoformat(term["end"])))
 
 
 def render_html(data: dict[str, Any], lang: str, *, draft: bool = False) -> str:
     """The whole page for ``data`` (see :func:`slactl.core.reportdata.report_data`)."""
     title = page_title(data, lang)
-    out = [f'<!doctype html>\n<html lang="{html_text(lang)}"><head><meta charset="utf-8">'
+    out = [f'<!doctype html>\n<html lang="{html_text(lang.replace("_", "-"))}"><head><meta charset="utf-8">'
            '<meta name="viewport" content="width=device-width,initial-scale=1">'
            f"<title>{html_text(title)}</title><style>{_CSS}</style></head>"
            '<body style="font-family:Segoe UI,Arial,sans-serif;color:#222"><main>']
@@ -92,7 +100,7 @@ def _headline(lang: str, block: dict[str, Any]) -> str:
 
 
 def _section(s: dict[str, Any], data: dict[str, Any], lang: str, chart_id: str) -> str:
-    ag_period = f'{s["agreement_period"]["start"]} – {s["agreement_period"]["end"]}'
+    ag_period = agreement_period_words(s, lang)
     services = ", ".join(s["services"]) if s["services"] is not None else text(lang, "all_services")
     facts = [("customer", s["customer"]["name"]), ("agreement", s["agreement"]), ("services", services),
              ("agreement_period", ag_period), ("period", period_words(data, lang)), ("timezone", s["timezone"]),
@@ -114,11 +122,10 @@ def _section(s: dict[str, Any], data: dict[str, Any], lang: str, chart_id: str) 
     out.append(_objectives_table(s, lang))
     out.append(_charts(s, lang, chart_id))
     out.append(_lists(s, lang))
-    for extra in s.get("extras", {}).values():  # availability, hours: see Section.extras
-        out.append(_list_table(str(extra.get("title", "")), [(str(h), False) for h in extra.get("headers", [])],
-                               [[str(c) for c in row] for row in extra.get("rows", [])], 0, lang))
-        if extra.get("note"):
-            out.append(f"<p>{html_text(extra['note'])}</p>")
+    for extra in extra_tables(s, lang):  # availability, credits: see Section.extras
+        out.append(_list_table(extra.title, extra.headers, extra.rows, 0, lang))
+        if extra.note:
+            out.append(f"<p>{html_text(extra.note)}</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -167,14 +174,16 @@ def _charts(s: dict[str, Any], lang: str, chart_id: str) -> str:
         title = text(lang, "chart_compliance")
         target = percent(lang, next((c["target_pct"] for c in charts["compliance"]), None))
         out.append(_figure(title, svgchart.compliance_bars(f"{chart_id}-a", title, text(lang, "chart_compliance_alt"),
-                                                           bars, text(lang, "target_line", pct=target))))
+                                                           bars, text(lang, "target_line", pct=target),
+                                                           lambda v: percent(lang, v))))
     trend = charts["trend"]
     if any(v is not None for vs in trend["series"].values() for v in vs):
         title = text(lang, "chart_trend")
         series = [(text(lang, "metric_" + m), vs) for m, vs in trend["series"].items()]
         out.append(_figure(title, svgchart.trend_lines(
             f"{chart_id}-b", title, text(lang, "chart_trend_alt"), [month_label(lang, m) for m in trend["months"]],
-            series, trend["target_pct"], text(lang, "target_line", pct=percent(lang, trend["target_pct"])))))
+            series, trend["target_pct"], text(lang, "target_line", pct=percent(lang, trend["target_pct"])),
+            lambda v: percent(lang, v))))
     for k, d in enumerate(charts["distribution"]):
         target = duration(lang, d["target_minutes"])
         title = text(lang, "chart_distribution", priority=d["priority"], target=target)

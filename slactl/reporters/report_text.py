@@ -10,11 +10,14 @@ import json
 from typing import IO, Any, Callable
 
 from slactl.i18n import duration, percent, text
-from slactl.reporters.report_html import as_of_words, due_words, metric_words, page_title, period_words
+from slactl.reporters.report_extras import extra_tables
+from slactl.reporters.report_html import (
+    agreement_period_words, as_of_words, due_words, metric_words, page_title, period_words,
+)
 from slactl.sanitize import terminal_text
 
-Table = tuple[str, list[str], list[list[str]], int]
-"""(title, headers, rows, how many more were cut)."""
+Table = tuple[str, list[str], list[list[str]], int, str]
+"""(title, headers, rows, how many more were cut, a note under it)."""
 
 
 def _objective_rows(s: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
@@ -34,21 +37,20 @@ def _lists(s: dict[str, Any], lang: str) -> list[Table]:
         (t("list_breached"), [t("ticket"), t("priority"), t("metric"), t("target"), t("actual"), t("over_by")],
          [[b["id"], b["priority"], t("metric_" + b["metric"]), duration(lang, b["target_minutes"]),
            duration(lang, b["actual_minutes"]), duration(lang, b["over_by_minutes"])]
-          for b in lists["breached"]["items"]], lists["breached"]["more"]),
+          for b in lists["breached"]["items"]], lists["breached"]["more"], ""),
         (t("list_at_risk"), [t("ticket"), t("priority"), t("metric"), t("elapsed"), t("target"), t("due")],
          [[r["id"], r["priority"], t("metric_" + r["metric"]), duration(lang, r["elapsed_minutes"]),
            duration(lang, r["target_minutes"]), due_words(r["due_at"])] for r in lists["at_risk"]["items"]],
-         lists["at_risk"]["more"])]
+         lists["at_risk"]["more"], "")]
     if lists["no_rule"]:
         out.append((t("list_no_rule"), [t("priority"), t("tickets")],
-                    [[r["priority"], str(r["tickets"])] for r in lists["no_rule"]], 0))
+                    [[r["priority"], str(r["tickets"])] for r in lists["no_rule"]], 0, ""))
     if lists["excluded"]["items"]:
         out.append((t("list_excluded"), [t("ticket"), t("priority"), t("reason")],
                     [[x["id"], x["priority"], x["reason"]] for x in lists["excluded"]["items"]],
-                    lists["excluded"]["more"]))
-    for extra in s.get("extras", {}).values():  # availability, hours: see Section.extras
-        out.append((str(extra.get("title", "")), [str(h) for h in extra.get("headers", [])],
-                    [[str(c) for c in row] for row in extra.get("rows", [])], 0))
+                    lists["excluded"]["more"], ""))
+    for extra in extra_tables(s, lang):  # availability, credits: see Section.extras
+        out.append((extra.title, [h for h, _ in extra.headers], extra.rows, 0, extra.note))
     return out
 
 
@@ -59,7 +61,7 @@ def _uncovered(data: dict[str, Any], customer: str, lang: str) -> Table | None:
     return (text(lang, "list_uncovered"), [text(lang, "reason"), text(lang, "tickets"), text(lang, "ticket")],
             [[text(lang, "reason_" + u["reason"]), str(u["tickets"]),
               ", ".join(u["ids"]) + (" " + text(lang, "list_more", n=u["more"]) if u["more"] else "")]
-             for u in items], 0)
+             for u in items], 0, "")
 
 
 def _walk(data: dict[str, Any], lang: str, heading: Callable[[int, str], str], para: Callable[[str], str],
@@ -69,11 +71,13 @@ def _walk(data: dict[str, Any], lang: str, heading: Callable[[int, str], str], p
            para(f"{text(lang, 'as_of')}: {as_of_words(data, lang)}")]
 
     def add(tab: Table) -> None:
-        title, heads, rows, more = tab
+        title, heads, rows, more, note = tab
         out.append(heading(4, title))
         out.append(table(heads, rows) if rows else para(text(lang, "none")))
         if more:
             out.append(para(text(lang, "list_more", n=more)))
+        if note:
+            out.append(para(note))
 
     for c in data["customers"]:
         out.append(heading(2, c["name"]))
@@ -84,8 +88,7 @@ def _walk(data: dict[str, Any], lang: str, heading: Callable[[int, str], str], p
             out.append(heading(3, f"{text(lang, 'agreement')} {s['agreement']}"))
             services = ", ".join(s["services"]) if s["services"] is not None else text(lang, "all_services")
             facts = [(text(lang, "customer"), s["customer"]["name"]), (text(lang, "services"), services),
-                     (text(lang, "agreement_period"),
-                      f"{s['agreement_period']['start']} – {s['agreement_period']['end']}"),
+                     (text(lang, "agreement_period"), agreement_period_words(s, lang)),
                      (text(lang, "timezone"), s["timezone"]), (text(lang, "tickets"), str(s["tickets"]))]
             if s["provider_wide"]:
                 facts.append(("", text(lang, "provider_wide")))

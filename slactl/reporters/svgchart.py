@@ -8,6 +8,7 @@ trend lines differ in dash and marker shape, and values are written next to bars
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from slactl.sanitize import html_text
 
@@ -34,15 +35,21 @@ def _open(chart_id: str, title: str, desc: str, width: int, height: int) -> list
             f'<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern></defs>']
 
 
-def compliance_bars(chart_id: str, title: str, desc: str, bars: list[Bar], target_label: str) -> str:
-    """Horizontal bars of compliance (0-100 %), a target tick on each, the value written after it."""
+def _plain_pct(value: float) -> str:
+    return f"{value:g} %"
+
+
+def compliance_bars(chart_id: str, title: str, desc: str, bars: list[Bar], target_label: str,
+                    pct: Callable[[float], str] = _plain_pct) -> str:
+    """Horizontal bars of compliance (0-100 %), a target tick on each, the value written after it;
+    ``pct`` writes the axis' percentages in the page's language."""
     label_w, plot_w, row_h, top = 190, 330, 22, 8
     width, height = label_w + plot_w + 110, top + row_h * len(bars) + 28
     out = _open(chart_id, title, desc, width, height)
-    for pct in (0, 25, 50, 75, 100):
-        x = label_w + plot_w * pct / 100
+    for tick in (0, 25, 50, 75, 100):
+        x = label_w + plot_w * tick / 100
         out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 22}" stroke="{GRID}"/>'
-                   f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#555">{pct} %</text>')
+                   f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#555">{html_text(pct(tick))}</text>')
     for i, bar in enumerate(bars):
         y = top + i * row_h
         out.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" fill="{INK}">{html_text(bar.label)}</text>')
@@ -61,7 +68,8 @@ def compliance_bars(chart_id: str, title: str, desc: str, bars: list[Bar], targe
 
 
 def trend_lines(chart_id: str, title: str, desc: str, months: list[str],
-                series: list[tuple[str, list[float | None]]], target: float | None, target_label: str) -> str:
+                series: list[tuple[str, list[float | None]]], target: float | None, target_label: str,
+                pct: Callable[[float], str] = _plain_pct) -> str:
     """Compliance per month: one line per series (solid circles, dashed squares), the target dashed."""
     left, plot_w, plot_h, top = 44, 480, 170, 10
     width, height = left + plot_w + 20, top + plot_h + 62
@@ -77,10 +85,10 @@ def trend_lines(chart_id: str, title: str, desc: str, months: list[str],
     def x_of(i: int) -> float:
         return left + (plot_w * (i + 0.5) / len(months) if months else 0)
 
-    for pct in range(int(low), 101, 10 if low else 25):
-        y = y_of(pct)
+    for tick in range(int(low), 101, 10 if low else 25):
+        y = y_of(tick)
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}"/>'
-                   f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{pct}</text>')
+                   f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{tick}</text>')
     for i, month in enumerate(months):
         out.append(f'<text x="{x_of(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#555">'
                    f'{html_text(month)}</text>')
@@ -99,7 +107,7 @@ def trend_lines(chart_id: str, title: str, desc: str, months: list[str],
         for x, y, v in points:
             shape = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">' if marker == "circle" else
                      f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}">')
-            out.append(shape + f"<title>{html_text(name)}: {v:g} %</title>"
+            out.append(shape + f"<title>{html_text(name)}: {html_text(pct(v))}</title>"
                        + ("</circle>" if marker == "circle" else "</rect>"))
         lx = left + k * 190
         ly = top + plot_h + 38

@@ -142,8 +142,9 @@ AGREEMENT_SPEC = _obj({
     "credits": {"$ref": "#/$defs/credits"},
     "hours": {"$ref": "#/$defs/hours"},
     "alert_at": {"$ref": "#/$defs/alertAt"},
-    "language": {"type": "string", "enum": ["en", "ru"],
-                 "description": "language of the customer's reports and notices (default en)"},
+    "language": {"type": "string", "pattern": "^[a-z]{2,3}(_[A-Z]{2,4})?$",
+                 "description": "language of the customer's reports and notices: en (default), ru, de, or "
+                                "a language of the workspace's translations/<language>.po"},
     "description": _str(),
 }, required=("customer", "period"))
 
