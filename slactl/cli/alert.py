@@ -21,6 +21,8 @@ def alert(
                                           "without sending or recording anything.")] = False,
     baseline: Annotated[bool, typer.Option("--baseline", help="Record everything at risk or breached now as "
                                            "reported, without mailing (the first run of a new cron job).")] = False,
+    allow_prune: Annotated[bool, typer.Option("--allow-prune", help="Let this run drop more than half of the "
+                                              "alert state (resolved tickets, or absent past the retention).")] = False,
     state: Annotated[Optional[str], typer.Option("--state", help="State file of the items reported (default: "
                                                  "WORKSPACE/.slactl-alerts.json).", show_default=False)] = None,
     preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow.")] = "auto",
@@ -68,7 +70,7 @@ def alert(
     mode = "baseline" if baseline else ("dry-run-mail" if dry_run and mail else "dry-run" if dry_run
                                         else "mail" if mail else "list")
     run = alert_mail.run(found.items, found.tickets, state_path=state or alert_mail.default_state_path(root),
-                         send=mail, dry_run=dry_run, baseline=baseline, fallback=fallback, config=config,
+                         resolved=found.resolved, allow_prune=allow_prune, send=mail, dry_run=dry_run, baseline=baseline, fallback=fallback, config=config,
                          now=moment.now)
     with output_to(output, force) as out:
         if chosen == "json":

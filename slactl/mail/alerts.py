@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo
 
 from slactl.mail import notify as mail
 from slactl.core.alerts import (
-    AT_RISK, BREACHED, METRIC_WORDS, AlertItem, by_recipient, human_duration, news, prune,
+    AT_RISK, BREACHED, METRIC_WORDS, RETENTION_DAYS, AlertItem, by_recipient, drops_most, human_duration, news,
+    prune,
 )
+from slactl.errors import InputError
 from slactl.sanitize import header_safe
 
 STATE_NAME = ".slactl-alerts.json"
@@ -90,13 +92,17 @@ class AlertRun:
 
 
 def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send: bool, dry_run: bool = False,
-        baseline: bool = False, fallback: str | None = None, config: mail.SmtpConfig | None = None,
+        resolved: Iterable[str] = (), allow_prune: bool = False, baseline: bool = False, fallback: str | None = None, config: mail.SmtpConfig | None = None,
         now: datetime,
         sender_factory: Callable[[mail.SmtpConfig], contextlib.AbstractContextManager] | None = None) -> AlertRun:  # type: ignore[type-arg]
     """Find the new items against the state and record them: mailed (``send``), only
     listed (neither), or silently (``baseline``). A dry run reads the state and nothing else.
-    ``now`` (the command's one clock reading) stamps each record, in UTC."""
-    from datetime import timezone
+    ``now`` (the command's one clock reading) stamps each record, in UTC.
+
+    The state keeps a ticket's keys until the export shows it resolved (``resolved``) or, for a
+    ticket absent from the export (``tickets``), for :data:`RETENTION_DAYS` after it was recorded;
+    a run that would drop most of the state refuses (exit 2) unless ``allow_prune``."""
+    from datetime import timedelta, timezone
 
     result = AlertRun()
     if dry_run:
@@ -108,7 +114,15 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
         return result
     with mail.state_lock(state_path):
         state = mail.read_state(state_path)
-        state["sent"] = prune(state["sent"], tickets)
+        before = len(state["sent"])
+        cutoff = (now - timedelta(days=RETENTION_DAYS)).astimezone(timezone.utc).isoformat(timespec="seconds")
+        state["sent"] = prune(state["sent"], present=tickets, resolved=resolved,
+                              still=[i.key for i in items], cutoff=cutoff)
+        if not allow_prune and drops_most(before, len(state["sent"])):
+            raise InputError(f"this run would drop {before - len(state['sent'])} of the {before} records of "
+                             f"{state_path} (their tickets are resolved, or absent for {RETENTION_DAYS} days): "
+                             "more than half, which looks like a wrong export; nothing was sent or changed "
+                             "(--allow-prune drops them)")
         state["partial"] = {}
         result.new = news(items, state["sent"])
         stamp = now.astimezone(timezone.utc).isoformat(timespec="seconds")

@@ -8,6 +8,7 @@ from typing import Callable, Iterator
 
 from slactl.core.alerts import AlertItem, current
 from slactl.core.model import Workspace
+from slactl.errors import InputError
 
 
 @dataclass(slots=True)
@@ -15,6 +16,7 @@ class Scan:
     as_of: float
     items: list[AlertItem] = field(default_factory=list)
     tickets: list[str] = field(default_factory=list)  # every id in the export, rejected rows too
+    resolved: set[str] = field(default_factory=set)  # the ids the export shows resolved
     warnings: list[str] = field(default_factory=list)
 
 
@@ -33,12 +35,23 @@ def scan(ws: Workspace, export: str, as_of: Callable[[str], float], *, preset: s
         scorer = Scorer(ws, result.as_of, has_first_response=source.has_first_response,
                         has_resolution=source.has_resolution)
 
+        judged = rows = 0
+
         def results() -> Iterator[TicketResult]:
+            nonlocal judged, rows
             for row in source:
+                rows += 1
                 if row.id:
                     result.tickets.append(row.id)
                 if not isinstance(row, Rejected):
+                    judged += 1
+                    if row.resolved is not None:
+                        result.resolved.add(row.id)
                     yield scorer.score(row)
 
         result.items = current(ws, results())
+        if not judged:  # a failed pull (header only, or nothing but rejected rows) is not "no tickets"
+            why = f"all {rows} of its rows were rejected" if rows else "it has no ticket rows"
+            raise InputError(f"{source.path}: no ticket in the export can be judged ({why}); "
+                             "the alert state is untouched")
     return result

@@ -1,0 +1,93 @@
+"""Hardening, round three (issue 24): each finding's reproduction, built from its description."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.conftest import run_in_workspace as run
+from tests.test_alert import WORKSPACE
+from tests.test_notify import Recorder, _serve
+
+HEADER = "id,customer,priority,created_at,first_response_at,resolved_at\n"
+AS_OF = "2026-11-22T06:00:00Z"
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
+    monkeypatch.setenv("SLACTL_ALERT_TO", "desk@provider.example")
+    yield from _serve(monkeypatch)
+
+
+def _open_tickets(n: int, resolved: bool = False) -> str:
+    end = "2026-11-22T05:00:00Z" if resolved else ""
+    return HEADER + "".join(f"T-{i},one,P1,2026-11-22T00:00:00Z,,{end}\n" for i in range(n))
+
+
+@pytest.fixture
+def alert_ws(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "all.yaml").write_text(WORKSPACE, encoding="utf-8")
+    return ws
+
+
+def _state(ws: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((ws / ".slactl-alerts.json").read_text(encoding="utf-8"))
+
+
+# ----------------------------------------------------------------- 1: a bad pull never wipes the alert state
+
+@pytest.mark.parametrize("content", [HEADER, "", HEADER + "T-1,one,P1,not a time,,\n"])
+def test_an_export_with_no_judgeable_ticket_is_exit_2_and_the_state_is_untouched(
+        alert_ws: Path, tmp_path: Path, smtp: Recorder, content: str) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(_open_tickets(20), encoding="utf-8")
+    assert run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail").exit_code == 0
+    before = (alert_ws / ".slactl-alerts.json").read_bytes()
+    assert len(_state(alert_ws)["sent"]) == 40  # 20 tickets x (first response, resolution) breached
+    export.write_text(content, encoding="utf-8")
+    result = run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail")
+    assert result.exit_code == 2, result.output
+    assert ("no ticket in the export can be judged" in result.stderr and "untouched" in result.stderr) or (
+        content == "" and "is empty" in result.stderr)
+    assert (alert_ws / ".slactl-alerts.json").read_bytes() == before
+    # the next good pull mails nothing again
+    smtp.messages.clear()
+    export.write_text(_open_tickets(20), encoding="utf-8")
+    assert run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail").exit_code == 0
+    assert smtp.messages == []
+
+
+def test_a_truncated_export_keeps_the_state_of_the_tickets_it_lost(alert_ws: Path, tmp_path: Path,
+                                                                   smtp: Recorder) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(_open_tickets(20), encoding="utf-8")
+    assert run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail").exit_code == 0
+    export.write_text("".join(_open_tickets(20).splitlines(keepends=True)[:4]), encoding="utf-8")  # head -4
+    assert run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail").exit_code == 0
+    assert len(_state(alert_ws)["sent"]) == 40
+    smtp.messages.clear()
+    export.write_text(_open_tickets(20), encoding="utf-8")
+    assert run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail").exit_code == 0
+    assert smtp.messages == []  # nothing mailed twice
+
+
+def test_a_run_that_would_drop_most_of_the_state_refuses(alert_ws: Path, tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(HEADER + "".join(f"T-{i},one,P1,2026-11-22T00:00:00Z,,\n" for i in range(12)),
+                      encoding="utf-8")
+    assert run(alert_ws, "alert", str(export), "--as-of", "2026-11-22T00:55:00Z").exit_code == 0
+    before = (alert_ws / ".slactl-alerts.json").read_bytes()
+    assert len(_state(alert_ws)["sent"]) == 12  # first response at risk
+    # every ticket answered and resolved in time: nothing to report, every record would go
+    export.write_text(HEADER + "".join(f"T-{i},one,P1,2026-11-22T00:00:00Z,2026-11-22T00:58:00Z,"
+                                       "2026-11-22T01:00:00Z\n" for i in range(12)), encoding="utf-8")
+    result = run(alert_ws, "alert", str(export), "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert "would drop 12 of the 12 records" in result.stderr and "--allow-prune" in result.stderr
+    assert (alert_ws / ".slactl-alerts.json").read_bytes() == before
+    assert run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--allow-prune").exit_code == 0
+    assert _state(alert_ws)["sent"] == {}
