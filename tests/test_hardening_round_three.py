@@ -91,3 +91,70 @@ def test_a_run_that_would_drop_most_of_the_state_refuses(alert_ws: Path, tmp_pat
     assert (alert_ws / ".slactl-alerts.json").read_bytes() == before
     assert run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--allow-prune").exit_code == 0
     assert _state(alert_ws)["sent"] == {}
+
+
+# ----------------------------------------------------------------- 2: a full disk never mails an alert twice
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A small tmpfs (root only) to run out of for real."""
+    import subprocess
+
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def _fill(path: Path) -> None:
+    try:
+        with open(path, "ab", buffering=0) as fh:
+            while True:
+                fh.write(b"\0" * 4096)
+    except OSError:  # ENOSPC: the disk is full now
+        pass
+
+
+def test_alert_mail_on_a_disk_that_fills_while_mailing_is_never_sent_twice(
+        alert_ws: Path, tmp_path: Path, tiny_disk: Path, smtp: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(_open_tickets(3), encoding="utf-8")
+    state_path = tiny_disk / "alerts.json"
+    original = smtp.handle_DATA
+
+    async def fill_then_accept(srv, session, envelope):  # type: ignore[no-untyped-def]
+        _fill(tiny_disk / "filler")
+        return await original(srv, session, envelope)
+
+    monkeypatch.setattr(smtp, "handle_DATA", fill_then_accept)
+    result = run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail", "--state", str(state_path),
+                 "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert len(smtp.messages) == 1
+    assert "no space left" in result.stderr and "internal error" not in result.stderr
+    assert "will not be sent again: mia@provider.example: T-0 first response breached" in result.stderr
+    assert len(json.loads(result.stdout)["new"]) == 6  # the JSON still says what was new
+    (tiny_disk / "filler").unlink()
+    monkeypatch.setattr(smtp, "handle_DATA", original)
+    again = run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail", "--state", str(state_path))
+    assert again.exit_code == 0, again.output
+    assert len(smtp.messages) == 1  # the journal remembered them
+    assert len(json.loads(state_path.read_text())["sent"]) == 6
+    assert not Path(str(state_path) + ".journal").exists()
+
+
+def test_alert_mail_on_a_full_disk_sends_nothing(alert_ws: Path, tmp_path: Path, tiny_disk: Path,
+                                                 smtp: Recorder) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(_open_tickets(3), encoding="utf-8")
+    state_path = tiny_disk / "alerts.json"
+    _fill(tiny_disk / "filler")
+    result = run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail", "--state", str(state_path))
+    assert result.exit_code == 2, result.output
+    assert "no space left" in result.stderr and "nothing was sent" in result.stderr
+    assert smtp.messages == []

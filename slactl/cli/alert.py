@@ -82,6 +82,9 @@ def alert(
             "SLACTL_ALERT_TO is not set")
     for to, group, why in run.failed:
         err(f"slactl: not delivered to {to} ({len(group)} item(s)): {why}")
+    if run.state_error is not None:
+        err("slactl: " + alert_mail.state_problem(run, state or alert_mail.default_state_path(root)))
+        raise typer.Exit(2)
     if run.failed or (mail and run.unaddressed and not dry_run):
         err("slactl: the items not mailed are not recorded and will be retried on the next run")
         raise typer.Exit(1)

@@ -1,9 +1,11 @@
 """Breach alerts by e-mail: one message per manager with the new items, and the alert state.
 
-The SMTP session, header hygiene, state file format and lock are :mod:`slactl.notify`'s:
-the state is read and written under its lock, each manager's items are recorded right
-after their message was accepted, so a crash or a refused recipient never loses an
-alert and never sends one twice.
+The SMTP session, header hygiene, state file format, lock and write-ahead journal are
+:mod:`slactl.notify`'s: the state is read and written under its lock; before the first
+message goes out, space in the journal is allocated for every planned alert (a disk that
+cannot hold it fails the run there, with nothing sent); each manager's items go into the
+journal and then the state file right after their message was accepted, so a crash, a
+full disk or a refused recipient never loses an alert and never sends one twice.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from slactl.core.alerts import (
     AT_RISK, BREACHED, METRIC_WORDS, RETENTION_DAYS, AlertItem, by_recipient, drops_most, human_duration, news,
     prune,
 )
-from slactl.errors import InputError
+from slactl.errors import InputError, SlactlError
 from slactl.sanitize import header_safe
 
 STATE_NAME = ".slactl-alerts.json"
@@ -85,10 +87,12 @@ class AlertRun:
     failed: list[tuple[str, list[AlertItem], str]] = field(default_factory=list)
     unaddressed: list[AlertItem] = field(default_factory=list)
     messages: list[tuple[str, EmailMessage]] = field(default_factory=list)  # dry run
+    state_error: str | None = None  # the state file could not be written after a delivery
+    journaled: bool = True  # every delivered alert is at least in the journal
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.unaddressed
+        return not self.failed and not self.unaddressed and self.state_error is None
 
 
 def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send: bool, dry_run: bool = False,
@@ -126,35 +130,81 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
         state["partial"] = {}
         result.new = news(items, state["sent"])
         stamp = now.astimezone(timezone.utc).isoformat(timespec="seconds")
+        folded = bool(mail.read_journal(state_path))  # an earlier run's deliveries, now in ``state``
         if not send or baseline:
             for item in result.new:
                 state["sent"][item.key] = _record(item, stamp, "baseline" if baseline else "listed")
-            mail.write_state(state_path, state)
+            _save(state_path, state, "nothing was recorded")
+            if folded:
+                mail.clear_journal(state_path)
             return result
         groups, result.unaddressed = by_recipient(result.new, fallback)
-        mail.write_state(state_path, state)  # the pruning holds whatever the delivery does
+        _save(state_path, state, "nothing was sent")  # the pruning and an old journal hold whatever follows
+        if folded:
+            mail.clear_journal(state_path)
         if not groups:
             return result
         assert config is not None
+        # Space for every record before the first message goes out (a full disk fails here, unsent).
+        journal = mail.Journal(state_path, sum(mail.record_size(_journal_record(i, stamp, to))
+                                               for to, group in groups.items() for i in group))
         factory = sender_factory or mail.SmtpSender
         try:
             session = factory(config).__enter__()
         except ConnectionError as exc:
+            journal.close(remove=True)
             result.failed = [(to, group, str(exc)) for to, group in groups.items()]
             return result
         try:
             for to, group in groups.items():
+                if not result.journaled:
+                    break  # neither the journal nor the state file can be written: stop sending
                 refused = session.send(_Outgoing(compose(to, group, config.mail_from)), (to,))  # type: ignore[arg-type]
                 if refused:
                     result.failed.append((to, group, "; ".join(refused.values())))
                     continue
-                for item in group:
-                    state["sent"][item.key] = _record(item, stamp, to)
-                mail.write_state(state_path, state)  # right after the delivery
                 result.sent.append((to, group))
+                records = [_journal_record(item, stamp, to) for item in group]
+                try:  # first the journal (its space is allocated), then the state file
+                    for record in records:
+                        journal.record(record)
+                except OSError:
+                    result.journaled = False
+                for record in records:
+                    mail.apply_record(state, record)
+                try:
+                    mail.write_state(state_path, state)
+                except (OSError, SlactlError) as exc:
+                    result.state_error = mail.describe_os_error(exc)
         finally:
             session.__exit__(None, None, None)
+            journal.close(remove=result.state_error is None)
     return result
+
+
+def _save(state_path: str, state: dict[str, object], consequence: str) -> None:
+    try:
+        mail.write_state(state_path, state)
+    except (OSError, SlactlError) as exc:
+        raise InputError(f"alert state file {state_path} cannot be written ({mail.describe_os_error(exc)}); "
+                         f"{consequence}") from None
+
+
+def _journal_record(item: AlertItem, stamp: str, to: str) -> dict[str, object]:
+    return {"key": item.key, "sent": _record(item, stamp, to)}
+
+
+def state_problem(run: AlertRun, state_path: str) -> str:
+    """The error for a run whose state file could not be written: exactly what went out, and
+    whether it is safe (in the journal) or will be sent again."""
+    went = "; ".join(f"{to}: " + ", ".join(f"{i.ticket} {METRIC_WORDS[i.metric]} {i.state.replace('_', ' ')}"
+                                          for i in group) for to, group in run.sent) or "none"
+    if run.journaled:
+        return (f"alert state file {state_path} could not be written ({run.state_error}); the alerts that went "
+                f"out are kept in {state_path}.journal and will not be sent again: {went}")
+    return (f"alert state file {state_path} and its journal could not be written ({run.state_error}); sending "
+            "stopped; these alerts went out but are not recorded, and the next run will send them again: "
+            f"{went}")
 
 
 @dataclass(frozen=True)
