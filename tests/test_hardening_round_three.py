@@ -158,3 +158,30 @@ def test_alert_mail_on_a_full_disk_sends_nothing(alert_ws: Path, tmp_path: Path,
     assert result.exit_code == 2, result.output
     assert "no space left" in result.stderr and "nothing was sent" in result.stderr
     assert smtp.messages == []
+
+
+# ----------------------------------------------------------------- 9: a state file of another version
+
+@pytest.mark.parametrize("version", ["99", '"1"', "true", "1.0", "null"])
+@pytest.mark.parametrize("command", ["alert", "notify", "report"])
+def test_a_state_file_of_another_version_is_refused_before_anything_is_sent(
+        alert_ws: Path, tmp_path: Path, smtp: Recorder, version: str, command: str) -> None:
+    from tests.conftest import BUNDLED
+
+    export = tmp_path / "export.csv"
+    export.write_text(_open_tickets(3), encoding="utf-8")
+    state = tmp_path / "state.json"
+    content = '{"version": %s, "sent": {}, "partial": {}}\n' % version
+    state.write_text(content, encoding="utf-8")
+    if command == "alert":
+        args = [alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail"]
+    elif command == "notify":
+        args = [BUNDLED, "notify", "--as-of", "2026-11-22"]
+    else:
+        args = [BUNDLED, "report", str(Path(__file__).parent.parent / "examples" / "generic.csv"), "--period",
+                "2026-11", "--as-of", "2026-12-01T06:00:00Z", "--mail"]
+    result = run(*args, "--state", str(state))  # type: ignore[arg-type]
+    assert result.exit_code == 2, result.output
+    assert f'"version": {version}' in result.stderr and "version 1 only" in result.stderr
+    assert smtp.messages == []
+    assert state.read_text(encoding="utf-8") == content
