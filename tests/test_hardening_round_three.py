@@ -185,3 +185,31 @@ def test_a_state_file_of_another_version_is_refused_before_anything_is_sent(
     assert f'"version": {version}' in result.stderr and "version 1 only" in result.stderr
     assert smtp.messages == []
     assert state.read_text(encoding="utf-8") == content
+
+
+# ----------------------------------------------------------------- 6: report --mail and a state it cannot write
+
+def test_report_mail_on_a_disk_that_fills_says_what_went_out(ws: Path, tiny_disk: Path, smtp: Recorder,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_report_mail import BASE
+
+    state_path = tiny_disk / "state.json"
+    original = smtp.handle_DATA
+
+    async def fill_then_accept(srv, session, envelope):  # type: ignore[no-untyped-def]
+        _fill(tiny_disk / "filler")
+        return await original(srv, session, envelope)
+
+    monkeypatch.setattr(smtp, "handle_DATA", fill_then_accept)
+    result = run(ws, *BASE, "--mail", "--state", str(state_path))
+    assert result.exit_code == 2, result.output
+    assert "no space left" in result.stderr and "internal error" not in result.stderr
+    assert "reports that went out are kept in" in result.stderr
+    assert "ACME Corp: report 2026-11 sent to ops@acme.example" in result.stderr
+    sent = len(smtp.messages)
+    assert sent == 3
+    (tiny_disk / "filler").unlink()
+    monkeypatch.setattr(smtp, "handle_DATA", original)
+    again = run(ws, *BASE, "--mail", "--state", str(state_path))
+    assert again.exit_code == 0, again.output
+    assert len(smtp.messages) == sent and "nothing to send" in again.output
