@@ -213,3 +213,73 @@ def test_report_mail_on_a_disk_that_fills_says_what_went_out(ws: Path, tiny_disk
     again = run(ws, *BASE, "--mail", "--state", str(state_path))
     assert again.exit_code == 0, again.output
     assert len(smtp.messages) == sent and "nothing to send" in again.output
+
+
+# ----------------------------------------------------------------- 3: a quote never closed swallows nothing
+
+EXPORT3 = ("id,customer,priority,created_at,first_response_at,resolved_at\n"
+           'A-1,"acme,P1,2026-11-02T10:00:00Z,,\n'
+           "A-2,acme,P1,2026-11-02T10:00:00Z,2026-11-02T10:10:00Z,\n"
+           "A-3,acme,P2,2026-11-02T11:00:00Z,,\n")
+
+
+def _score(run_line, export: Path, *extra: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    from tests.conftest import BUNDLED
+
+    result = run_line("-w", str(BUNDLED), "score", str(export), "--as-of", "2026-11-04T12:00:00Z",
+                      "--format", "json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("before", [0, 1500])  # in the sampled records, and after them
+@pytest.mark.parametrize("last_line", ["\n", ""])
+def test_an_unterminated_quote_in_an_export_is_one_rejected_record(run_line, tmp_path: Path, before: int,
+                                                                   last_line: str) -> None:
+    head, *rest = EXPORT3.splitlines(keepends=True)
+    filler = [f"T-{i},acme,P1,2026-11-02T10:00:00Z,2026-11-02T10:10:00Z,\n" for i in range(before)]
+    export = tmp_path / "export.csv"
+    export.write_text(head + "".join(filler) + "".join(rest).rstrip("\n") + last_line, encoding="utf-8")
+    data = _score(run_line, export)
+    assert data["rows"] == before + 3 and data["scored"] == before + 2
+    opened = before + 2
+    assert data["rejected"] == [{"row": before + 1, "id": "A-1", "reason": (
+        f"line {opened}: a quoted field opens here and is never closed (the file ends inside it); "
+        f"it swallowed lines {opened + 1}-{opened + 2}, read again as records")}]
+    assert {t["id"] for t in data["tickets"]} >= {"A-2", "A-3"}
+
+
+def test_a_quote_never_closed_in_an_unread_last_column(run_line, tmp_path: Path) -> None:
+    """The quote opens in a column nothing reads, so every read cell of the record parses."""
+    export = tmp_path / "export.csv"
+    export.write_text("id,customer,priority,created_at,first_response_at,resolved_at,subject\n"
+                      "A-0,acme,P1,2026-11-02T10:00:00Z,,,\"multi\nline\"\n"  # a closed multi-line cell is fine
+                      'A-1,acme,P1,2026-11-02T10:00:00Z,,,"printer\n'
+                      'A-2,acme,P1,2026-11-02T10:00:00Z,,,""\n'
+                      "A-3,acme,P1,2026-11-02T10:00:00Z,,,ok\n", encoding="utf-8")
+    data = _score(run_line, export)
+    assert data["rows"] == 4 and data["scored"] == 3
+    assert data["rejected"] == [{"row": 2, "id": "A-1", "reason": (
+        "line 4: a quoted field opens here and is never closed (the file ends inside it); it swallowed "
+        "lines 5-6, read again as records")}]
+
+
+def test_an_unterminated_quote_in_a_status_history_is_rejected_and_the_rest_read(run_line, tmp_path: Path) -> None:
+    from tests.test_history import EXPORT, GENERIC
+
+    lines = GENERIC.splitlines(keepends=True)
+    lines[1] = lines[1].replace("Waiting for customer\n", '"Waiting for customer\n')
+    export, history = tmp_path / "export.csv", tmp_path / "history.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    history.write_text("".join(lines), encoding="utf-8")
+    data = _score(run_line, export, "--history", str(history))
+    h = data["history"]
+    assert (h["rows"], h["status_changes"], h["other_fields"]) == (4, 2, 1)  # and one rejected
+    from slactl.core.tickets import Rejected
+    from slactl.exports.history import open_history
+
+    rows = list(open_history(str(history)))
+    assert [(r.row, r.reason) for r in rows if isinstance(r, Rejected)] == [
+        (1, "line 2: a quoted field opens here and is never closed (the file ends inside it); it swallowed "
+            "lines 3-5, read again as records")]
+    assert [r.row for r in rows] == [1, 3, 4]  # row 2 changes another field
