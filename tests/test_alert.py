@@ -169,16 +169,30 @@ def test_dry_run_sends_and_records_nothing(setup: tuple[Path, Path], smtp: Recor
     assert smtp.messages == [] and not (ws / ".slactl-alerts.json").exists()
 
 
-def test_tickets_that_left_the_export_are_pruned(setup: tuple[Path, Path], smtp: Recorder) -> None:
+def test_only_resolved_tickets_are_pruned_and_absent_ones_after_the_retention(setup: tuple[Path, Path],
+                                                                             smtp: Recorder) -> None:
     ws, export = setup
     run(ws, "alert", str(export), "--as-of", T2, "--mail")
     state = ws / ".slactl-alerts.json"
-    assert any(k.endswith(":C-1") for k in json.loads(state.read_text(encoding="utf-8"))["sent"])
-    export.write_text("\n".join(ln for ln in EXPORT.splitlines() if not ln.startswith("C-1")) + "\n",
-                      encoding="utf-8")
-    run(ws, "alert", str(export), "--as-of", T2, "--mail")
-    assert not any(k.endswith(":C-1") for k in json.loads(state.read_text(encoding="utf-8"))["sent"])
-    assert any(k.endswith(":A-1") for k in json.loads(state.read_text(encoding="utf-8"))["sent"])
+    sent = lambda: json.loads(state.read_text(encoding="utf-8"))["sent"]  # noqa: E731
+    assert any(k.endswith(":C-1") for k in sent()) and any(k.endswith(":A-1") for k in sent())
+    # C-1 left the export (a partial pull?): its record stays; A-1 is resolved now: its at-risk record
+    # goes, its breach (still breached after the fact) stays so it is not mailed again
+    lines = [ln for ln in EXPORT.splitlines() if not ln.startswith("C-1")]
+    lines = [ln.replace("2026-11-22T00:00:00Z,,", "2026-11-22T00:00:00Z,,2026-11-22T01:05:00Z")
+             if ln.startswith("A-1") else ln for ln in lines]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    smtp.messages.clear()
+    assert run(ws, "alert", str(export), "--as-of", T2, "--mail").exit_code == 0
+    assert smtp.messages == []
+    assert {k for k in sent() if k.endswith(":C-1")} == {"first_response:breached:C-1"}
+    assert {k for k in sent() if k.endswith(":A-1")} == {"first_response:breached:A-1"}
+    # C-1 was recorded more than the retention (180 days) ago and is still absent: its record goes
+    data = json.loads(state.read_text(encoding="utf-8"))
+    data["sent"]["first_response:breached:C-1"]["at"] = "2020-01-01T00:00:00+00:00"
+    state.write_text(json.dumps(data), encoding="utf-8")
+    assert run(ws, "alert", str(export), "--as-of", T2).exit_code == 0
+    assert not any(k.endswith(":C-1") for k in sent()) and "first_response:breached:A-1" in sent()
 
 
 def test_a_refused_manager_is_retried_and_the_others_are_not(setup: tuple[Path, Path], smtp: Recorder) -> None:

@@ -311,11 +311,12 @@ def test_large_field_nul_bytes_and_stray_quotes(tmp_path):
     assert rows[4].customer == "acmex"
 
 
-def test_unbalanced_quote_swallows_to_the_end_but_counts(tmp_path):
+def test_unbalanced_quote_is_rejected_and_the_lines_it_swallowed_read_again(tmp_path):
     text = "id,customer,priority,created_at\nA-1,acme,P1,2026-10-01\nA-2,\"acme,P1,2026-10-01\nA-3,x,P1,2026-10-01\n"
     _, rows = read_all(write(tmp_path, text))
-    assert [r.row for r in rows] == [1, 2]
-    assert isinstance(rows[1], Rejected) and "row has 2 cells" in rows[1].reason
+    assert [r.row for r in rows] == [1, 2, 3]
+    assert isinstance(rows[1], Rejected) and rows[1].reason.startswith("line 3: a quoted field opens here")
+    assert isinstance(rows[2], TicketRow) and rows[2].id == "A-3"
 
 
 def test_runaway_quote_over_the_field_limit_is_one_rejected_record(tmp_path, monkeypatch):
@@ -474,6 +475,10 @@ def test_mutated_export_never_loses_a_row(tmp_path, ops):
             records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=e.delimiter) if r]
         except csv.Error:
             return
+        marked = list(csv.reader(io.StringIO(text + "\n\x00end\x00\n", newline=""), delimiter=e.delimiter))
+        if marked[-1] != ["\x00end\x00"]:  # a quote never closed swallowed the end: its lines are read again
+            assert len(out) + e.collapsed >= len(records) - 1
+            return
         assert len(out) + e.collapsed == len(records) - 1
 
 
@@ -483,8 +488,8 @@ def test_hostile_sample_from_the_hook(tmp_path):
     with pytest.raises(InputError, match="priority"):
         open_export(str(p))
     p.write_bytes(b'id,priority,created_at\n1,P1,"unterminated\n\xff\xfe,2026-99-99\n')
-    _, rows = read_all(str(p))
-    assert len(rows) == 1 and isinstance(rows[0], Rejected)
+    _, rows = read_all(str(p))  # the quote never closed is one record, the line it swallowed another
+    assert len(rows) == 2 and all(isinstance(r, Rejected) for r in rows)
 
 
 def test_unreadable_file(tmp_path):

@@ -24,6 +24,8 @@ def alert(
                                           "without sending or recording anything.")] = False,
     baseline: Annotated[bool, typer.Option("--baseline", help="Record everything at risk or breached now as "
                                            "reported, without mailing (the first run of a new cron job).")] = False,
+    allow_prune: Annotated[bool, typer.Option("--allow-prune", help="Let this run drop more than half of the "
+                                              "alert state (resolved tickets, or absent past the retention).")] = False,
     state: Annotated[Optional[str], typer.Option("--state", metavar="FILE", help="State file of the items reported (default: "
                                                  "WORKSPACE/.slactl-alerts.json).", show_default=False)] = None,
     preset: PresetOpt = "auto",
@@ -86,8 +88,8 @@ def alert(
     mode = "baseline" if baseline else ("dry-run-mail" if dry_run and mail else "dry-run" if dry_run
                                         else "mail" if mail else "list")
     run = alert_mail.run(found.items, found.tickets, state_path=state or alert_mail.default_state_path(root),
-                         send=mail, dry_run=dry_run, baseline=baseline, fallback=fallback, config=config,
-                         now=moment.now,
+                         resolved=found.resolved, allow_prune=allow_prune, send=mail, dry_run=dry_run,
+                         baseline=baseline, fallback=fallback, config=config, now=moment.now,
                          languages={n: a.language for n, a in loaded.workspace.agreements.items()})
     with output_to(output, force) as out:
         if chosen == "json":
@@ -99,6 +101,9 @@ def alert(
             "SLACTL_ALERT_TO is not set")
     for to, group, why in run.failed:
         err(f"slactl: not delivered to {to} ({len(group)} item(s)): {why}")
+    if run.state_error is not None:
+        err("slactl: " + alert_mail.state_problem(run, state or alert_mail.default_state_path(root)))
+        raise typer.Exit(2)
     if run.failed or (mail and run.unaddressed and not dry_run):
         err("slactl: the items not mailed are not recorded and will be retried on the next run")
         raise typer.Exit(1)

@@ -168,4 +168,11 @@ def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: 
     if delivery.failures:
         err(f"slactl: {len(delivery.failures)} delivery failure(s); those reports are not recorded "
             "and will be retried on the next run")
+    if getattr(delivery, "state_error", None) is not None:
+        def sent_to(item: Any) -> str:
+            cc = f"; cc {', '.join(item.cc)}" if item.cc else ""
+            return f"{item.notice.customer_name}: report {item.notice.period} sent to {', '.join(item.to)}{cc}"
+
+        err("slactl: " + notify.state_problem(delivery, state_path, sent_to, "reports"))
+        return 2
     return 0 if delivery.ok else 1

@@ -113,10 +113,44 @@ def news(items: Iterable[AlertItem], reported: Mapping[str, object] | frozenset[
     return out
 
 
-def prune(reported: Mapping[str, object], tickets: Iterable[str]) -> dict[str, object]:
-    """The reported keys of tickets still in the export (the others left it)."""
-    present = set(tickets)
-    return {k: v for k, v in reported.items() if key_ticket(k) in present}
+RETENTION_DAYS = 180
+"""How long the record of a ticket absent from the export is kept (README "Breach alerts")."""
+
+
+def prune(reported: Mapping[str, object], *, present: Iterable[str], resolved: Iterable[str],
+          still: Iterable[str], cutoff: str) -> dict[str, object]:
+    """The reported keys kept: a key goes only when the export shows its ticket resolved and it
+    is not reported now (``still``: a resolved ticket still breached keeps its key), or when its
+    ticket is absent from the export and it was recorded before ``cutoff`` (an ISO UTC instant,
+    :data:`RETENTION_DAYS` before now). Absence alone never drops a key: a failed pull is not news."""
+    here, done, now = set(present), set(resolved), set(still)
+    kept: dict[str, object] = {}
+    for key, value in reported.items():
+        ticket = key_ticket(key)
+        if ticket in done and key not in now:
+            continue
+        if ticket not in here and _recorded_before(value, cutoff):
+            continue
+        kept[key] = value
+    return kept
+
+
+def _recorded_before(value: object, cutoff: str) -> bool:
+    """True when the record's ``at`` stamp is earlier than ``cutoff`` (unknown stamps are kept)."""
+    from datetime import datetime
+
+    at = value.get("at") if isinstance(value, dict) else None
+    if not isinstance(at, str):
+        return False
+    try:
+        return datetime.fromisoformat(at) < datetime.fromisoformat(cutoff)
+    except (ValueError, TypeError):
+        return False
+
+
+def drops_most(before: int, after: int) -> bool:
+    """A pruning that drops more than half of a state of ten or more records (a suspicious export)."""
+    return before >= 10 and (before - after) * 2 > before
 
 
 def by_recipient(items: Iterable[AlertItem], fallback: str | None) -> tuple[dict[str, list[AlertItem]], list[AlertItem]]:
@@ -173,7 +207,9 @@ class AlertRun:
     unaddressed: list[AlertItem] = field(default_factory=list)
     messages: list[tuple[str, Any]] = field(default_factory=list)  # dry run: (recipient, EmailMessage)
     dry_run_text: str = ""  # the dry run's messages as text (rendered by slactl.mail.alerts)
+    state_error: str | None = None  # the state file could not be written after a delivery
+    journaled: bool = True  # every delivered alert is at least in the journal
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.unaddressed
+        return not self.failed and not self.unaddressed and self.state_error is None

@@ -29,6 +29,7 @@ from slactl.exports.sniff import EVIDENCE_BYTES, LINE_LIMIT, LONG_LINE, SAMPLE_B
     detect_encoding, field_limit, open_records
 from slactl.exports.historypresets import FIELDS, PRESET_NAMES, PRESETS, REQUIRED, HistoryPreset, detect, \
     expected, load_history_mapping
+from slactl.exports.quotes import end_of_file, holds_end
 from slactl.exports.presets import NULL_MARKERS, is_null, norm
 from slactl.exports.timestamps import ColumnFormat, TimestampError, detect_format, parse_slow, zone
 from slactl.sanitize import clip
@@ -62,9 +63,11 @@ class History:
         self._fmt: ColumnFormat | None = None
         self.sample_ids: list[str] = []  # ticket ids of the first records, in file order (runs once)
         self._suspect = [0]  # moves when a record may hold undecodable bytes (see sniff.TextStream)
+        self._again: Any = None  # a quote never closed: the lines to read again (see exports.quotes)
+        self._reading: Any = None
 
     def _records(self) -> tuple[Any, Iterator[list[str]]]:
-        stream, reader, _ = open_records(self.path, self.encoding, self.delimiter)
+        stream, reader, _ = open_records(self.path, self.encoding, self.delimiter, mark_end=True)
         self._suspect = stream.suspect
         return stream, reader
 
@@ -95,6 +98,7 @@ class History:
 
     def __iter__(self) -> Iterator[HistoryRow | Rejected]:
         f, reader = self._records()
+        self._reading = None
         return self._rows(f, reader)
 
     def _rows(self, f: Any, reader: Iterator[list[str]]) -> Iterator[HistoryRow | Rejected]:
@@ -153,8 +157,15 @@ class History:
                                 if not (key in wanted or (contains and ("state" in key or "status" in key))):
                                     self.ignored += 1
                                     continue
+                            if holds_end(rec):  # the end of the file, or a quote never closed swallowed it
+                                cut = end_of_file(self, n, rec)
+                                n -= cut is None
+                                yield from () if cut is None else (cut,)
+                                continue
                             yield explain(n, rec, get_id, get_at, get_to, get_from, parse)
-                        return
+                        if self._again is None:
+                            return
+                        reader, self._again = self._again, None  # the lines the quote swallowed
                     except csv.Error as e:
                         n += 1
                         line = getattr(reader, "line_num", 0)

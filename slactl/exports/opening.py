@@ -181,7 +181,7 @@ def _open(path: str, preset: str, tz: str | None, encoding: str | None, mapping:
     if not text.strip():
         raise InputError(f"{path} is empty; export the tickets again (a header line and one line per ticket)")
     delimiter = choose_delimiter(text, pre)
-    stream, reader, header = open_records(path, enc, delimiter)
+    stream, reader, header = open_records(path, enc, delimiter, mark_end=True)
     try:
         export = _export(path, pre, header, tz_name, tzi, enc, delimiter, dayfirst=dayfirst)
         export.start(stream, reader)

@@ -30,6 +30,7 @@ from slactl.core.tickets import Rejected, TicketRow
 from slactl.exports import presets as P
 from slactl.exports.sniff import FIELD_LIMIT, LINE_LIMIT, LONG_LINE, TextStream, bad_bytes, csv_reason, encoding_name, \
     field_limit, has_marks, open_records
+from slactl.exports.quotes import end_of_file, holds_end
 from slactl.exports.explain import MAX_MINUTES, Broken, dst_warnings, explain_row
 from slactl.exports.timestamps import ColumnFormat, clip, detect_format
 
@@ -44,9 +45,8 @@ ORDER = ("id", "customer", "service", "priority", "status",
 
 class RepeatedIds(Exception):
     """Raised by a streaming pass that saw an id twice, at the end of the file: read again with
-    ``collapse = True``. The pass appends each id to a list and looks for a repeat once at the
-    end (``len(set(ids))``): a set checked per row cost 8-10 % of the reader's time in cache
-    misses, hashing each id into an array about 6 %, the list about 3 %."""
+    ``collapse = True``. The pass appends each id to a list, checked once at the end (a set
+    per row cost 8-10 % of the reader's time, hashing ids into an array 6 %, the list 3 %)."""
 
     def __init__(self, row: int, ticket_id: str) -> None:
         super().__init__(f"row {row}: ticket id '{clip(ticket_id)}' was seen before")
@@ -102,10 +102,11 @@ class Export:
         self.range_suspect = [0]  # see slactl.exports.ranges
         self.range_ids: set[str] = set()  # the ids of the last range read with ``rows``
         self.opened_with: dict[str, Any] = {}  # open_export's arguments (see slactl.exports.opening)
-        self._opener: Opener = opener or (lambda: open_records(path, encoding, delimiter))
+        self._opener: Opener = opener or (lambda: open_records(path, encoding, delimiter, mark_end=True))
         self._stream: Any = None
         self._reader: Iterator[list[str]] | None = None
         self._buffer: list[list[str]] = []
+        self._again: Any = None  # a quote never closed: the lines to read again (see exports.quotes)
         self._started = False
         ncols = len(header)
         self._ncols = ncols
@@ -134,9 +135,7 @@ class Export:
 
     def _label(self, f: str) -> str:
         ix = self._indices.get(f)
-        if not ix:
-            return f
-        name = self.header[ix[0]].strip()
+        name = self.header[ix[0]].strip() if ix else f
         return f if name.lower() == f else f"{name} ({f})"
 
     def position(self) -> int:
@@ -145,8 +144,6 @@ class Export:
             return self._stream.position() if self._stream is not None else 0  # type: ignore[no-any-return]
         except (OSError, ValueError):
             return 0
-
-    # -- context manager ----------------------------------------------------------------
 
     def close(self) -> None:
         if self._stream is not None:
@@ -163,8 +160,6 @@ class Export:
     def __repr__(self) -> str:
         return (f"Export({self.path!r}, preset={self.preset!r}, encoding={self.encoding!r}, "
                 f"delimiter={self.delimiter!r}, timezone={self.timezone!r})")
-
-    # -- opening ------------------------------------------------------------------------
 
     def _open(self) -> Iterator[list[str]]:
         """Open the file again and return a csv reader positioned after the header."""
@@ -239,8 +234,6 @@ class Export:
                    "no sampled date tells day from month: a guess; choose with --dayfirst or --monthfirst")
             self.notes.append(f"dates read {' and '.join(sorted(orders))}-first ({how})")
 
-    # -- iterating ----------------------------------------------------------------------
-
     def _records(self) -> tuple[Iterator[list[str]], Iterator[list[str]]]:
         """(records from the first one on, the csv reader under them)."""
         if self._started or self._reader is None:
@@ -309,8 +302,7 @@ class Export:
             dst = getattr(f.parse, "dst", None)
             if dst is not None:
                 dst[:] = [0, 0]
-        n = 0
-        last_line = -1
+        n, last_line, self._reading = 0, -1, None  # self._reading: the lines read again, None: the file
         limit = csv.field_size_limit()  # restored when the loop ends (see sniff.field_limit)
         csv.field_size_limit(max(limit, FIELD_LIMIT))
         try:
@@ -403,12 +395,18 @@ class Export:
                                     nrej += 1
                         else:
                             row = explain(n, rec)
+                            if row is None:  # the end-of-file record (slactl.exports.quotes)
+                                n -= 1
+                                continue
                             if type(row) is Row:
                                 seen_add(row.id)
                             else:
                                 nrej += 1
                         yield row
-                    break
+                    if self._again is None:
+                        break
+                    records = reader = self._again  # the lines a quote never closed swallowed
+                    self._again = None
                 except csv.Error as e:
                     n += 1
                     nrej += 1
@@ -444,6 +442,8 @@ class Export:
         return out
 
     def _explain(self, n: int, rec: list[str]) -> TicketRow | Rejected:
+        if holds_end(rec):  # the end-of-file record (None), or a quote never closed swallowed it
+            return end_of_file(self, n, rec)  # type: ignore[return-value]
         try:
             return explain_row(self, n, rec)
         except Exception as e:  # a bug must cost one row, not the run

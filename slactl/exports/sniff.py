@@ -33,6 +33,7 @@ EVIDENCE_BYTES = 8 * 1024 * 1024  # read this far for UTF-8 evidence when the sa
 FIELD_LIMIT = 16 * 1024 * 1024  # characters in one cell; a runaway quote stops here
 LINE_LIMIT = 2 * 1024 * 1024  # characters in one physical line; a longer line is one rejected row
 LONG_LINE = "\x00slactl: line over the limit\x00"
+END = "\x00slactl: end of file\x00"  # the last line of a reader's records (slactl.exports.quotes)
 
 _find_mark = re.compile("[\udc80-\udcff\ufffd\x00]").search
 
@@ -345,10 +346,17 @@ def open_text(path: str, encoding: str) -> TextStream:
     return TextStream(raw, encoding)
 
 
-def open_records(path: str, encoding: str, delimiter: str) -> tuple[TextStream, Iterator[list[str]], list[str]]:
-    """Open the export; return its stream, a csv reader after the header, and the header ([] if none)."""
+def open_records(path: str, encoding: str, delimiter: str,
+                 mark_end: bool = False) -> tuple[TextStream, Iterator[list[str]], list[str]]:
+    """Open the export; return its stream, a csv reader after the header, and the header ([] if none).
+    ``mark_end``: the records end with the end-of-file marker of :mod:`slactl.exports.quotes`."""
     stream = open_text(path, encoding)
-    reader = csv.reader(stream.lines(), delimiter=delimiter)
+    lines: Iterator[str] = stream.lines()
+    if mark_end:  # the end-of-file line (slactl.exports.quotes): a quote never closed swallows it
+        from itertools import chain
+
+        lines = chain(lines, _end_line(stream.suspect))
+    reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] = []
     try:
         with field_limit():
@@ -362,11 +370,23 @@ def open_records(path: str, encoding: str, delimiter: str) -> tuple[TextStream, 
     except Exception as e:
         stream.close()
         raise InputError(f"cannot read {path}: {e}") from None
+    if mark_end and header and END in header[-1]:
+        stream.close()
+        if header == [END]:
+            return stream, iter(()), []
+        raise InputError(f"{path}: a quoted field of the header line is never closed (the file ends inside it); "
+                         "this is not a readable ticket export")
     if header == [LONG_LINE]:
         stream.close()
         raise InputError(f"{path}: the header line is longer than {LINE_LIMIT // (1024 * 1024)} MiB; "
                          "this is not a ticket export")
     return stream, reader, header
+
+
+def _end_line(suspect: list[int]) -> Iterator[str]:
+    """The line after the last one: raises ``suspect[0]`` (the careful path looks at what follows)."""
+    suspect[0] += 1
+    yield END + "\n"
 
 
 def csv_reason(e: Exception) -> str:

@@ -1,9 +1,11 @@
 """Breach alerts by e-mail: one message per manager with the new items, and the alert state.
 
-The SMTP session, header hygiene, state file format and lock are :mod:`slactl.notify`'s:
-the state is read and written under its lock, each manager's items are recorded right
-after their message was accepted, so a crash or a refused recipient never loses an
-alert and never sends one twice.
+The SMTP session, header hygiene, state file format, lock and write-ahead journal are
+:mod:`slactl.notify`'s: the state is read and written under its lock; before the first
+message goes out, space in the journal is allocated for every planned alert (a disk that
+cannot hold it fails the run there, with nothing sent); each manager's items go into the
+journal and then the state file right after their message was accepted, so a crash, a
+full disk or a refused recipient never loses an alert and never sends one twice.
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from zoneinfo import ZoneInfo
 
 from slactl.mail import notify as mail
 from slactl.core.alerts import (  # line and when of slactl.core.alerts are the English lines of the text output
-    AT_RISK, BREACHED, AlertItem, AlertRun, by_recipient, news, prune,
+    AT_RISK, BREACHED, METRIC_WORDS, RETENTION_DAYS, AlertItem, AlertRun, by_recipient, drops_most, news, prune,
 )
+from slactl.errors import InputError, SlactlError
 from slactl.sanitize import header_safe
 
 STATE_NAME = ".slactl-alerts.json"
@@ -96,14 +99,19 @@ def compose(to: str, items: list[AlertItem], mail_from: str, lang: str = "en") -
 
 
 def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send: bool, dry_run: bool = False,
-        baseline: bool = False, fallback: str | None = None, config: mail.SmtpConfig | None = None,
+        resolved: Iterable[str] = (), allow_prune: bool = False, baseline: bool = False,
+        fallback: str | None = None, config: mail.SmtpConfig | None = None,
         now: datetime, languages: Mapping[str, str | None] | None = None,
         sender_factory: Callable[[mail.SmtpConfig], contextlib.AbstractContextManager] | None = None) -> AlertRun:  # type: ignore[type-arg]
     """Find the new items against the state and record them: mailed (``send``), only
     listed (neither), or silently (``baseline``). A dry run reads the state and nothing else.
     ``now`` (the command's one clock reading) stamps each record, in UTC; ``languages`` (agreement
-    name -> ``spec.language``) words each manager's message."""
-    from datetime import timezone
+    name -> ``spec.language``) words each manager's message.
+
+    The state keeps a ticket's keys until the export shows it resolved (``resolved``) or, for a
+    ticket absent from the export (``tickets``), for :data:`RETENTION_DAYS` after it was recorded;
+    a run that would drop most of the state refuses (exit 2) unless ``allow_prune``."""
+    from datetime import timedelta, timezone
 
     result = AlertRun()
     if dry_run:
@@ -117,40 +125,94 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
         return result
     with mail.state_lock(state_path):
         state = mail.read_state(state_path)
-        state["sent"] = prune(state["sent"], tickets)
+        before = len(state["sent"])
+        cutoff = (now - timedelta(days=RETENTION_DAYS)).astimezone(timezone.utc).isoformat(timespec="seconds")
+        state["sent"] = prune(state["sent"], present=tickets, resolved=resolved,
+                              still=[i.key for i in items], cutoff=cutoff)
+        if not allow_prune and drops_most(before, len(state["sent"])):
+            raise InputError(f"this run would drop {before - len(state['sent'])} of the {before} records of "
+                             f"{state_path} (their tickets are resolved, or absent for {RETENTION_DAYS} days): "
+                             "more than half, which looks like a wrong export; nothing was sent or changed "
+                             "(--allow-prune drops them)")
         state["partial"] = {}
         result.new = news(items, state["sent"])
         stamp = now.astimezone(timezone.utc).isoformat(timespec="seconds")
+        folded = bool(mail.read_journal(state_path))  # an earlier run's deliveries, now in ``state``
         if not send or baseline:
             for item in result.new:
                 state["sent"][item.key] = _record(item, stamp, "baseline" if baseline else "listed")
-            mail.write_state(state_path, state)
+            _save(state_path, state, "nothing was recorded")
+            if folded:
+                mail.clear_journal(state_path)
             return result
         groups, result.unaddressed = by_recipient(result.new, fallback)
-        mail.write_state(state_path, state)  # the pruning holds whatever the delivery does
+        _save(state_path, state, "nothing was sent")  # the pruning and an old journal hold whatever follows
+        if folded:
+            mail.clear_journal(state_path)
         if not groups:
             return result
         assert config is not None
+        # Space for every record before the first message goes out (a full disk fails here, unsent).
+        journal = mail.Journal(state_path, sum(mail.record_size(_journal_record(i, stamp, to))
+                                               for to, group in groups.items() for i in group))
         factory = sender_factory or mail.SmtpSender
         try:
             session = factory(config).__enter__()
         except ConnectionError as exc:
+            journal.close(remove=True)
             result.failed = [(to, group, str(exc)) for to, group in groups.items()]
             return result
         try:
             for to, group in groups.items():
+                if not result.journaled:
+                    break  # neither the journal nor the state file can be written: stop sending
                 message = compose(to, group, config.mail_from, language_of(group, languages))
                 refused = session.send(_Outgoing(message), (to,))  # type: ignore[arg-type]
                 if refused:
                     result.failed.append((to, group, "; ".join(refused.values())))
                     continue
-                for item in group:
-                    state["sent"][item.key] = _record(item, stamp, to)
-                mail.write_state(state_path, state)  # right after the delivery
                 result.sent.append((to, group))
+                records = [_journal_record(item, stamp, to) for item in group]
+                try:  # first the journal (its space is allocated), then the state file
+                    for record in records:
+                        journal.record(record)
+                except OSError:
+                    result.journaled = False
+                for record in records:
+                    mail.apply_record(state, record)
+                try:
+                    mail.write_state(state_path, state)
+                except (OSError, SlactlError) as exc:
+                    result.state_error = mail.describe_os_error(exc)
         finally:
             session.__exit__(None, None, None)
+            journal.close(remove=result.state_error is None)
     return result
+
+
+def _save(state_path: str, state: dict[str, object], consequence: str) -> None:
+    try:
+        mail.write_state(state_path, state)
+    except (OSError, SlactlError) as exc:
+        raise InputError(f"alert state file {state_path} cannot be written ({mail.describe_os_error(exc)}); "
+                         f"{consequence}") from None
+
+
+def _journal_record(item: AlertItem, stamp: str, to: str) -> dict[str, object]:
+    return {"key": item.key, "sent": _record(item, stamp, to)}
+
+
+def state_problem(run: AlertRun, state_path: str) -> str:
+    """The error for a run whose state file could not be written: exactly what went out, and
+    whether it is safe (in the journal) or will be sent again."""
+    went = "; ".join(f"{to}: " + ", ".join(f"{i.ticket} {METRIC_WORDS[i.metric]} {i.state.replace('_', ' ')}"
+                                          for i in group) for to, group in run.sent) or "none"
+    if run.journaled:
+        return (f"alert state file {state_path} could not be written ({run.state_error}); the alerts that went "
+                f"out are kept in {state_path}.journal and will not be sent again: {went}")
+    return (f"alert state file {state_path} and its journal could not be written ({run.state_error}); sending "
+            "stopped; these alerts went out but are not recorded, and the next run will send them again: "
+            f"{went}")
 
 
 @dataclass(frozen=True)

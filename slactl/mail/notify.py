@@ -160,15 +160,17 @@ def run(plan: Callable[[frozenset[str]], list[Notice]], *, state_path: str, conf
     return report
 
 
-def state_problem(report: Report, state_path: str) -> str:
-    """The error for a run whose state file could not be written: what went out, and whether it
-    is safe (in the journal) or will be sent again."""
-    went = "; ".join(describe(item) for item in report.sent) or "none"
+def state_problem(report: Report, state_path: str, describe_item: Callable[[Outgoing], str] | None = None,
+                  what: str = "notices") -> str:
+    """The error for a run whose state file could not be written: what went out (each item in
+    ``describe_item``'s words, :func:`describe` by default), and whether it is safe (in the
+    journal) or will be sent again."""
+    went = "; ".join((describe_item or describe)(item) for item in report.sent) or "none"
     if report.journaled:
-        return (f"state file {state_path} could not be written ({report.state_error}); the notices that went "
+        return (f"state file {state_path} could not be written ({report.state_error}); the {what} that went "
                 f"out are kept in {state_path}.journal and will not be sent again: {went}")
     return (f"state file {state_path} and its journal could not be written ({report.state_error}); sending "
-            "stopped; these notices went out but are not recorded, and the next run will send them again "
+            f"stopped; these {what} went out but are not recorded, and the next run will send them again "
             f"unless you add them to the state file: {went}")
 
 

@@ -28,6 +28,7 @@ from slactl.errors import InputError, Refused
 STATE_NAME = ".slactl-state.json"
 LOCK_WAIT_SECONDS = 60.0
 MAX_STATE_BYTES = 64 * 1024 * 1024
+STATE_VERSION = 1
 
 State = dict[str, Any]
 
@@ -41,7 +42,7 @@ def journal_path(path: str) -> str:
 
 
 def empty_state() -> State:
-    return {"version": 1, "sent": {}, "partial": {}}
+    return {"version": STATE_VERSION, "sent": {}, "partial": {}}
 
 
 def _open_regular(path: str, flags: int, what: str, mode: int = 0o600) -> int:
@@ -90,6 +91,11 @@ def _parse(path: str, data: bytes) -> State:
         raise InputError(f"state file {path} cannot be read ({reason}); fix or remove it") from None
     if not isinstance(parsed, dict):
         raise InputError(f"state file {path} is not a slactl state file (not a JSON object); fix or remove it")
+    version = parsed.get("version", STATE_VERSION)
+    if type(version) is not int or version != STATE_VERSION:  # (True is an int; "1" is not 1)
+        raise InputError(f"state file {path} has \"version\": {json.dumps(version)[:40]}; this slactl reads and "
+                         f"writes version {STATE_VERSION} only (a newer or another program's file?); nothing was "
+                         "sent or changed")
     sent = parsed.setdefault("sent", {})
     partial = parsed.get("partial")
     if partial is None:
@@ -101,7 +107,7 @@ def _parse(path: str, data: bytes) -> State:
         if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
             raise InputError(f"state file {path}: partial entry '{key}' is not a list of e-mail addresses; "
                              "fix or remove it")
-    parsed.setdefault("version", 1)
+    parsed["version"] = STATE_VERSION
     return parsed
 
 
