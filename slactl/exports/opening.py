@@ -34,7 +34,7 @@ def _resolve_columns(pre: P.Preset, header: list[str], path: str) -> tuple[dict[
         if ix:
             indices[f] = ix
     if "updated_at" not in indices:
-        snap = next((i for name in SNAPSHOT_TIME for i, h in enumerate(normed) if h == name), None)
+        snap = next((i for name in SNAPSHOT_TIME for i, h in enumerate(normed) if h == P.norm(name)), None)
         if snap is not None:
             indices["updated_at"] = (snap,)
     seen = _seen(header)

@@ -4,12 +4,14 @@ A preset maps each canonical field (the ``generic`` columns of the README,
 plus duration fields for exports that give minutes instead of a timestamp,
 and an event log's snapshot time) to the header names that may carry it, in
 order of preference; ``closed`` names the closed-time column used when there
-is no resolved one. Header names are compared trimmed (no-break spaces too)
-and case-insensitively. User mapping files are read by
+is no resolved one. Header names are compared trimmed (no-break spaces too),
+case-insensitively, and with words joined by underscores, dots or camelCase
+taken as spaced words (``norm``). User mapping files are read by
 ``slactl.exports.mapping``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -168,9 +170,21 @@ def is_null(value: str) -> bool:
     return value.strip(" \t\u00a0").lower() in NULL_MARKERS
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_JOINERS = str.maketrans("_.", "  ")
+
+
 def norm(name: str) -> str:
-    """A header name as compared: BOM, quotes and surrounding blanks (no-break spaces too) gone, lower case."""
-    return " ".join(name.replace("\ufeff", "").strip().strip('"').split()).lower()
+    """A header name as compared: BOM, quotes and surrounding blanks (no-break spaces too) gone,
+    words joined by underscores, dots or camelCase split (``Ticket_ID``, ``ticket.priority``,
+    ``FirstResponseTime`` read as ``ticket id``, ``ticket priority``, ``first response time``),
+    lower case. Runs once per header name, never per row."""
+    text = name.replace("\ufeff", "").strip().strip('"')
+    if "_" in text or "." in text:
+        text = text.translate(_JOINERS)
+    if not text.islower():
+        text = _CAMEL.sub(" ", text)
+    return " ".join(text.split()).lower()
 
 
 def _present(name: str | Names, header: set[str]) -> bool:
