@@ -37,6 +37,9 @@ class Preset:
     closed: Names = ()  # a closed-time column, the resolution when there is no resolved column
     closed_is_resolution: bool = False  # the desk's only end state is "closed": no note when it is used
     where: str = ""  # where the export is found in the product (README's preset table)
+    # the desk's default priority and state values (what a workspace's aliases and pause lists meet)
+    priorities: Names = ()
+    states: Names = ()
     # mapping files only
     timestamp_format: str | None = None
     dayfirst: bool | None = None
@@ -124,16 +127,23 @@ GLPI = Preset(
 )
 
 OTRS = Preset(
-    "otrs", "OTRS / Znuny (ticket search export)",
+    "otrs", "OTRS / Znuny (ticket search export, TicketList statistic)",
     {"id": ("TicketNumber", "Ticket#", "Ticket Number"), "customer": ("CustomerID", "Customer ID", "CustomerName",
                                                                         "Customer Name"),
      "service": ("Service", "Queue"), "priority": ("Priority",), "status": ("State",),
-     "created_at": ("Created",), "first_response_at": ("FirstResponse", "First Response"),
+     # the statistic's "First Response Time" and "Solution Time" are instants (OTRS's own
+     # FirstResponse and SolutionTime); its ...InMin columns are business minutes of the
+     # desk's own calendar, never read: the agreement's clock measures
+     "created_at": ("Created",), "first_response_at": ("FirstResponse", "First Response", "First Response Time"),
      "resolved_at": ("Solved", "SolutionTime", "Solution Time")},
     signature=(("TicketNumber", "Ticket#", "Ticket Number"), "Created"),
     any_of=("Queue", "State", "Age", "Lock", "Owner"),
     closed=("Closed", "Close Time"),
-    where="Tickets > Search > output: CSV (Ticket::Frontend::AgentTicketSearch###SearchCSVData)",
+    where="Tickets > Search > output: CSV (Ticket::Frontend::AgentTicketSearch###SearchCSVData); "
+          "Reports > Statistics > TicketList, output CSV",
+    priorities=("1 very low", "2 low", "3 normal", "4 high", "5 very high"),
+    states=("new", "open", "pending reminder", "pending auto close+", "pending auto close-", "closed successful",
+            "closed unsuccessful", "merged", "removed"),
 )
 
 ZAMMAD = Preset(
@@ -141,18 +151,24 @@ ZAMMAD = Preset(
     {"id": ("#", "Number"), "customer": ("Organization",), "service": ("Group",), "priority": ("Priority",),
      "status": ("State",), "created_at": ("Created At",), "first_response_at": ("First Response At",)},
     signature=(("#", "Number"), "Created At"), any_of=("Closed At", "First Response At", "Organization"),
-    closed=("Closed At",), closed_is_resolution=True,
-    where="Reporting > (a profile) > Download XLSX (also ticket list CSV from the search)",
+    closed=("Closed At", "Close At"), closed_is_resolution=True,
+    where="Reporting > (a profile) > Download XLSX: title row, header on row 3, a 'Timezone:' footer "
+          "(also ticket list CSV from the search)",
+    priorities=("1 low", "2 normal", "3 high"),
+    states=("new", "open", "pending reminder", "pending close", "closed", "merged"),
 )
 
 HUBSPOT = Preset(
     "hubspot", "HubSpot (tickets export)",
     {"id": ("Ticket ID",), "customer": ("Associated Company", "Company name", "Associated Company (Primary)"),
      "service": ("Category", "Pipeline"), "priority": ("Priority",), "status": ("Ticket status",),
-     "created_at": ("Create date",), "first_response_at": ("First agent reply date", "First agent email reply date")},
+     "created_at": ("Create date",),
+     "first_response_at": ("First agent reply date", "First agent email response date", "First agent email reply date",
+                           "First agent response date")},
     signature=("Ticket ID", "Create date"), any_of=("Ticket name", "Ticket status", "Pipeline"),
     closed=("Close date",), closed_is_resolution=True,
     where="CRM > Tickets > Export (CSV or XLSX)",
+    priorities=("Low", "Medium", "High", "Urgent"),
 )
 
 # specific presets first: auto prefers them to generic
