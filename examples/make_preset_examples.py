@@ -1,5 +1,5 @@
-"""Write the example exports of the osTicket, GLPI, OTRS, Zammad and HubSpot presets and a
-ServiceNow incident event log (synthetic rows under each product's documented header).
+"""Write the example exports of the osTicket, GLPI, OTRS, Zammad, HubSpot and Russian-language
+presets and a ServiceNow incident event log (synthetic rows under each product's documented header).
 
     .venv/bin/python examples/make_preset_examples.py
 
@@ -142,6 +142,30 @@ def zammad() -> None:
     wb.save(os.path.join(HERE, "zammad.xlsx"))
 
 
+def russian() -> None:
+    """A Russian desk's ticket list saved from Excel: Windows-1251, ';', CRLF, Russian headers,
+    dates as 05.11.2026 14:30 in Moscow time (no offset)."""
+    header = ["Номер", "Тема", "Контрагент", "Услуга", "Приоритет", "Статус", "Дата создания",
+              "Дата первого ответа", "Дата решения", "Дата закрытия", "Ответственный"]
+    customers = ["Инитех", "ООО Ромашка", "Инитех", "АО Вектор", "Initech LLC", "ИП Сидоров"]
+    services = ["Почта", "1С", "Сеть", "Рабочее место"]
+    prios = ["Критический", "Высокий", "Обычный", "Низкий"]
+    subjects = ["Не работает почта", "Ошибка при проведении документа", "Нет доступа к VPN", "Не печатает принтер"]
+    rows = []
+    for t in _tickets(16):
+        resolved = t["resolved"]
+        closed = resolved + timedelta(hours=24) if resolved and t["n"] % 3 else None
+        status = "Закрыта" if closed else "Решена" if resolved else "В работе" if t["first"] else "Открыта"
+        rows.append([str(5200 + t["n"]), subjects[t["level"]], customers[t["n"] % len(customers)],
+                     services[t["n"] % len(services)], prios[t["level"]], status, _t(t["created"], "%d.%m.%Y %H:%M"),
+                     _t(t["first"], "%d.%m.%Y %H:%M"), _t(resolved, "%d.%m.%Y %H:%M"), _t(closed, "%d.%m.%Y %H:%M"),
+                     "Соколова М."])
+    with open(os.path.join(HERE, "russian-cp1251.csv"), "w", encoding="cp1251", newline="") as fh:
+        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
 def servicenow_events() -> None:
     """Six incidents, one row per update, as ServiceNow's incident event log exports them."""
     header = ["number", "company", "priority", "incident_state", "category", "opened_at", "resolved_at",
@@ -178,4 +202,5 @@ if __name__ == "__main__":
     otrs()
     hubspot()
     zammad()
+    russian()
     servicenow_events()

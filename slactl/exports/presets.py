@@ -171,9 +171,28 @@ HUBSPOT = Preset(
     priorities=("Low", "Medium", "High", "Urgent"),
 )
 
+_RU_ID = ("Номер", "№", "Номер заявки", "Номер обращения", "Номер запроса", "Номер инцидента", "Ид", "ID")
+_RU_CREATED = ("Дата создания", "Создана", "Создано", "Дата регистрации", "Зарегистрирована", "Дата открытия",
+               "Дата поступления")
+
+RUSSIAN = Preset(
+    "russian", "Russian-language export (ITSM 365, Naumen Service Desk, Okdesk, Bitrix24, a localised desk)",
+    {"id": _RU_ID, "customer": ("Клиент", "Контрагент", "Организация", "Компания", "Заказчик"),
+     "service": ("Услуга", "Сервис", "Категория", "Тип заявки"), "priority": ("Приоритет", "Важность"),
+     "status": ("Статус", "Состояние"), "created_at": _RU_CREATED,
+     "first_response_at": ("Дата первого ответа", "Первый ответ", "Дата реакции", "Дата взятия в работу"),
+     "resolved_at": ("Дата решения", "Решена", "Решено", "Дата выполнения", "Выполнена")},
+    signature=(_RU_ID, _RU_CREATED),
+    any_of=("Тема", "Приоритет", "Статус", "Клиент", "Контрагент", "Услуга", "Описание"),
+    closed=("Дата закрытия", "Закрыта", "Закрыто"),
+    where="the ticket list's export to Excel or CSV with Russian headers (cp1251 or UTF-8, ';'; "
+          "dates 05.11.2026 14:30 or 5 нояб. 2026 г.)",
+    priorities=("Критический", "Высокий", "Средний", "Обычный", "Низкий"),
+)
+
 # specific presets first: auto prefers them to generic
 PRESETS: dict[str, Preset] = {p.name: p for p in (ZENDESK, JIRA, FRESHDESK, SERVICENOW, OSTICKET, GLPI, OTRS,
-                                                  ZAMMAD, HUBSPOT, GENERIC)}
+                                                  ZAMMAD, HUBSPOT, RUSSIAN, GENERIC)}
 PRESET_NAMES = ("auto", *PRESETS, "mapping")
 
 
@@ -200,7 +219,7 @@ def norm(name: str) -> str:
         text = text.translate(_JOINERS)
     if not text.islower():
         text = _CAMEL.sub(" ", text)
-    return " ".join(text.split()).lower()
+    return " ".join(text.split()).lower().replace("ё", "е")
 
 
 def _present(name: str | Names, header: set[str]) -> bool:
