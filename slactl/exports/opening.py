@@ -189,7 +189,6 @@ def _workbook_export(path: str, pre: P.Preset | None, sheet: str | None, tz: str
     from itertools import chain, islice
 
     from slactl.exports.reader import SAMPLE_RECORDS
-    from slactl.exports.sheetlayout import scan_footer
     from slactl.exports.xlsx import open_workbook
 
     def looks_like(names: set[str]) -> bool:
@@ -207,9 +206,11 @@ def _workbook_export(path: str, pre: P.Preset | None, sheet: str | None, tz: str
         if not layout.footer and len(held) > SAMPLE_RECORDS:  # a long sheet: its footer is further on
             again, rest, _ = open_workbook(path, sheet, looks_like)
             try:
-                scan_footer(rest, layout)
+                for _ in rest:  # the records end at the footer, which fills again.layout
+                    pass
             finally:
                 again.close()
+            layout.footer, layout.footer_zone = again.layout.footer, again.layout.footer_zone
         said: list[str] = []
         if layout.header_row > 1:
             said.append(f"the header is on row {layout.header_row} of the sheet (the rows above it are not a table)")

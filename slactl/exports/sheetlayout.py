@@ -84,8 +84,3 @@ def until_footer(rows: Iterator[list[str]], layout: Layout) -> Iterator[list[str
                 return
         yield rec
 
-
-def scan_footer(rows: Iterator[list[str]], layout: Layout) -> None:
-    """Read the rest of a sheet only to find its footer (for a sheet longer than the sample)."""
-    for _ in until_footer(rows, layout):
-        pass
