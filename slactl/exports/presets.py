@@ -176,7 +176,7 @@ _RU_CREATED = ("Дата создания", "Создана", "Создано", 
                "Дата поступления")
 
 RUSSIAN = Preset(
-    "russian", "Russian-language export (ITSM 365, Naumen Service Desk, Okdesk, Bitrix24, a localised desk)",
+    "russian", "Russian-language (ITSM 365, Naumen Service Desk, Okdesk, Bitrix24, a localised desk)",
     {"id": _RU_ID, "customer": ("Клиент", "Контрагент", "Организация", "Компания", "Заказчик"),
      "service": ("Услуга", "Сервис", "Категория", "Тип заявки"), "priority": ("Приоритет", "Важность"),
      "status": ("Статус", "Состояние"), "created_at": _RU_CREATED,
