@@ -1,5 +1,5 @@
-"""Write the example exports of the osTicket, GLPI, OTRS, Zammad and HubSpot presets and a
-ServiceNow incident event log (synthetic rows under each product's documented header).
+"""Write the example exports of the osTicket, GLPI, OTRS, Zammad, HubSpot and Russian-language
+presets and a ServiceNow incident event log (synthetic rows under each product's documented header).
 
     .venv/bin/python examples/make_preset_examples.py
 
@@ -105,23 +105,65 @@ def hubspot() -> None:
 
 
 def zammad() -> None:
+    """Zammad's reporting download as it comes: a bold title row, a blank row, the header on
+    row 3, date-time cells in the report's zone, a blank row and the zone in a footer."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     header = ["#", "Title", "State", "Priority", "Group", "Owner", "Customer", "Organization", "Create Channel",
               "Sender", "Tags", "Time Units Total", "Created At", "Updated At", "Closed At", "Close Escalation At",
               "Close In Min", "Close Diff In Min", "First Response At", "First Response Escalation At",
-              "First Response In Min", "First Response Diff In Min", "Article Count"]
+              "First Response In Min", "First Response Diff In Min", "Update Escalation At", "Update In Min",
+              "Update Diff In Min", "Last Contact At", "Last Contact Agent At", "Last Contact Customer At",
+              "Article Count", "Escalation At"]
     prios = ["3 high", "3 high", "2 normal", "1 low"]
+    open_states = ["open", "pending reminder", "new", "pending close"]
     wb = Workbook()
     ws = wb.active
-    ws.title = "2026-10"
+    ws.title = "Created"
+    ws.append(["Tickets: Created (2026-10-01 - 2026-11-30)"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
     ws.append(header)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
     for t in _tickets(15):
         closed = t["resolved"]
-        ws.append([str(31001 + t["n"]), "Laptop does not boot", "closed" if closed else "open", prios[t["level"]],
-                   t["service"], "Maria Sokolova", "Ann Lee", t["customer"], "email", "Customer", "", 0,
-                   t["created"], closed or t["created"], closed, None, None, None, t["first"], None, None, None, 3])
+        ws.append([str(31001 + t["n"]), "Laptop does not boot", "closed" if closed else open_states[t["n"] % 4],
+                   prios[t["level"]], t["service"], "Maria Sokolova", "Ann Lee", t["customer"], "email", "Customer",
+                   "", 0.5 * (t["n"] % 3), t["created"], closed or t["created"], closed, None, None, None, t["first"],
+                   None, None, None, None, None, None, t["first"] or t["created"], t["first"], t["created"], 3, None])
+    for row in ws.iter_rows(min_row=4):
+        for cell in row:
+            if isinstance(cell.value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+    ws.append([])
+    ws.append(["Timezone: Europe/Berlin"])
     wb.save(os.path.join(HERE, "zammad.xlsx"))
+
+
+def russian() -> None:
+    """A Russian desk's ticket list saved from Excel: Windows-1251, ';', CRLF, Russian headers,
+    dates as 05.11.2026 14:30 in Moscow time (no offset)."""
+    header = ["Номер", "Тема", "Контрагент", "Услуга", "Приоритет", "Статус", "Дата создания",
+              "Дата первого ответа", "Дата решения", "Дата закрытия", "Ответственный"]
+    customers = ["Инитех", "ООО Ромашка", "Инитех", "АО Вектор", "Initech LLC", "ИП Сидоров"]
+    services = ["Почта", "1С", "Сеть", "Рабочее место"]
+    prios = ["Критический", "Высокий", "Обычный", "Низкий"]
+    subjects = ["Не работает почта", "Ошибка при проведении документа", "Нет доступа к VPN", "Не печатает принтер"]
+    rows = []
+    for t in _tickets(16):
+        resolved = t["resolved"]
+        closed = resolved + timedelta(hours=24) if resolved and t["n"] % 3 else None
+        status = "Закрыта" if closed else "Решена" if resolved else "В работе" if t["first"] else "Открыта"
+        rows.append([str(5200 + t["n"]), subjects[t["level"]], customers[t["n"] % len(customers)],
+                     services[t["n"] % len(services)], prios[t["level"]], status, _t(t["created"], "%d.%m.%Y %H:%M"),
+                     _t(t["first"], "%d.%m.%Y %H:%M"), _t(resolved, "%d.%m.%Y %H:%M"), _t(closed, "%d.%m.%Y %H:%M"),
+                     "Соколова М."])
+    with open(os.path.join(HERE, "russian-cp1251.csv"), "w", encoding="cp1251", newline="") as fh:
+        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        w.writerow(header)
+        w.writerows(rows)
 
 
 def servicenow_events() -> None:
@@ -160,4 +202,5 @@ if __name__ == "__main__":
     otrs()
     hubspot()
     zammad()
+    russian()
     servicenow_events()

@@ -34,7 +34,7 @@ def _resolve_columns(pre: P.Preset, header: list[str], path: str) -> tuple[dict[
         if ix:
             indices[f] = ix
     if "updated_at" not in indices:
-        snap = next((i for name in SNAPSHOT_TIME for i, h in enumerate(normed) if h == name), None)
+        snap = next((i for name in SNAPSHOT_TIME for i, h in enumerate(normed) if h == P.norm(name)), None)
         if snap is not None:
             indices["updated_at"] = (snap,)
     seen = _seen(header)
@@ -158,17 +158,7 @@ def _open(path: str, preset: str, tz: str | None, encoding: str | None, mapping:
                          "(e.g. ... > export.csv) and score that")
     sample, more = read_sample(path)
     if sample.startswith(b"PK\x03\x04"):  # a zip: an Excel workbook
-        from slactl.exports.xlsx import open_workbook
-
-        book, rows, head = open_workbook(path, sheet)
-        try:
-            export = _export(path, pre, head, tz_name, tzi, "xlsx", "", lambda: open_workbook(path, sheet),
-                             dayfirst)
-            export.start(book, rows)
-        except BaseException:
-            book.close()
-            raise
-        return export
+        return _workbook_export(path, pre, sheet, tz, tz_name, tzi, dayfirst)
     if sheet is not None:
         raise InputError(f"--sheet {sheet}: {path} is not an .xlsx workbook")
     enc = encoding or detect_encoding(sample, path, more)
@@ -187,6 +177,62 @@ def _open(path: str, preset: str, tz: str | None, encoding: str | None, mapping:
         export.start(stream, reader)
     except BaseException:
         stream.close()
+        raise
+    return export
+
+
+def _workbook_export(path: str, pre: P.Preset | None, sheet: str | None, tz: str | None, tz_name: str,
+                     tzi: tzinfo, dayfirst: bool | None) -> Export:
+    """An ``.xlsx`` export: the header found among the first rows (a report's title rows above
+    it), the records up to a footer; a ``Timezone: ...`` footer is the zone of the sheet's times
+    unless ``--tz`` names another zone than UTC."""
+    from itertools import chain, islice
+
+    from slactl.exports.reader import SAMPLE_RECORDS
+    from slactl.exports.xlsx import open_workbook
+
+    def looks_like(names: set[str]) -> bool:
+        if pre is None:
+            return P.detect(names) is not None
+        return (bool(pre.signature) and P.matches(pre, names)) or P.score(pre, names) >= min(2, len(pre.names()))
+
+    def opener() -> tuple[object, object, list[str]]:
+        return open_workbook(path, sheet, looks_like)
+
+    book, rows, head = open_workbook(path, sheet, looks_like)
+    try:
+        layout = book.layout
+        held = list(islice(rows, SAMPLE_RECORDS + 1))
+        if not layout.footer and len(held) > SAMPLE_RECORDS:  # a long sheet: its footer is further on
+            again, rest, _ = open_workbook(path, sheet, looks_like)
+            try:
+                for _ in rest:  # the records end at the footer, which fills again.layout
+                    pass
+            finally:
+                again.close()
+            layout.footer, layout.footer_zone = again.layout.footer, again.layout.footer_zone
+        said: list[str] = []
+        if layout.header_row > 1:
+            said.append(f"the header is on row {layout.header_row} of the sheet (the rows above it are not a table)")
+        if layout.footer:
+            said.append(f"the sheet ends at its footer '{clip(layout.footer)}'" + (
+                f"; {layout.after_footer} row(s) after it are not read" if layout.after_footer else ""))
+            fz = layout.footer_zone
+            try:
+                footer_tz = zone(fz)
+            except Exception:
+                said.append(f"the footer names an unknown time zone '{clip(fz)}'; times are read in {tz_name}")
+            else:
+                if tz in (None, "UTC") and tz_name in ("UTC", fz):
+                    tz_name, tzi = fz, footer_tz
+                    said.append(f"times are read in {fz}, the zone the sheet's footer names")
+                elif tz_name != fz:
+                    said.append(f"the sheet's footer names the zone {fz}; times are read in {tz_name} as --tz says")
+        export = _export(path, pre, head, tz_name, tzi, "xlsx", "", opener, dayfirst)  # type: ignore[arg-type]
+        export.notes.extend(said)
+        export.start(book, chain(held, rows))
+    except BaseException:
+        book.close()
         raise
     return export
 
@@ -249,7 +295,7 @@ def read_table(path: str, *, encoding: str | None = None, sheet: str | None = No
     if sample.startswith(b"PK\x03\x04"):
         from slactl.exports.xlsx import open_workbook
 
-        stream, reader, header = open_workbook(path, sheet)
+        stream, reader, header = open_workbook(path, sheet, lambda names: P.detect(names) is not None)
         enc, delimiter = "xlsx", ""
     else:
         enc = encoding or detect_encoding(sample, path, more)

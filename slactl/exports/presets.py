@@ -4,12 +4,14 @@ A preset maps each canonical field (the ``generic`` columns of the README,
 plus duration fields for exports that give minutes instead of a timestamp,
 and an event log's snapshot time) to the header names that may carry it, in
 order of preference; ``closed`` names the closed-time column used when there
-is no resolved one. Header names are compared trimmed (no-break spaces too)
-and case-insensitively. User mapping files are read by
+is no resolved one. Header names are compared trimmed (no-break spaces too),
+case-insensitively, and with words joined by underscores, dots or camelCase
+taken as spaced words (``norm``). User mapping files are read by
 ``slactl.exports.mapping``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -35,6 +37,9 @@ class Preset:
     closed: Names = ()  # a closed-time column, the resolution when there is no resolved column
     closed_is_resolution: bool = False  # the desk's only end state is "closed": no note when it is used
     where: str = ""  # where the export is found in the product (README's preset table)
+    # the desk's default priority and state values (what a workspace's aliases and pause lists meet)
+    priorities: Names = ()
+    states: Names = ()
     # mapping files only
     timestamp_format: str | None = None
     dayfirst: bool | None = None
@@ -122,16 +127,23 @@ GLPI = Preset(
 )
 
 OTRS = Preset(
-    "otrs", "OTRS / Znuny (ticket search export)",
+    "otrs", "OTRS / Znuny (ticket search export, TicketList statistic)",
     {"id": ("TicketNumber", "Ticket#", "Ticket Number"), "customer": ("CustomerID", "Customer ID", "CustomerName",
                                                                         "Customer Name"),
      "service": ("Service", "Queue"), "priority": ("Priority",), "status": ("State",),
-     "created_at": ("Created",), "first_response_at": ("FirstResponse", "First Response"),
+     # the statistic's "First Response Time" and "Solution Time" are instants (OTRS's own
+     # FirstResponse and SolutionTime); its ...InMin columns are business minutes of the
+     # desk's own calendar, never read: the agreement's clock measures
+     "created_at": ("Created",), "first_response_at": ("FirstResponse", "First Response", "First Response Time"),
      "resolved_at": ("Solved", "SolutionTime", "Solution Time")},
     signature=(("TicketNumber", "Ticket#", "Ticket Number"), "Created"),
     any_of=("Queue", "State", "Age", "Lock", "Owner"),
     closed=("Closed", "Close Time"),
-    where="Tickets > Search > output: CSV (Ticket::Frontend::AgentTicketSearch###SearchCSVData)",
+    where="Tickets > Search > output: CSV (Ticket::Frontend::AgentTicketSearch###SearchCSVData); "
+          "Reports > Statistics > TicketList, output CSV",
+    priorities=("1 very low", "2 low", "3 normal", "4 high", "5 very high"),
+    states=("new", "open", "pending reminder", "pending auto close+", "pending auto close-", "closed successful",
+            "closed unsuccessful", "merged", "removed"),
 )
 
 ZAMMAD = Preset(
@@ -139,23 +151,48 @@ ZAMMAD = Preset(
     {"id": ("#", "Number"), "customer": ("Organization",), "service": ("Group",), "priority": ("Priority",),
      "status": ("State",), "created_at": ("Created At",), "first_response_at": ("First Response At",)},
     signature=(("#", "Number"), "Created At"), any_of=("Closed At", "First Response At", "Organization"),
-    closed=("Closed At",), closed_is_resolution=True,
-    where="Reporting > (a profile) > Download XLSX (also ticket list CSV from the search)",
+    closed=("Closed At", "Close At"), closed_is_resolution=True,
+    where="Reporting > (a profile) > Download XLSX: title row, header on row 3, a 'Timezone:' footer "
+          "(also ticket list CSV from the search)",
+    priorities=("1 low", "2 normal", "3 high"),
+    states=("new", "open", "pending reminder", "pending close", "closed", "merged"),
 )
 
 HUBSPOT = Preset(
     "hubspot", "HubSpot (tickets export)",
     {"id": ("Ticket ID",), "customer": ("Associated Company", "Company name", "Associated Company (Primary)"),
      "service": ("Category", "Pipeline"), "priority": ("Priority",), "status": ("Ticket status",),
-     "created_at": ("Create date",), "first_response_at": ("First agent reply date", "First agent email reply date")},
+     "created_at": ("Create date",),
+     "first_response_at": ("First agent reply date", "First agent email response date", "First agent email reply date",
+                           "First agent response date")},
     signature=("Ticket ID", "Create date"), any_of=("Ticket name", "Ticket status", "Pipeline"),
     closed=("Close date",), closed_is_resolution=True,
     where="CRM > Tickets > Export (CSV or XLSX)",
+    priorities=("Low", "Medium", "High", "Urgent"),
+)
+
+_RU_ID = ("Номер", "№", "Номер заявки", "Номер обращения", "Номер запроса", "Номер инцидента", "Ид", "ID")
+_RU_CREATED = ("Дата создания", "Создана", "Создано", "Дата регистрации", "Зарегистрирована", "Дата открытия",
+               "Дата поступления")
+
+RUSSIAN = Preset(
+    "russian", "Russian-language (ITSM 365, Naumen Service Desk, Okdesk, Bitrix24, a localised desk)",
+    {"id": _RU_ID, "customer": ("Клиент", "Контрагент", "Организация", "Компания", "Заказчик"),
+     "service": ("Услуга", "Сервис", "Категория", "Тип заявки"), "priority": ("Приоритет", "Важность"),
+     "status": ("Статус", "Состояние"), "created_at": _RU_CREATED,
+     "first_response_at": ("Дата первого ответа", "Первый ответ", "Дата реакции", "Дата взятия в работу"),
+     "resolved_at": ("Дата решения", "Решена", "Решено", "Дата выполнения", "Выполнена")},
+    signature=(_RU_ID, _RU_CREATED),
+    any_of=("Тема", "Приоритет", "Статус", "Клиент", "Контрагент", "Услуга", "Описание"),
+    closed=("Дата закрытия", "Закрыта", "Закрыто"),
+    where="the ticket list's export to Excel or CSV with Russian headers (cp1251 or UTF-8, ';'; "
+          "dates 05.11.2026 14:30 or 5 нояб. 2026 г.)",
+    priorities=("Критический", "Высокий", "Средний", "Обычный", "Низкий"),
 )
 
 # specific presets first: auto prefers them to generic
 PRESETS: dict[str, Preset] = {p.name: p for p in (ZENDESK, JIRA, FRESHDESK, SERVICENOW, OSTICKET, GLPI, OTRS,
-                                                  ZAMMAD, HUBSPOT, GENERIC)}
+                                                  ZAMMAD, HUBSPOT, RUSSIAN, GENERIC)}
 PRESET_NAMES = ("auto", *PRESETS, "mapping")
 
 
@@ -168,9 +205,21 @@ def is_null(value: str) -> bool:
     return value.strip(" \t\u00a0").lower() in NULL_MARKERS
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_JOINERS = str.maketrans("_.", "  ")
+
+
 def norm(name: str) -> str:
-    """A header name as compared: BOM, quotes and surrounding blanks (no-break spaces too) gone, lower case."""
-    return " ".join(name.replace("\ufeff", "").strip().strip('"').split()).lower()
+    """A header name as compared: BOM, quotes and surrounding blanks (no-break spaces too) gone,
+    words joined by underscores, dots or camelCase split (``Ticket_ID``, ``ticket.priority``,
+    ``FirstResponseTime`` read as ``ticket id``, ``ticket priority``, ``first response time``),
+    lower case. Runs once per header name, never per row."""
+    text = name.replace("\ufeff", "").strip().strip('"')
+    if "_" in text or "." in text:
+        text = text.translate(_JOINERS)
+    if not text.islower():
+        text = _CAMEL.sub(" ", text)
+    return " ".join(text.split()).lower().replace("ё", "е")
 
 
 def _present(name: str | Names, header: set[str]) -> bool:

@@ -5,17 +5,19 @@ stays flat whatever the number of rows (imported only when a workbook is
 read). Cells become the text a CSV export would hold: dates and times as ISO
 8601 (naive, read in ``--tz`` like any naive timestamp), whole numbers without
 ``.0``, empty cells as "". The row reader then treats the records exactly as
-CSV records.
+CSV records. A report sheet's title rows above the header and its footer
+(``Timezone: Europe/Berlin``) are found by ``slactl.exports.sheetlayout``.
 """
 from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from typing import Any
 
 from slactl.errors import InputError
+from slactl.exports.sheetlayout import Layout, find_header, until_footer
 from slactl.suggest import did_you_mean
 
 
@@ -26,6 +28,7 @@ class WorkbookStream:
         self.workbook = workbook
         self.suspect = [0]
         self._size = os.path.getsize(path)
+        self.layout = Layout()  # where the header is, what the footer says
 
     def position(self) -> int:
         """An estimate: the reader's progress bar only needs it to grow."""
@@ -54,8 +57,10 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def open_workbook(path: str, sheet: str | None) -> tuple[WorkbookStream, Iterator[list[str]], list[str]]:
-    """(stream, records after the header, header) of one sheet; ``InputError`` if it cannot be read."""
+def open_workbook(path: str, sheet: str | None, looks_like: Callable[[set[str]], bool] | None = None
+                  ) -> tuple[WorkbookStream, Iterator[list[str]], list[str]]:
+    """(stream, records after the header up to a footer, header) of one sheet; ``InputError`` if it
+    cannot be read. The header is the first row ``looks_like`` accepts (see ``sheetlayout``)."""
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a declared dependency
@@ -82,12 +87,9 @@ def open_workbook(path: str, sheet: str | None) -> tuple[WorkbookStream, Iterato
                              f"its sheets: {', '.join(names)}")
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # some writers store wrong dimensions: read what is there
-        rows = _records(ws)
-        header: list[str] = []
-        for rec in rows:
-            if any(c.strip() for c in rec):
-                header = [c.strip() for c in rec]
-                break
+        found, rows = find_header(_records(ws), looks_like, stream.layout)
+        rows = until_footer(rows, stream.layout)
+        header = [c.strip() for c in found]
         while header and not header[-1]:
             header.pop()  # formatted but empty cells right of the table
     except InputError:

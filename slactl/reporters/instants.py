@@ -4,7 +4,9 @@
 three timestamps per ticket, most of them in hours it has printed before. The
 formatter caches the text of each whole hour whose offset does not change
 inside it and adds minutes and seconds to it. Output is byte-identical to
-``datetime.fromtimestamp(round(epoch), zone).isoformat()``.
+``datetime.fromtimestamp(round(epoch), zone).isoformat()`` for whole seconds; an
+instant with a fraction of a second (epoch milliseconds, ISO fractions) keeps its
+milliseconds (``2026-02-27T09:00:30.250+00:00``).
 """
 from __future__ import annotations
 
@@ -24,6 +26,12 @@ def iso_formatter(zone: tzinfo | None) -> Callable[[float | None], str | None]:
         if epoch is None:
             return None
         e = round(epoch)
+        if e != epoch:  # a fraction of a second: keep the milliseconds
+            ms = round(epoch * 1000)
+            if ms % 1000:
+                return fromts(ms // 1000, tz).replace(microsecond=ms % 1000 * 1000).isoformat(
+                    timespec="milliseconds")
+            e = ms // 1000
         h = e - e % 3600
         try:
             parts = hours[h]

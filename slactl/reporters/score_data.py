@@ -156,7 +156,7 @@ class JsonReporter:
 
     def __init__(self, out: IO[str], meta: Meta) -> None:
         self.out, self.first = out, True
-        self.stamp = iso_formatter(ZoneInfo(meta.timezone))  # ticket times in the export's zone
+        self.stamp = iso_formatter(None)  # instants as read, in UTC (the score JSON), to the millisecond
         head = {"as_of": iso(meta.as_of), "timezone": meta.timezone, "preset": meta.preset, "file": meta.path,
                 "encoding": meta.encoding}
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tickets": [')
@@ -207,7 +207,7 @@ class _JsonPart:
 
     def __init__(self, out: IO[str], timezone: str, offset: int) -> None:
         self.write, self.offset = out.write, offset
-        self.stamp = iso_formatter(ZoneInfo(timezone))
+        self.stamp = iso_formatter(None)  # as JsonReporter: UTC
 
     def ticket(self, r: TicketResult) -> None:
         self.write(_json_record(r, r.ticket.row + self.offset, self.stamp, False))
