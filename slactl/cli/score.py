@@ -27,7 +27,7 @@ def score(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Measure open tickets up to this instant (default now).", show_default=False)] = None,
     fail_under: Annotated[Optional[str], typer.Option("--fail-under", help="Exit 1 when a group's compliance is below PCT, or 'target' for each agreement's own target.", show_default=False)] = None,
     group_by: Annotated[str, typer.Option("--group-by", help="agreement, customer, priority, service or month.")] = "agreement",
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, text, json, csv, markdown or html.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, text, json, csv, markdown, html or junit.")] = None,
     customer: Annotated[Optional[str], typer.Option("--customer", "-c", help="Only this customer's tickets (id, name or alias).", show_default=False)] = None,
     agreement: Annotated[Optional[str], typer.Option("--agreement", "-a", help="Only the tickets this agreement governs.", show_default=False)] = None,
     period: Annotated[Optional[str], typer.Option("--period", help="Only tickets created in 2026-11, 2026-Q4, 2026 or 2026-10-01..2026-12-31 (each agreement's time zone).", show_default=False)] = None,
