@@ -66,6 +66,13 @@ _EN: dict[str, str] = {
                                    "it has been renewed by {successor} from {successor_start}."),
     "notice_lead_expiry_draft": ("The service level agreement {agreement} for {customer} ends on {end}, {days} "
                                  "from {as_of}. The draft renewal {successor} awaits signature."),
+    "notice_subject_cancel_by": "{agreement}: the cancel-by date {cancel_by} is approaching ({when})",
+    "notice_lead_cancel_by_auto": ("The service level agreement {agreement} for {customer} renews by itself on "
+                                   "{next_start} unless it is cancelled by {cancel_by}, {days} from {as_of}. "
+                                   "Decide now whether it should renew."),
+    "notice_lead_cancel_by": ("The service level agreement {agreement} for {customer} ends on {end}; notice of "
+                              "cancellation must be given by {cancel_by}, {days} from {as_of}."),
+    "fact_cancel_by": "Cancel by",
     "notice_lead_activation": "The service level agreement {agreement} for {customer} is in force since {start}.",
     "notice_lead_expired": ("The service level agreement {agreement} for {customer} ended on {end}; its service "
                             "levels no longer apply."),
@@ -131,6 +138,13 @@ _RU: dict[str, str] = {
                                    "оно продлено соглашением {successor} с {successor_start}."),
     "notice_lead_expiry_draft": ("Соглашение об уровне сервиса {agreement} для {customer} истекает {end} (через "
                                  "{days} после {as_of}). Черновик продления {successor} ожидает подписания."),
+    "notice_subject_cancel_by": "{agreement}: приближается крайний срок расторжения {cancel_by} ({when})",
+    "notice_lead_cancel_by_auto": ("Соглашение об уровне сервиса {agreement} для {customer} продлится само "
+                                   "{next_start}, если его не расторгнуть до {cancel_by} (через {days} после "
+                                   "{as_of}). Решите сейчас, продлевать ли его."),
+    "notice_lead_cancel_by": ("Соглашение об уровне сервиса {agreement} для {customer} истекает {end}; уведомить "
+                              "о расторжении нужно до {cancel_by} (через {days} после {as_of})."),
+    "fact_cancel_by": "Расторгнуть до",
     "notice_lead_activation": "Соглашение об уровне сервиса {agreement} для {customer} действует с {start}.",
     "notice_lead_expired": ("Срок соглашения об уровне сервиса {agreement} для {customer} истёк {end}; его уровни "
                             "сервиса больше не действуют."),

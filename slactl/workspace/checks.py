@@ -224,6 +224,7 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
     customer spelling (id, name or alias), a shared service scope and overlapping coverage
     measured in instants (so two zones' midnights are compared correctly)."""
     from slactl.core.coverage import coverage
+    from slactl.core.renewal import rolls
 
     built = []
     for e in loaded.entries:
@@ -254,7 +255,8 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
                 # time zones can explain: both are errors (score would call those tickets ambiguous).
                 dates_overlap = a.start <= b.end and b.start <= a.end
                 hours = (min(a_win[1], b_win[1]) - max(a_win[0], b_win[0])) / 3600
-                manual = [x for x, y in ((a, b), (b, a)) if x.status == "active" and x.end < y.start]
+                manual = [x for x, y in ((a, b), (b, a)) if (x.status == "active" or rolls(loaded.workspace, x))
+                          and x.end < y.start]
                 severity = ERROR if dates_overlap or manual or hours > 24 else WARNING
                 note = ""
                 if dates_overlap:
@@ -262,7 +264,9 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
                 elif manual:
                     extent = f" after {manual[0].end}"
                     note = (f" ('{manual[0].name}' is set to 'active' by hand, so it covers tickets past its end; "
-                            "set 'status: auto')")
+                            "set 'status: auto')") if manual[0].status == "active" else \
+                        (f" ('{manual[0].name}' renews by itself, renewal.auto, until a signed successor starts "
+                         "the day after its end)")
                 elif hours > 24:
                     extent = f" by {hours:g} h"
                 else:
