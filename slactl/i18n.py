@@ -66,6 +66,19 @@ _EN: dict[str, str] = {
                                    "it has been renewed by {successor} from {successor_start}."),
     "notice_lead_expiry_draft": ("The service level agreement {agreement} for {customer} ends on {end}, {days} "
                                  "from {as_of}. The draft renewal {successor} awaits signature."),
+    "amendments_title": "Amendments in this period", "amendment_from": "From",
+    "amendment_note": "Note", "amendment_changes": "What changed",
+    "amendment_intro": "The agreement was amended during this period; each ticket is judged by the terms in force when it was created.",
+    "change_metric": "{priority} {metric} {old} → {new}", "change_metric_set": "{priority} {metric} set to {new}",
+    "change_metric_unset": "{priority} {metric} no longer set (was {old})",
+    "change_rule_added": "priority {priority} added", "change_rule_removed": "priority {priority} removed",
+    "change_value": "{what} {old} → {new}", "change_other": "{what} changed",
+    "what_compliance_target": "compliance target", "what_policy": "policy", "what_services": "services",
+    "what_calendar": "calendar", "what_period_start": "period start", "what_period_end": "period end",
+    "what_status": "status", "what_availability": "availability objectives", "what_credits": "service credits",
+    "what_hours": "support hours", "what_renewal": "renewal terms", "what_amendments": "amendments",
+    "what_pause": "pause statuses", "what_resolved_statuses": "resolved statuses", "what_none": "none",
+    "via_policy": "policy {name}", "via_agreement": "the agreement's own rule",
     "notice_subject_cancel_by": "{agreement}: the cancel-by date {cancel_by} is approaching ({when})",
     "notice_lead_cancel_by_auto": ("The service level agreement {agreement} for {customer} renews by itself on "
                                    "{next_start} unless it is cancelled by {cancel_by}, {days} from {as_of}. "
@@ -138,6 +151,19 @@ _RU: dict[str, str] = {
                                    "оно продлено соглашением {successor} с {successor_start}."),
     "notice_lead_expiry_draft": ("Соглашение об уровне сервиса {agreement} для {customer} истекает {end} (через "
                                  "{days} после {as_of}). Черновик продления {successor} ожидает подписания."),
+    "amendments_title": "Изменения условий в этом периоде", "amendment_from": "С",
+    "amendment_note": "Примечание", "amendment_changes": "Что изменилось",
+    "amendment_intro": "В этом периоде соглашение было изменено; каждая заявка оценивается по условиям, действовавшим при её создании.",
+    "change_metric": "{priority} {metric}: {old} → {new}", "change_metric_set": "{priority} {metric}: задано {new}",
+    "change_metric_unset": "{priority} {metric}: больше не задано (было {old})",
+    "change_rule_added": "добавлен приоритет {priority}", "change_rule_removed": "удалён приоритет {priority}",
+    "change_value": "{what}: {old} → {new}", "change_other": "изменены {what}",
+    "what_compliance_target": "целевой уровень", "what_policy": "политика", "what_services": "услуги",
+    "what_calendar": "календарь", "what_period_start": "начало срока", "what_period_end": "окончание срока",
+    "what_status": "статус", "what_availability": "цели доступности", "what_credits": "сервисные компенсации",
+    "what_hours": "часы поддержки", "what_renewal": "условия продления", "what_amendments": "изменения условий",
+    "what_pause": "статусы паузы", "what_resolved_statuses": "статусы решения", "what_none": "нет",
+    "via_policy": "политика {name}", "via_agreement": "собственное правило соглашения",
     "notice_subject_cancel_by": "{agreement}: приближается крайний срок расторжения {cancel_by} ({when})",
     "notice_lead_cancel_by_auto": ("Соглашение об уровне сервиса {agreement} для {customer} продлится само "
                                    "{next_start}, если его не расторгнуть до {cancel_by} (через {days} после "

@@ -144,3 +144,20 @@ def _workspace(text: str) -> Path:
         (root / "acme.yaml").write_text(text, encoding="utf-8")
         _CACHE[text] = root
     return _CACHE[text]
+
+
+def test_the_report_says_what_an_amendment_in_its_period_changed_and_from_when(aws: Path) -> None:
+    export = str(aws.parent / "t.csv")
+    page = run(aws, "report", export, "--period", "2026-Q3", "--as-of", AS_OF, "--format", "text").stdout
+    assert "Amendments in this period" in page
+    line = next(x for x in page.splitlines() if x.startswith("2026-07-01"))
+    assert "P2 resolution shortened to 8 h" in line and "P2 resolution 16 h → 8 h" in line
+    assert "2026-10-01" not in page  # the second amendment is after the period
+    data = json.loads(run(aws, "report", export, "--period", "2026", "--as-of", AS_OF, "--format", "json").stdout)
+    rows = data["sections"][0]["extras"]["amendments"]["rows"]
+    assert [r[0] for r in rows] == ["2026-07-01", "2026-10-01"]
+    assert "services all services → email" in rows[1][2] and "compliance target 97 % → 99 %" in rows[1][2]
+    ru = run(aws, "report", export, "--period", "2026-Q3", "--as-of", AS_OF, "--format", "text", "--lang", "ru").stdout
+    assert "Изменения условий в этом периоде" in ru and "P2 решение: 16 ч → 8 ч" in ru
+    before = run(aws, "report", export, "--period", "2026-06", "--as-of", AS_OF, "--format", "text").stdout
+    assert "Amendments" not in before

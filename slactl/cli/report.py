@@ -93,6 +93,10 @@ def report(
                               has_first_response=source.has_first_response, has_resolution=source.has_resolution)
     if outages is not None:
         _availability(ws, result, outages, chosen_period, as_of_t, tz, encoding)
+    from slactl.reporters.changes import amendment_extras  # what an amendment in the period changed, in words
+
+    amendment_extras(ws, [s for c in result.customers for s in c.sections], chosen_period.first,
+                     chosen_period.last, lang)
     if result.rejected:
         err(f"slactl: warning: {len(result.rejected)} row(s) of {export} rejected "
             f"(first: row {result.rejected[0].row}: {result.rejected[0].reason}); "

@@ -1,0 +1,154 @@
+"""What changed between two states of the file format's documents, as structured changes
+(README, "diff" and "Amendments"): the terms an agreement promises (its effective rules,
+target, policy, services, calendar, period, objectives), a policy's rules, a calendar's hours
+and holidays, a service's aliases. Pure: the words are the reporters'.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slactl.core.model import (
+    DEFAULT_COMPLIANCE_TARGET, WEEKDAYS, Agreement, Calendar, Policy, Rule, Service, Workspace,
+)
+from slactl.core.renewal import service_levels
+
+
+@dataclass(frozen=True, slots=True)
+class TermChange:
+    """One change. ``key``: first_response | resolution (seconds), rule (added/removed),
+    compliance_target, policy, services, calendar, period_start, period_end, status, availability,
+    credits, hours, renewal, timezone, hours_<weekday>, holiday, workday, holiday_country, aliases,
+    description. ``old``/``new`` None: added/removed. ``via``: where the new rule is written."""
+
+    key: str
+    old: object = None
+    new: object = None
+    priority: str | None = None
+    via: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        def plain(v: object) -> object:
+            if isinstance(v, (tuple, list, frozenset, set)):
+                return sorted(str(x) for x in v) if isinstance(v, (frozenset, set)) else [str(x) for x in v]
+            return v if v is None or isinstance(v, (int, float, str, bool)) else str(v)
+        return {"key": self.key, "priority": self.priority, "old": plain(self.old), "new": plain(self.new),
+                "via": self.via}
+
+
+def _key(priority: str) -> str:
+    return priority.strip().casefold()
+
+
+def _rules_diff(old: list[Rule], new: list[Rule], via: dict[str, str] | None = None) -> list[TermChange]:
+    out = []
+    before = {_key(r.priority): r for r in old}
+    after = {_key(r.priority): r for r in new}
+    for k, rule in after.items():
+        where = (via or {}).get(k)
+        was = before.get(k)
+        if was is None:
+            out.append(TermChange("rule", None, (rule.first_response, rule.resolution), rule.priority, where))
+            continue
+        for metric in ("first_response", "resolution"):
+            a, b = getattr(was, metric), getattr(rule, metric)
+            if a != b:
+                out.append(TermChange(metric, a, b, rule.priority, where))
+        if was.calendar != rule.calendar:
+            out.append(TermChange("calendar", was.calendar, rule.calendar, rule.priority, where))
+    for k, rule in before.items():
+        if k not in after:
+            out.append(TermChange("rule", (rule.first_response, rule.resolution), None, rule.priority))
+    return out
+
+
+def _policy_of(ws: Workspace, ag: Agreement) -> Policy | None:
+    return ws.policies.get(ag.policy or "")
+
+
+def _target(ws: Workspace, ag: Agreement) -> float:
+    policy = _policy_of(ws, ag)
+    if ag.compliance_target is not None:
+        return ag.compliance_target
+    if policy is not None and policy.compliance_target is not None:
+        return policy.compliance_target
+    return DEFAULT_COMPLIANCE_TARGET
+
+
+def _calendar(ws: Workspace, ag: Agreement) -> str | None:
+    policy = _policy_of(ws, ag)
+    return ag.calendar or (policy.calendar if policy else None)
+
+
+def agreement_changes(old_ws: Workspace, old: Agreement, new_ws: Workspace, new: Agreement) -> list[TermChange]:
+    """How the terms of ``new`` differ from those of ``old`` (the same agreement, two states)."""
+    out: list[TermChange] = []
+    if old.policy != new.policy:
+        out.append(TermChange("policy", old.policy, new.policy))
+    if old.services != new.services:
+        out.append(TermChange("services", old.services, new.services))
+    if _calendar(old_ws, old) != _calendar(new_ws, new):
+        out.append(TermChange("calendar", _calendar(old_ws, old), _calendar(new_ws, new)))
+    new_rules = service_levels(new_ws, new)
+    via = {_key(r.priority): ("agreement" if r in new.rules else f"policy {new.policy}") for r in new_rules}
+    out += _rules_diff(service_levels(old_ws, old), new_rules, via)
+    if _target(old_ws, old) != _target(new_ws, new):
+        out.append(TermChange("compliance_target", _target(old_ws, old), _target(new_ws, new)))
+    for key in ("start", "end"):
+        if getattr(old, key) != getattr(new, key):
+            out.append(TermChange("period_" + key, getattr(old, key), getattr(new, key)))
+    if old.status != new.status:
+        out.append(TermChange("status", old.status, new.status))
+    for key in ("availability", "credits"):
+        a, b = _effective(old_ws, old, key), _effective(new_ws, new, key)
+        if a != b:
+            out.append(TermChange(key))
+    if old.hours != new.hours:
+        out.append(TermChange("hours"))
+    if old.renewal != new.renewal or old.amendments != new.amendments:
+        out.append(TermChange("renewal" if old.renewal != new.renewal else "amendments"))
+    return out
+
+
+def _effective(ws: Workspace, ag: Agreement, key: str) -> object:
+    own = getattr(ag, key)
+    policy = _policy_of(ws, ag)
+    return own if own is not None else (getattr(policy, key) if policy is not None else None)
+
+
+def policy_changes(old: Policy, new: Policy) -> list[TermChange]:
+    out = _rules_diff(list(old.rules), list(new.rules))
+    if old.compliance_target != new.compliance_target:
+        out.append(TermChange("compliance_target", old.compliance_target, new.compliance_target))
+    if old.calendar != new.calendar:
+        out.append(TermChange("calendar", old.calendar, new.calendar))
+    for key in ("availability", "credits", "pause", "resolved_statuses"):
+        if getattr(old, key) != getattr(new, key):
+            out.append(TermChange(key))
+    return out
+
+
+def calendar_changes(old: Calendar, new: Calendar) -> list[TermChange]:
+    out = []
+    if old.timezone != new.timezone:
+        out.append(TermChange("timezone", old.timezone, new.timezone))
+    for i, day in enumerate(WEEKDAYS):
+        if old.hours[i] != new.hours[i]:
+            out.append(TermChange("hours_" + day, old.hours[i], new.hours[i]))
+    if (old.holiday_country, old.holiday_subdivision) != (new.holiday_country, new.holiday_subdivision):
+        out.append(TermChange("holiday_country", old.holiday_country, new.holiday_country))
+    for key, a, b in (("holiday", old.holiday_dates, new.holiday_dates), ("workday", old.workdays, new.workdays)):
+        out += [TermChange(key, None, d) for d in sorted(b - a)]
+        out += [TermChange(key, d, None) for d in sorted(a - b)]
+    if old.workday_hours != new.workday_hours:
+        out.append(TermChange("workday_hours", old.workday_hours, new.workday_hours))
+    return out
+
+
+def service_changes(old: Service, new: Service) -> list[TermChange]:
+    out = []
+    if old.aliases != new.aliases:
+        out += [TermChange("aliases", None, a) for a in new.aliases if a not in old.aliases]
+        out += [TermChange("aliases", a, None) for a in old.aliases if a not in new.aliases]
+    if old.description != new.description:
+        out.append(TermChange("description", old.description, new.description))
+    return out
