@@ -23,6 +23,7 @@ COMMANDS = {
     "hours": "hours",
     "alert": "alert",
     "report": "report",
+    "diff": "diff",
 }
 # what ``slactl --help`` says of each command: the first paragraph of its docstring
 # (tests/test_startup.py keeps the two the same)
@@ -43,6 +44,7 @@ SUMMARIES = {
     "hours": "Support hours per agreement and month (or quarter): logged, billable, included, bank, overage.",
     "alert": "Tickets that became at risk or breached since the last run, each ticket, target and state once.",
     "report": "The customer's SLA report for a period: objectives met, charts and the tickets behind them.",
+    "diff": "What changed in agreements, policies, calendars and services since a git revision, in words.",
 }
 _GLOBAL_WITH_VALUE = ("-w", "--workspace")  # the options before the command that take a value
 

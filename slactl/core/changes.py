@@ -5,7 +5,9 @@ and holidays, a service's aliases. Pure: the words are the reporters'.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from slactl.core.model import (
     DEFAULT_COMPLIANCE_TARGET, WEEKDAYS, Agreement, Calendar, Policy, Rule, Service, Workspace,
@@ -15,7 +17,7 @@ from slactl.core.renewal import service_levels
 
 @dataclass(frozen=True, slots=True)
 class TermChange:
-    """One change. ``key``: first_response | resolution (seconds), rule (added/removed),
+    """One change. ``key``: first_response | resolution (seconds; minutes in ``as_dict``), rule (added/removed),
     compliance_target, policy, services, calendar, period_start, period_end, status, availability,
     credits, hours, renewal, timezone, hours_<weekday>, holiday, workday, holiday_country, aliases,
     description. ``old``/``new`` None: added/removed. ``via``: where the new rule is written."""
@@ -31,6 +33,9 @@ class TermChange:
             if isinstance(v, (tuple, list, frozenset, set)):
                 return sorted(str(x) for x in v) if isinstance(v, (frozenset, set)) else [str(x) for x in v]
             return v if v is None or isinstance(v, (int, float, str, bool)) else str(v)
+        if self.key in ("first_response", "resolution"):  # durations in minutes, as the score JSON gives them
+            def plain(v: object) -> object:  # noqa: F811
+                return v / 60 if isinstance(v, (int, float)) else None
         return {"key": self.key, "priority": self.priority, "old": plain(self.old), "new": plain(self.new),
                 "via": self.via}
 
@@ -151,4 +156,40 @@ def service_changes(old: Service, new: Service) -> list[TermChange]:
         out += [TermChange("aliases", a, None) for a in old.aliases if a not in new.aliases]
     if old.description != new.description:
         out.append(TermChange("description", old.description, new.description))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentChange:
+    """One document of the workspace that differs: ``state`` added | removed | changed."""
+
+    kind: str  # Agreement | Policy | Calendar | Service
+    name: str
+    state: str
+    changes: tuple[TermChange, ...] = ()
+
+
+KINDS = ("Agreement", "Policy", "Calendar", "Service")
+
+
+def workspace_changes(old: Workspace, new: Workspace) -> list[DocumentChange]:
+    """Every agreement, policy, calendar and service that differs from ``old`` to ``new``, by kind
+    and name; an agreement also changes when the policy or calendar it uses does."""
+    out: list[DocumentChange] = []
+    pairs: tuple[tuple[str, dict[str, Any], dict[str, Any], Callable[[Any, Any], list[TermChange]]], ...] = (
+        ("Agreement", old.agreements, new.agreements, lambda a, b: agreement_changes(old, a, new, b)),
+        ("Policy", old.policies, new.policies, policy_changes),
+        ("Calendar", old.calendars, new.calendars, calendar_changes),
+        ("Service", old.services, new.services, service_changes),
+    )
+    for kind, before, after, compare in pairs:
+        for name in sorted(set(before) | set(after)):
+            if name not in before:
+                out.append(DocumentChange(kind, name, "added"))
+            elif name not in after:
+                out.append(DocumentChange(kind, name, "removed"))
+            else:
+                found = compare(before[name], after[name])
+                if found:
+                    out.append(DocumentChange(kind, name, "changed", tuple(found)))
     return out
