@@ -35,6 +35,7 @@ def score(
     history: Annotated[Optional[str], typer.Option("--history", help="Status history (CSV: ticket_id, changed_at, field, from, to; or a Jira, Zendesk or ServiceNow history export): pauses the clocks.", show_default=False)] = None,
     history_mapping: Annotated[Optional[str], typer.Option("--history-mapping", help="YAML file naming the history's columns.", show_default=False)] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, envvar="SLACTL_JOBS", help="Processes to score with (default: one per core, up to 4, for exports of 24 MiB and more; 1 for one process).", show_default=False)] = None,
+    compare: Annotated[Optional[str], typer.Option("--compare", help="What-if: score the same tickets under REF too (another workspace folder, or a git revision of this one) and show both side by side, with the tickets whose verdict differs.", metavar="REF", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -69,10 +70,11 @@ def score(
         for warning in source.warnings:
             err(f"slactl: warning: {source.path}: {warning}")
         as_of_t = moment.instant(source.timezone)
-        with _history(history, history_mapping, source, encoding) as lookup:
+        with _history(history, history_mapping, source, encoding) as lookup, \
+                _compared(ctx, workspace, compare, REPORTERS[chosen], chosen, history, as_of_t, source) as reporter:
             with output_to(output, force, newline="" if chosen == "csv" else None) as out:
                 said = len(source.warnings)
-                scorer, meta = run_score(loaded.workspace, source, as_of_t, REPORTERS[chosen], out,
+                scorer, meta = run_score(loaded.workspace, source, as_of_t, reporter, out,
                                          group_by=group_by, progress=progress, history=lookup, with_meta=True,
                                          keep=_keep(selected), jobs=jobs)
             for warning in source.warnings[said:]:  # learnt while reading (event-log collapse...)
@@ -92,6 +94,23 @@ def score(
         err(f"slactl: warning: {scorer.created_after_as_of} ticket(s) were created after --as-of "
              f"{as_of or 'now'}; is --as-of right?")
     raise typer.Exit(_score_exit(scorer, threshold))
+
+
+@contextlib.contextmanager
+def _compared(ctx: typer.Context, workspace: str | None, ref: str | None, reporter: Any, chosen: str,
+              history: str | None, as_of: float, source: Any) -> Iterator[Any]:
+    """The reporter class to score with: ``reporter`` itself, or with --compare REF one that
+    scores every ticket under REF too."""
+    if ref is None:
+        yield reporter
+        return
+    if history is not None:
+        raise InputError("--compare and --history do not go together yet: compare without the history")
+    from slactl.cli.base import workspace_root
+    from slactl.usecases.compare import comparing, other_workspace
+
+    with other_workspace(workspace_root(ctx, workspace), ref) as (name, other):
+        yield comparing(reporter, chosen, name, other, as_of, source)
 
 
 @contextlib.contextmanager

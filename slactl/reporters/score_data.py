@@ -39,6 +39,7 @@ class Meta:
     notes: list[str] | None = None  # how the export was read, said in the report header
     history: HistoryStats | None = None  # with --history: what was read and how it was matched
     pause_notes: list[str] = field(default_factory=list)  # pauses not applied, history out of order
+    extra: dict[str, object] = field(default_factory=dict)  # top-level JSON keys other features add (compare)
 
 
 _zones: dict[str, ZoneInfo] = {}
@@ -207,6 +208,7 @@ class JsonReporter:
                                         for x in meta.history.rejected]
         if scorer.group_by != "agreement":
             tail["groups"] = scorer.grouped()
+        tail.update(meta.extra)
         self.out.write("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
 
 
