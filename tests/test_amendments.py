@@ -161,3 +161,26 @@ def test_the_report_says_what_an_amendment_in_its_period_changed_and_from_when(a
     assert "Изменения условий в этом периоде" in ru and "P2 решение: 16 ч → 8 ч" in ru
     before = run(aws, "report", export, "--period", "2026-06", "--as-of", AS_OF, "--format", "text").stdout
     assert "Amendments" not in before
+
+
+def test_outages_and_time_entries_by_the_version_in_force(tmp_path: Path) -> None:
+    from tests.conftest import ROOT
+
+    ws = tmp_path / "ws"
+    shutil.copytree(BUNDLED, ws)
+    acme = ws / "customers" / "acme.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace("  hours:                                # 20", (
+        "  amendments:\n    - effective: 2026-11-01\n      note: email objective relaxed, 30 hours a month\n"
+        "      availability:\n        - {services: [email], target: 99.0, window: month, calendar: 24x7}\n"
+        "      hours: {included: 30, per: month, rollover: true, rounding: 15m, rate: 95, currency: EUR}\n"
+        "  hours:                                # 20"), 1), encoding="utf-8")
+    assert run(ws, "validate").exit_code == 0
+    result = run(ws, "availability", str(ROOT / "examples" / "outages.csv"), "--as-of", "2026-11-30T00:00:00Z",
+                 "--agreement", "acme-support-2026", "--period", "2026-10-01..2026-11-30", "--format", "json")
+    rows = {(r["service"], r["window"]): r["target_pct"] for r in json.loads(result.stdout)["rows"]}
+    assert rows == {("email", "2026-10"): 99.9, ("erp", "2026-10"): 99.5, ("email", "2026-11"): 99.0}
+    result = run(ws, "hours", str(ROOT / "examples" / "time-entries.csv"), "--as-of", "2026-11-30T00:00:00Z",
+                 "--agreement", "acme-support-2026", "--format", "json")
+    included = {r["window"]: r["included_hours"] for r in json.loads(result.stdout)["rows"]}
+    # included hours roll over: each month adds its own, 20 until October, 30 from November
+    assert included["2026-10"] - included["2026-09"] == 20 and included["2026-11"] - included["2026-10"] == 30

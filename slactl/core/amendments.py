@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from typing import TYPE_CHECKING
 
-from slactl.core.model import Agreement, AmendedRule, Amendment, Rule, Workspace
+from slactl.core.model import Agreement, AmendedRule, Amendment, Hours, Rule, Workspace
 from slactl.core.period import midnight
 from slactl.core.records import replace
 
@@ -110,3 +110,13 @@ def amendment_changes(ws: Workspace, ag: Agreement) -> list[tuple[Amendment, lis
     chain = versions(ws, ag)
     return [(amendment, agreement_changes(ws, before, ws, after))
             for amendment, before, after in zip(ordered(ag), chain, chain[1:])]
+
+
+def hours_on(ag: Agreement, day: date) -> Hours | None:
+    """The support-hours terms of ``ag`` in force on ``day`` (they need no policy: ``hours``
+    is the agreement's own key)."""
+    found = ag.hours
+    for amendment in ordered(ag):
+        if amendment.effective <= day and "hours" in amendment.given:
+            found = amendment.hours
+    return found

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from slactl.core.amendments import Versions
 from slactl.core.clock import BusinessClock, clock_for, merge_intervals
 from slactl.core.credits import CreditEntry, judge_credits
 from slactl.core.coverage import agreement_zone, coverage
@@ -267,20 +268,25 @@ def _rows(ws: Workspace, ag: Agreement, logs: Mapping[str, _Log], period: Period
         return []
     sel_begin, sel_end, stop = span
     cov_begin = coverage(ws, ag)[0]  # type: ignore[index]
-    tz = ZoneInfo(agreement_zone(ws, ag))
+    zone = agreement_zone(ws, ag)
+    tz = ZoneInfo(zone)
     out: list[AvailabilityRow] = []
-    for index, objective in enumerate(objectives_of(ws, ag)):
-        clock = clock_for(ws.calendar(objective.calendar))
-        for label, w_start, w_end in windows(objective.window, sel_begin, sel_end, tz):
-            start, end = max(w_start, cov_begin), min(w_end, stop, as_of)
-            if end <= start:
-                continue
-            partial = as_of < min(w_end, stop)
-            for service in services_of(ws, ag, objective):
-                log = logs.get(service)
-                rows = log.touching(start, end) if log is not None else []
-                m = measure(objective, clock, start, end, rows, as_of)
-                out.append(_row(ag, index, objective, service, label, objective.window, start, end, partial, m))
+    # an amended agreement: each version's objectives over its own stretch (a window an
+    # amendment cuts is measured in two parts, each by the terms then in force)
+    parts = [(ag, cov_begin, stop)] if not ag.amendments else Versions(ws, ag, zone).windows(cov_begin, stop)
+    for version, v_begin, v_end in parts:
+        for index, objective in enumerate(objectives_of(ws, version)):
+            clock = clock_for(ws.calendar(objective.calendar))
+            for label, w_start, w_end in windows(objective.window, sel_begin, sel_end, tz):
+                start, end = max(w_start, cov_begin, v_begin), min(w_end, stop, as_of, v_end)
+                if end <= start:
+                    continue
+                partial = as_of < min(w_end, stop)
+                for service in services_of(ws, version, objective):
+                    log = logs.get(service)
+                    rows = log.touching(start, end) if log is not None else []
+                    m = measure(objective, clock, start, end, rows, as_of)
+                    out.append(_row(ag, index, objective, service, label, objective.window, start, end, partial, m))
     return out
 
 
