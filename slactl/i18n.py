@@ -66,6 +66,9 @@ _EN: dict[str, str] = {
                                    "it has been renewed by {successor} from {successor_start}."),
     "notice_lead_expiry_draft": ("The service level agreement {agreement} for {customer} ends on {end}, {days} "
                                  "from {as_of}. The draft renewal {successor} awaits signature."),
+    "compare_title": "Compared with other terms ({ref})", "compare_here": "These terms",
+    "compare_there": "Other terms", "compare_difference": "Difference", "compare_moved": "Verdicts changed",
+    "compare_note": "The same tickets judged under both sets of terms.",
     "amendments_title": "Amendments in this period", "amendment_from": "From",
     "amendment_note": "Note", "amendment_changes": "What changed",
     "amendment_intro": "The agreement was amended during this period; each ticket is judged by the terms in force when it was created.",
@@ -151,6 +154,9 @@ _RU: dict[str, str] = {
                                    "оно продлено соглашением {successor} с {successor_start}."),
     "notice_lead_expiry_draft": ("Соглашение об уровне сервиса {agreement} для {customer} истекает {end} (через "
                                  "{days} после {as_of}). Черновик продления {successor} ожидает подписания."),
+    "compare_title": "Сравнение с другими условиями ({ref})", "compare_here": "Эти условия",
+    "compare_there": "Другие условия", "compare_difference": "Разница", "compare_moved": "Изменилось оценок",
+    "compare_note": "Одни и те же заявки, оценённые по обоим вариантам условий.",
     "amendments_title": "Изменения условий в этом периоде", "amendment_from": "С",
     "amendment_note": "Примечание", "amendment_changes": "Что изменилось",
     "amendment_intro": "В этом периоде соглашение было изменено; каждая заявка оценивается по условиям, действовавшим при её создании.",

@@ -109,3 +109,22 @@ def test_compare_refusals(pair: tuple[Path, Path], tmp_path: Path) -> None:
     (broken / "bad.yaml").write_text("apiVersion: slactl/v1\nkind: Policy\nmetadata: {name: x}\nspec: {rules: 3}\n")
     refused = run(here, "score", str(GENERIC), "--as-of", AS_OF, "--format", "json", "--compare", str(broken))
     assert refused.exit_code == 2 and "do not validate" in refused.output
+
+
+def test_report_compare_shows_each_objective_under_both_terms(pair: tuple[Path, Path]) -> None:
+    from slactl.i18n import percent
+
+    here, there = pair
+    args = ("report", str(GENERIC), "--as-of", AS_OF, "--period", "2026-11", "--customer", "acme")
+    data = json.loads(run(here, *args, "--format", "json", "--compare", str(there)).stdout)
+    alone = json.loads(run(there, *args, "--format", "json").stdout)
+    section, other = data["sections"][0], alone["sections"][0]
+    table = section["extras"]["compare"]
+    assert table["title"] == "Compared with other terms (there)"
+    theirs = {(o["priority"], o["metric"]): o["compliance_pct"] for o in other["objectives"]}
+    words = {"first response": "first_response", "resolution": "resolution"}
+    for priority, metric, _mine, shown, _diff in table["rows"]:
+        value = theirs.get((priority, words[metric]))
+        assert shown == ("-" if value is None else percent("en", value)), (priority, metric)
+    ru = run(here, *args, "--format", "text", "--lang", "ru", "--compare", str(there)).stdout
+    assert "Сравнение с другими условиями (there)" in ru

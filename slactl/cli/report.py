@@ -1,5 +1,6 @@
 """The report command: what a customer receives each month (README "Monthly reports")."""
 
+import contextlib
 import os
 from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
@@ -31,6 +32,7 @@ def report(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="With --mail: print the messages and recipients; nothing is sent or recorded.")] = False,
     review: Annotated[bool, typer.Option("--review", help="With --mail: send each report to the managers only, marked as a draft; nothing is recorded.")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="With --mail: send again reports already sent for this period.")] = False,
+    compare: Annotated[Optional[str], typer.Option("--compare", help="What-if: the same tickets under REF's terms too (another workspace folder or a git revision), side by side per objective.", metavar="REF", show_default=False)] = None,
     state: Annotated[Optional[str], typer.Option("--state", help="State file of mails sent (default: WORKSPACE/.slactl-state.json).", show_default=False)] = None,
     preset: Annotated[str, typer.Option("--preset", "-p", help="auto, generic, zendesk, jira, freshdesk, servicenow.")] = "auto",
     mapping: Annotated[Optional[str], typer.Option("--mapping", help="YAML file mapping your export's columns.", show_default=False)] = None,
@@ -88,11 +90,20 @@ def report(
             err(f"slactl: warning: {source.path}: {warning}")
         as_of_t = moment.instant(source.timezone)
         chosen_period = chosen_period or last_complete_month(datetime.fromtimestamp(as_of_t, timezone.utc).date())
-        result = build_report(ws, source, as_of=as_of_t, period=chosen_period,
-                              selection=Selection(customer, agreement), exclusions=exclusions, trend=trend,
-                              has_first_response=source.has_first_response, has_resolution=source.has_resolution)
+        def _build(where: Any, opened: Any) -> Any:  # this workspace, or --compare REF's
+            with opened as read:
+                return build_report(where, read, as_of=as_of_t, period=chosen_period,
+                                    selection=Selection(customer, agreement), exclusions=exclusions, trend=trend,
+                                    has_first_response=read.has_first_response, has_resolution=read.has_resolution)
+        result = _build(ws, contextlib.nullcontext(source))
     if outages is not None:
         _availability(ws, result, outages, chosen_period, as_of_t, tz, encoding)
+    if compare is not None:
+        from slactl.usecases.compare import compare_report
+
+        compare_report(workspace_root(ctx, workspace), compare, result, lang,
+                       lambda other: _build(other, open_export(export, preset=preset, tz=tz, encoding=encoding,
+                                                               mapping=mapping)))
     from slactl.reporters.changes import amendment_extras  # what an amendment in the period changed, in words
 
     amendment_extras(ws, [s for c in result.customers for s in c.sections], chosen_period.first,

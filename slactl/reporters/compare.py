@@ -46,3 +46,29 @@ def write_comparison(out: IO[str], data: dict[str, Any], *, markdown: bool = Fal
     if flips:
         out.write(tabulate([[inert(c) for c in row] for row in flips], headers=flip_heads,
                            disable_numparse=True) + "\n")
+
+
+def compare_extras(sections: list[Any], others: list[Any], ref: str, lang: str | None) -> None:
+    """``report --compare``: attach to each section the same objectives under REF's terms
+    (``Section.extras["compare"]``), in the section's language."""
+    from slactl.i18n import percent, text
+
+    theirs = {(s.agreement.name, s.customer.key): s for s in others}
+    for section in sections:
+        said = lang or section.agreement.language or "en"
+        other = theirs.get((section.agreement.name, section.customer.key))
+        rows = []
+        for (priority, metric), tally in sorted(section.tallies.items()):
+            mine = tally.compliance
+            there = other.tallies.get((priority, metric)).compliance \
+                if other is not None and (priority, metric) in other.tallies else None
+            diff = "-" if mine is None or there is None else f"{mine - there:+.1f}"
+            rows.append([priority, text(said, "metric_" + metric), percent(said, mine) if mine is not None else "-",
+                         percent(said, there) if there is not None else "-", diff])
+        if rows:
+            section.extras["compare"] = {
+                "title": text(said, "compare_title", ref=ref),
+                "headers": [text(said, "priority"), text(said, "metric"), text(said, "compare_here"),
+                            text(said, "compare_there"), text(said, "compare_difference")],
+                "rows": rows, "note": text(said, "compare_note"),
+            }

@@ -90,3 +90,15 @@ def comparing(inner_cls: Any, fmt: str, ref: str, other: Workspace, as_of: float
             write_comparison(self.out, data, markdown=fmt == "markdown")
 
     return CompareReporter
+
+
+def compare_report(root: str, ref: str, result: Any, lang: str | None, build: Any) -> None:
+    """``report --compare REF``: ``build(workspace)`` scores the export again under REF's terms and
+    each section of ``result`` gains the same objectives under them."""
+    from slactl.reporters.compare import compare_extras
+
+    with other_workspace(root, ref) as (_, other):
+        theirs = build(other)
+    shown = os.path.basename(os.path.normpath(ref)) if os.path.isdir(ref) else ref  # a customer reads it
+    compare_extras([s for c in result.customers for s in c.sections],
+                   [s for c in theirs.customers for s in c.sections], shown, lang)
