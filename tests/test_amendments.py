@@ -151,7 +151,7 @@ def test_the_report_says_what_an_amendment_in_its_period_changed_and_from_when(a
     page = run(aws, "report", export, "--period", "2026-Q3", "--as-of", AS_OF, "--format", "text").stdout
     assert "Amendments in this period" in page
     line = next(x for x in page.splitlines() if x.startswith("2026-07-01"))
-    assert "P2 resolution shortened to 8 h" in line and "P2 resolution 16 h → 8 h" in line
+    assert "P2 resolution shortened to 8 h" in line and "P2 resolution 16 h → 8 h (as amended)" in line
     assert "2026-10-01" not in page  # the second amendment is after the period
     data = json.loads(run(aws, "report", export, "--period", "2026", "--as-of", AS_OF, "--format", "json").stdout)
     rows = data["sections"][0]["extras"]["amendments"]["rows"]

@@ -89,3 +89,16 @@ def test_no_changes_and_errors(repo: Path, tmp_path: Path) -> None:
     out = run(loose, "diff")
     assert out.exit_code == 2 and "is not in a git repository" in out.output
     assert "Traceback" not in out.output
+
+
+def test_diff_names_an_added_amendment_and_what_it_changes(repo: Path) -> None:
+    _edit(repo / "customers" / "acme.yaml", "  policy: standard\n",
+          "  policy: standard\n  amendments:\n    - effective: 2026-07-01\n      note: faster P2\n"
+          "      rules: [{priority: P2, resolution: 8h}]\n")
+    lines = _lines(run(repo, "diff"))
+    assert lines == ["acme-support-2026: amendment from 2026-07-01 added: P2 resolution 16 h → 8 h (as amended)"]
+    top = repo.parent
+    _git(top, "commit", "-qam", "amended")
+    _edit(repo / "customers" / "acme.yaml", "resolution: 8h}", "resolution: 6h}")
+    assert _lines(run(repo, "diff")) == [
+        "acme-support-2026: amendment from 2026-07-01 changed: P2 resolution 16 h → 6 h (as amended)"]

@@ -12,14 +12,9 @@ from bisect import bisect_right
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from typing import TYPE_CHECKING
-
 from slactl.core.model import Agreement, AmendedRule, Amendment, Hours, Rule, Workspace
 from slactl.core.period import midnight
 from slactl.core.records import replace
-
-if TYPE_CHECKING:
-    from slactl.core.changes import TermChange
 
 _RULE_KEYS = ("priority", "aliases", "first_response", "resolution", "calendar", "pause", "alert_at")
 
@@ -101,15 +96,6 @@ def version_on(ws: Workspace, ag: Agreement, day: date) -> Agreement:
         if v.version is not None and v.version <= day:
             found = v
     return found
-
-
-def amendment_changes(ws: Workspace, ag: Agreement) -> list[tuple[Amendment, list[TermChange]]]:
-    """Each amendment of ``ag`` (by effective date) with what it changed from the version before."""
-    from slactl.core.changes import agreement_changes
-
-    chain = versions(ws, ag)
-    return [(amendment, agreement_changes(ws, before, ws, after))
-            for amendment, before, after in zip(ordered(ag), chain, chain[1:])]
 
 
 def hours_on(ag: Agreement, day: date) -> Hours | None:

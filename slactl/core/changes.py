@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from slactl.core.amendments import ordered, versions
 from slactl.core.model import (
-    DEFAULT_COMPLIANCE_TARGET, WEEKDAYS, Agreement, Calendar, Policy, Rule, Service, Workspace,
+    DEFAULT_COMPLIANCE_TARGET, WEEKDAYS, Agreement, Amendment, Calendar, Policy, Rule, Service, Workspace,
 )
 from slactl.core.renewal import service_levels
 
@@ -27,6 +28,7 @@ class TermChange:
     new: object = None
     priority: str | None = None
     via: str | None = None
+    changes: tuple[TermChange, ...] = ()  # an amendment's: what it changes from the version before
 
     def as_dict(self) -> dict[str, object]:
         def plain(v: object) -> object:
@@ -36,8 +38,11 @@ class TermChange:
         if self.key in ("first_response", "resolution"):  # durations in minutes, as the score JSON gives them
             def plain(v: object) -> object:  # noqa: F811
                 return v / 60 if isinstance(v, (int, float)) else None
-        return {"key": self.key, "priority": self.priority, "old": plain(self.old), "new": plain(self.new),
-                "via": self.via}
+        out = {"key": self.key, "priority": self.priority, "old": plain(self.old), "new": plain(self.new),
+               "via": self.via}
+        if self.key == "amendment":
+            out["changes"] = [c.as_dict() for c in self.changes]
+        return out
 
 
 def _key(priority: str) -> str:
@@ -94,7 +99,9 @@ def agreement_changes(old_ws: Workspace, old: Agreement, new_ws: Workspace, new:
     if _calendar(old_ws, old) != _calendar(new_ws, new):
         out.append(TermChange("calendar", _calendar(old_ws, old), _calendar(new_ws, new)))
     new_rules = service_levels(new_ws, new)
-    via = {_key(r.priority): ("agreement" if r in new.rules else f"policy {new.policy}") for r in new_rules}
+    via = {_key(r.priority): ("policy " + str(new.policy) if r not in new.rules else
+                              "amendment" if new.version is not None and r not in old.rules else "agreement")
+           for r in new_rules}
     out += _rules_diff(service_levels(old_ws, old), new_rules, via)
     if _target(old_ws, old) != _target(new_ws, new):
         out.append(TermChange("compliance_target", _target(old_ws, old), _target(new_ws, new)))
@@ -109,8 +116,35 @@ def agreement_changes(old_ws: Workspace, old: Agreement, new_ws: Workspace, new:
             out.append(TermChange(key))
     if old.hours != new.hours:
         out.append(TermChange("hours"))
-    if old.renewal != new.renewal or old.amendments != new.amendments:
-        out.append(TermChange("renewal" if old.renewal != new.renewal else "amendments"))
+    if old.renewal != new.renewal:
+        out.append(TermChange("renewal"))
+    if old.amendments != new.amendments:
+        out += _amendments_diff(old_ws, old, new_ws, new)
+    return out
+
+
+def amendment_changes(ws: Workspace, ag: Agreement) -> list[tuple[Amendment, list[TermChange]]]:
+    """Each amendment of ``ag`` (by effective date) with what it changed from the version before."""
+    chain = versions(ws, ag)
+    return [(amendment, agreement_changes(ws, before, ws, after))
+            for amendment, before, after in zip(ordered(ag), chain, chain[1:])]
+
+
+def _amendments_diff(old_ws: Workspace, old: Agreement, new_ws: Workspace, new: Agreement) -> list[TermChange]:
+    """Amendments added, removed or changed (by effective date); an added one with what it changes.
+    ``key`` amendment, ``old``/``new`` the effective date, ``via`` the changes in words' order."""
+    before = dict(amendment_changes(old_ws, old)) if old.amendments else {}
+    after = dict(amendment_changes(new_ws, new)) if new.amendments else {}
+    by_day_old = {a.effective: (a, c) for a, c in before.items()}
+    by_day_new = {a.effective: (a, c) for a, c in after.items()}
+    out = []
+    for day in sorted(set(by_day_old) | set(by_day_new)):
+        if day not in by_day_old:
+            out.append(TermChange("amendment", None, day, changes=tuple(by_day_new[day][1])))
+        elif day not in by_day_new:
+            out.append(TermChange("amendment", day, None))
+        elif by_day_old[day][0] != by_day_new[day][0]:
+            out.append(TermChange("amendment", day, day, changes=tuple(by_day_new[day][1])))
     return out
 
 

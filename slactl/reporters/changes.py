@@ -31,7 +31,7 @@ def _via(lang: str, via: str | None) -> str:
         return ""
     if via.startswith("policy "):
         return f" ({text(lang, 'via_policy', name=via[len('policy '):])})"
-    return f" ({text(lang, 'via_agreement')})"
+    return f" ({text(lang, 'via_amendment' if via == 'amendment' else 'via_agreement')})"
 
 
 def change_words(change: TermChange, lang: str = "en") -> str:
@@ -52,6 +52,11 @@ def change_words(change: TermChange, lang: str = "en") -> str:
             said += (f": {text(lang, 'metric_first_response')} {_minutes(lang, fr)}, "
                      f"{text(lang, 'metric_resolution')} {_minutes(lang, res)}")
         return said + _via(lang, change.via)
+    if k == "amendment":
+        day = change.new if change.new is not None else change.old
+        state = "added" if change.old is None else "removed" if change.new is None else "changed"
+        said = text(lang, "change_amendment_" + state, day=day)
+        return said + (": " + "; ".join(change_words(c, lang) for c in change.changes) if change.changes else "")
     what = text(lang, "what_" + k) if k in _WHATS else k.replace("_", " ")
     if k == "calendar" and change.priority is not None:
         what = f"{change.priority} {what}"
@@ -97,7 +102,7 @@ def service_words(change: TermChange) -> str:
 def amendment_extras(ws: Any, sections: Iterable[Any], first: date, last: date, lang: str | None) -> None:
     """Attach to each report section whose agreement was amended inside ``first``..``last`` the
     table of what changed and from when, in words (``Section.extras["amendments"]``)."""
-    from slactl.core.amendments import amendment_changes
+    from slactl.core.changes import amendment_changes
 
     for section in sections:
         base = ws.agreements.get(section.agreement.name)
