@@ -172,13 +172,18 @@ def test_outages_and_time_entries_by_the_version_in_force(tmp_path: Path) -> Non
     acme.write_text(acme.read_text(encoding="utf-8").replace("  hours:                                # 20", (
         "  amendments:\n    - effective: 2026-11-01\n      note: email objective relaxed, 30 hours a month\n"
         "      availability:\n        - {services: [email], target: 99.0, window: month, calendar: 24x7}\n"
+        "      credits: {monthly_fee: 12000, currency: EUR, tiers: [{availability_below: 99.95, credit: 7}]}\n"
         "      hours: {included: 30, per: month, rollover: true, rounding: 15m, rate: 95, currency: EUR}\n"
         "  hours:                                # 20"), 1), encoding="utf-8")
     assert run(ws, "validate").exit_code == 0
     result = run(ws, "availability", str(ROOT / "examples" / "outages.csv"), "--as-of", "2026-11-30T00:00:00Z",
                  "--agreement", "acme-support-2026", "--period", "2026-10-01..2026-11-30", "--format", "json")
-    rows = {(r["service"], r["window"]): r["target_pct"] for r in json.loads(result.stdout)["rows"]}
+    data = json.loads(result.stdout)
+    rows = {(r["service"], r["window"]): r["target_pct"] for r in data["rows"]}
     assert rows == {("email", "2026-10"): 99.9, ("erp", "2026-10"): 99.5, ("email", "2026-11"): 99.0}
+    # October (99.91 %) under the original tiers (below 99.9: 10 %), November under the amended ones
+    credits = {c["window"]: c["credit_pct"] for c in data["credits"]}
+    assert credits == {"2026-10": 0.0, "2026-11": 7.0}
     result = run(ws, "hours", str(ROOT / "examples" / "time-entries.csv"), "--as-of", "2026-11-30T00:00:00Z",
                  "--agreement", "acme-support-2026", "--format", "json")
     included = {r["window"]: r["included_hours"] for r in json.loads(result.stdout)["rows"]}

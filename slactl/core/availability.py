@@ -32,10 +32,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from slactl.core.amendments import Versions
+from slactl.core.amendments import Versions, version_on
 from slactl.core.clock import BusinessClock, clock_for, merge_intervals
 from slactl.core.credits import CreditEntry, judge_credits
 from slactl.core.coverage import agreement_zone, coverage
@@ -330,8 +331,13 @@ def evaluate(ws: Workspace, outages: Iterable[Outage], period: Period | None, as
     for ag in chosen:
         mine = _rows(ws, ag, logs, period, as_of)  # by objective, window, service as listed
         rows += mine
-        terms = credits_of(ws, ag)
-        if terms is not None:
-            credits += judge_credits(ag.name, terms, worst_monthly(mine), _months(ws, ag, period, as_of),
-                                     compliance or {})
+        worst, months = worst_monthly(mine), _months(ws, ag, period, as_of)
+        # an amended agreement: each month by the credit terms in force on its first day
+        parts = [(ag, months)] if not ag.amendments else \
+            [(version_on(ws, ag, date(int(label[:4]), int(label[5:7]), 1)), [(label, running)])
+             for label, running in months]
+        for version, some in parts:
+            terms = credits_of(ws, version)
+            if terms is not None:
+                credits += judge_credits(ag.name, terms, worst, some, compliance or {})
     return rows, credits
