@@ -24,6 +24,7 @@ COMMANDS = {
     "alert": "alert",
     "report": "report",
     "translations": "translations",
+    "diff": "diff",
 }
 # what ``slactl --help`` says of each command: the first paragraph of its docstring
 # (tests/test_startup.py keeps the two the same)
@@ -45,6 +46,7 @@ SUMMARIES = {
     "alert": "Tickets that became at risk or breached since the last run, each ticket, target and state once.",
     "report": "The customer's SLA report for a period: objectives met, charts and the tickets behind them.",
     "translations": "Write the template of slactl's messages (.pot) to translate reports and mails.",
+    "diff": "What changed in agreements, policies, calendars and services since a git revision, in words.",
 }
 _GLOBAL_WITH_VALUE = ("-w", "--workspace")  # the options before the command that take a value
 

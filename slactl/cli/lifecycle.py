@@ -159,7 +159,8 @@ def renew(
     start: Annotated[Optional[str], typer.Option(
         "--start", help="First day of the new period (default: the day after the end).", show_default=False)] = None,
     end: Annotated[Optional[str], typer.Option(
-        "--end", help="Last day (default: a period as long as the current one).", show_default=False)] = None,
+        "--end", help="Last day (default: the renewal term, else a period as long as the current one).",
+        show_default=False)] = None,
     name: Annotated[Optional[str], typer.Option(
         "--name", help="The new agreement's name (default: the year in the name moved on by the period's "
         "length in years, else NAME-YEAR).", show_default=False)] = None,
@@ -195,6 +196,10 @@ def renew(
                       "to renew into")
     given_start = new_start is not None
     new_start = new_start or src.end + timedelta(days=1)
+    if new_end is None:  # an agreement with renewal terms renews for its term
+        from slactl.core.renewal import next_term_end
+
+        new_end = next_term_end(src, new_start)
     successor = renewed_by(loaded, src, new_start, new_end)
     if successor is not None:
         entry, other = successor

@@ -40,6 +40,7 @@ def report(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="With --mail: print the messages and recipients; nothing is sent or recorded.")] = False,
     review: Annotated[bool, typer.Option("--review", help="With --mail: send each report to the managers only, marked as a draft; nothing is recorded.")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="With --mail: send again reports already sent for this period.")] = False,
+    compare: Annotated[Optional[str], typer.Option("--compare", help="What-if: the same tickets under REF's terms too (another workspace folder or a git revision), side by side per objective.", metavar="REF", show_default=False)] = None,
     state: Annotated[Optional[str], typer.Option("--state", metavar="FILE", help="State file of mails sent (default: WORKSPACE/.slactl-state.json).", show_default=False)] = None,
     preset: PresetOpt = "auto",
     mapping: MappingOpt = None,
@@ -99,6 +100,18 @@ def report(
     if outages is not None:
         for warning in add_availability(ws, result, outages, as_of_t, tz, encoding):
             err(f"slactl: warning: {warning}")
+    if compare is not None:
+        from slactl.usecases.compare import compare_report
+
+        def under(other: Any) -> Any:  # the same export and selection under --compare REF's terms
+            with open_tickets(other, options, moment.instant, lambda m: None) as again:
+                return build(other, again, trend=trend).report
+
+        compare_report(workspace_root(ctx, workspace), compare, result, lang, under)
+    from slactl.reporters.changes import amendment_extras  # what an amendment in the period changed, in words
+
+    amendment_extras(ws, [s for c in result.customers for s in c.sections], chosen_period.first,
+                     chosen_period.last, lang)
     if result.rejected:
         err(f"slactl: warning: {len(result.rejected)} row(s) of {export} rejected "
             f"(first: row {result.rejected[0].row}: {result.rejected[0].reason}); "

@@ -1,6 +1,7 @@
 """The score command: a ticket export scored against the agreements."""
 
-from typing import TYPE_CHECKING, Annotated, Optional
+import contextlib
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
 
 import typer
 
@@ -18,6 +19,8 @@ from slactl.reporters.score import REPORTERS
 
 if TYPE_CHECKING:
     from slactl.core.scoring import Scorer
+    from slactl.usecases.tickets import TicketRun
+
 
 @app.command()
 def score(
@@ -42,6 +45,7 @@ def score(
     history_mapping: HistoryMappingOpt = None,
     exclude: ExcludeOpt = None,
     jobs: JobsOpt = None,
+    compare: Annotated[Optional[str], typer.Option("--compare", metavar="REF", help="What-if: score the same tickets under REF too (another workspace folder, or a git revision of this one) and show both side by side, with the tickets whose verdict differs.", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -66,10 +70,10 @@ def score(
                              sheet=sheet, history=history, history_mapping=history_mapping, exclude=exclude,
                              jobs=jobs, customer=customer, agreement=agreement, service=service, period=period)
     with open_tickets(loaded.workspace, options, moment.instant, say) as run:
-        with output_to(output, force, newline="" if chosen == "csv" else None) as out:
+        with _compared(ctx, workspace, compare, chosen, run) as reporter, \
+                output_to(output, force, newline="" if chosen == "csv" else None) as out:
             said = len(run.source.warnings)
-            result = score_tickets(loaded.workspace, run, REPORTERS[chosen], out, group_by=group_by,
-                                   progress=progress)
+            result = score_tickets(loaded.workspace, run, reporter, out, group_by=group_by, progress=progress)
         for warning in run.source.warnings[said:]:  # learnt while reading (event-log collapse...)
             err(f"slactl: warning: {run.source.path}: {warning}")
     scorer, meta = result.scorer, result.meta
@@ -96,6 +100,23 @@ def score(
 
 def say(message: str) -> None:
     err(f"slactl: {message}")
+
+
+@contextlib.contextmanager
+def _compared(ctx: typer.Context, workspace: str | None, ref: str | None, chosen: str,
+              run: "TicketRun") -> Iterator[Any]:
+    """The reporter class to score with: the chosen format's, or with --compare REF one that
+    scores every ticket under REF too."""
+    if ref is None:
+        yield REPORTERS[chosen]
+        return
+    if run.history is not None:
+        raise InputError("--compare and --history do not go together yet: compare without the history")
+    from slactl.cli.base import workspace_root
+    from slactl.usecases.compare import comparing, other_workspace
+
+    with other_workspace(workspace_root(ctx, workspace), ref) as (name, other):
+        yield comparing(REPORTERS[chosen], chosen, name, other, run.as_of, run.source)
 
 
 def _score_exit(scorer: "Scorer", threshold: float | str | None) -> int:

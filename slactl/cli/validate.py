@@ -17,7 +17,7 @@ def validate(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Files to report on (default: the whole workspace).",
                                                          show_default=False)] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f",
-                                               help="table, text, json, github or markdown.")] = None,
+                                               help="table, text, json, github, markdown or sarif.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     as_of: AsOfDateOpt = None,
     workspace: WorkspaceOpt = None,

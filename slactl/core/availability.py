@@ -32,9 +32,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from slactl.core.amendments import Versions, version_on
 from slactl.core.clock import BusinessClock, clock_for, merge_intervals
 from slactl.core.credits import CreditEntry, judge_credits
 from slactl.core.coverage import agreement_zone, coverage
@@ -267,20 +269,25 @@ def _rows(ws: Workspace, ag: Agreement, logs: Mapping[str, _Log], period: Period
         return []
     sel_begin, sel_end, stop = span
     cov_begin = coverage(ws, ag)[0]  # type: ignore[index]
-    tz = ZoneInfo(agreement_zone(ws, ag))
+    zone = agreement_zone(ws, ag)
+    tz = ZoneInfo(zone)
     out: list[AvailabilityRow] = []
-    for index, objective in enumerate(objectives_of(ws, ag)):
-        clock = clock_for(ws.calendar(objective.calendar))
-        for label, w_start, w_end in windows(objective.window, sel_begin, sel_end, tz):
-            start, end = max(w_start, cov_begin), min(w_end, stop, as_of)
-            if end <= start:
-                continue
-            partial = as_of < min(w_end, stop)
-            for service in services_of(ws, ag, objective):
-                log = logs.get(service)
-                rows = log.touching(start, end) if log is not None else []
-                m = measure(objective, clock, start, end, rows, as_of)
-                out.append(_row(ag, index, objective, service, label, objective.window, start, end, partial, m))
+    # an amended agreement: each version's objectives over its own stretch (a window an
+    # amendment cuts is measured in two parts, each by the terms then in force)
+    parts = [(ag, cov_begin, stop)] if not ag.amendments else Versions(ws, ag, zone).windows(cov_begin, stop)
+    for version, v_begin, v_end in parts:
+        for index, objective in enumerate(objectives_of(ws, version)):
+            clock = clock_for(ws.calendar(objective.calendar))
+            for label, w_start, w_end in windows(objective.window, sel_begin, sel_end, tz):
+                start, end = max(w_start, cov_begin, v_begin), min(w_end, stop, as_of, v_end)
+                if end <= start:
+                    continue
+                partial = as_of < min(w_end, stop)
+                for service in services_of(ws, version, objective):
+                    log = logs.get(service)
+                    rows = log.touching(start, end) if log is not None else []
+                    m = measure(objective, clock, start, end, rows, as_of)
+                    out.append(_row(ag, index, objective, service, label, objective.window, start, end, partial, m))
     return out
 
 
@@ -324,8 +331,13 @@ def evaluate(ws: Workspace, outages: Iterable[Outage], period: Period | None, as
     for ag in chosen:
         mine = _rows(ws, ag, logs, period, as_of)  # by objective, window, service as listed
         rows += mine
-        terms = credits_of(ws, ag)
-        if terms is not None:
-            credits += judge_credits(ag.name, terms, worst_monthly(mine), _months(ws, ag, period, as_of),
-                                     compliance or {})
+        worst, months = worst_monthly(mine), _months(ws, ag, period, as_of)
+        # an amended agreement: each month by the credit terms in force on its first day
+        parts = [(ag, months)] if not ag.amendments else \
+            [(version_on(ws, ag, date(int(label[:4]), int(label[5:7]), 1)), [(label, running)])
+             for label, running in months]
+        for version, some in parts:
+            terms = credits_of(ws, version)
+            if terms is not None:
+                credits += judge_credits(ag.name, terms, worst, some, compliance or {})
     return rows, credits

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from slactl.core.model import Agreement, Workspace
 from slactl.core.period import midnight
+from slactl.core.renewal import rolls
 
 
 def agreement_zone(ws: Workspace, ag: Agreement) -> str:
@@ -20,11 +21,12 @@ def agreement_zone(ws: Workspace, ag: Agreement) -> str:
 
 def coverage(ws: Workspace, ag: Agreement) -> tuple[float, float] | None:
     """The instants an agreement covers: auto from start 00:00 to the end of ``end`` in its
-    zone; a manual ``active`` from start on; planned, suspended, terminated nothing."""
+    zone; a manual ``active`` or an auto-renewing one (without a signed successor) from start on;
+    planned, suspended, terminated nothing."""
     if ag.status not in ("auto", "active"):
         return None
     tz = ZoneInfo(agreement_zone(ws, ag))
     begin = midnight(ag.start, tz)
-    if ag.status == "active" or ag.end >= date.max:  # 9999-12-31 has no next day to end at
+    if ag.status == "active" or ag.end >= date.max or rolls(ws, ag):  # 9999-12-31 has no next day to end at
         return begin, float("inf")
     return begin, midnight(ag.end + timedelta(days=1), tz)

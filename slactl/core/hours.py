@@ -178,13 +178,14 @@ def account(ag: Agreement, zone: str, entries: Iterable[TimeEntry], through: dat
             row_for(w)
     tz = ZoneInfo(zone)
     window_of_day: dict[date, Window] = {}
+    amended = _amended_terms(ag)  # None: one set of terms for the whole period
     for e in entries:
         day = datetime.fromtimestamp(e.started, tz).date()
         window = window_of_day.get(day)
         if window is None:
             window = window_of_day[day] = window_of(day, per)
         r = row_for(window)
-        counted = counted_seconds(e, terms)
+        counted = counted_seconds(e, terms if amended is None else amended(day))  # the terms at its start
         r.entries += 1
         r.logged += e.seconds
         r.billable += counted
@@ -201,7 +202,7 @@ def account(ag: Agreement, zone: str, entries: Iterable[TimeEntry], through: dat
     carry = 0.0
     for r in ordered:
         if r.in_period:
-            r.included = included
+            r.included = included if amended is None else (amended(r.window.first).included or 0.0) * 3600
             r.rollover_in = carry
         available = r.included + r.rollover_in
         r.from_included = min(r.billable, available)
@@ -215,6 +216,15 @@ def account(ag: Agreement, zone: str, entries: Iterable[TimeEntry], through: dat
         r.overage = rest - r.bank_used
         carry = r.unused if terms.rollover and r.in_period else 0.0
     return ordered
+
+
+def _amended_terms(ag: Agreement) -> Callable[[date], Hours] | None:
+    """The hours terms in force on a day, for an agreement whose amendments change them."""
+    if not any("hours" in a.given for a in ag.amendments):
+        return None
+    from slactl.core.amendments import hours_on
+
+    return lambda day: hours_on(ag, day) or NO_HOURS
 
 
 # ---------------------------------------------------------------- assignment

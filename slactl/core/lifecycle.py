@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from slactl.core.model import Agreement, Workspace
+from slactl.core.renewal import cancel_by, rolls, term_in_force
 
 PLANNED, ACTIVE, EXPIRING, EXPIRED = "planned", "active", "expiring", "expired"
 SUSPENDED, TERMINATED = "suspended", "terminated"
@@ -20,8 +21,9 @@ ANNOUNCE_WITHIN_DAYS = 7
 start, or since the first day after the end). Pointing slactl at an old
 workspace must not mail every customer about years-old events."""
 
-# notice kinds (the state file keys by them): activation, expiry warning, and EXPIRED itself
-ACTIVATION, EXPIRING_SOON = "activation", "expiry"
+# notice kinds (the state file keys by them): activation, expiry warning, EXPIRED itself, and the
+# manager's reminder that the cancel-by date of a renewing agreement approaches
+ACTIVATION, EXPIRING_SOON, CANCEL_BY = "activation", "expiry", "cancel-by"
 
 _WITHIN = re.compile(r"(\d{1,5})\s*([dw]?)|P(\d{1,5})([DW])", re.IGNORECASE)
 
@@ -54,6 +56,11 @@ def is_expiring(ag: Agreement, as_of: date, within: int | None = None) -> bool:
     return status(ag, as_of) == ACTIVE and 0 <= days_left(ag, as_of) <= window(ag, within)
 
 
+def _cancel_soon(ag: Agreement, as_of: date, within: int | None) -> bool:
+    day = cancel_by(ag)
+    return day is not None and status(ag, as_of) == ACTIVE and 0 <= (day - as_of).days <= window(ag, within)
+
+
 def display_status(ag: Agreement, as_of: date) -> str:
     """The status ``list`` shows: ``expiring`` for active agreements inside their notice window."""
     return EXPIRING if is_expiring(ag, as_of) else status(ag, as_of)
@@ -74,9 +81,10 @@ def parse_within(text: str) -> int:
 class Row:
     """One agreement as ``list`` and ``expiring`` report it."""
 
-    agreement: Agreement
+    agreement: Agreement  # with the dates of the term in force (an auto-renewing one rolls on)
     status: str
     days_left: int
+    cancel_by: date | None = None  # the end less the renewal notice
 
 
 def _sorted(agreements: Iterable[Agreement]) -> list[Agreement]:
@@ -96,21 +104,27 @@ def list_rows(ws: Workspace, as_of: date, statuses: Iterable[str] = (),
         wanted.add(EXPIRING)
     who = customer.strip().casefold() if customer else None
     rows = []
-    for ag in _sorted(ws.agreements.values()):
+    for ag in _sorted(in_force(ws, as_of)):
         st = display_status(ag, as_of)
         if wanted and st not in wanted:
             continue
         if who is not None and who not in ag.customer.names():
             continue
-        rows.append(Row(ag, st, days_left(ag, as_of)))
+        rows.append(Row(ag, st, days_left(ag, as_of), cancel_by(ag)))
     return rows
 
 
+def in_force(ws: Workspace, as_of: date) -> list[Agreement]:
+    """Every agreement with the dates of its term in force on ``as_of`` (see ``renewal.term_in_force``)."""
+    return [term_in_force(ws, ag, as_of) for ag in ws.agreements.values()]
+
+
 def expiring(ws: Workspace, as_of: date, within: int | None = None) -> list[Row]:
-    """Active agreements ending within ``within`` days (or each one's own window), soonest first."""
-    found = [ag for ag in ws.agreements.values() if is_expiring(ag, as_of, within)]
+    """Active agreements ending, or to be cancelled, within ``within`` days (or each one's own
+    window), soonest first; an auto-renewing one by the end of its term in force."""
+    found = [ag for ag in in_force(ws, as_of) if is_expiring(ag, as_of, within) or _cancel_soon(ag, as_of, within)]
     found.sort(key=lambda a: (a.end, a.name))
-    return [Row(ag, ACTIVE, days_left(ag, as_of)) for ag in found]
+    return [Row(ag, ACTIVE, days_left(ag, as_of), cancel_by(ag)) for ag in found]
 
 
 # ---------------------------------------------------------------- notices
@@ -123,7 +137,7 @@ class Notice:
     sending them (the larger thresholds a late run has already passed).
     """
 
-    kind: str  # activation | expiry | expired
+    kind: str  # activation | expiry | expired | cancel-by
     key: str
     agreement: Agreement
     as_of: date
@@ -185,19 +199,48 @@ def expired_notice(ag: Agreement, as_of: date, sent: set[str] | frozenset[str]) 
     return None if key in sent else Notice(EXPIRED, key, ag, as_of, days_left(ag, as_of))
 
 
+def cancel_by_key(ag: Agreement, day: date, threshold: int) -> str:
+    return f"{CANCEL_BY}:{ag.name}:{day.isoformat()}:{threshold}"
+
+
+def cancel_by_notice(ag: Agreement, as_of: date, sent: set[str] | frozenset[str]) -> Notice | None:
+    """The manager's "cancel-by date approaching" reminder due today for ``ag`` (its term in force),
+    at the agreement's notice_days thresholds before the cancel-by date, each once, as
+    :func:`expiry_notice` (``days_left``: days to the cancel-by date)."""
+    day = cancel_by(ag)
+    if day is None or status(ag, as_of) != ACTIVE:
+        return None
+    left = (day - as_of).days
+    thresholds = sorted(set(ag.effective_notice_days))
+    due = min((t for t in thresholds if t >= left), default=None)
+    if left < 0 or due is None:
+        return None
+    key = cancel_by_key(ag, day, due)
+    if key in sent:
+        return None
+    larger = tuple(cancel_by_key(ag, day, t) for t in thresholds if t > due and cancel_by_key(ag, day, t) not in sent)
+    return Notice(CANCEL_BY, key, ag, as_of, left, due, larger)
+
+
 def due_expiry_notices(ws: Workspace, as_of: date, sent: set[str] | frozenset[str],
                        within: int | None = None) -> list[Notice]:
-    """The expiry warnings due today (what ``expiring --notify`` sends)."""
-    out = [expiry_notice(row.agreement, as_of, sent, within) for row in expiring(ws, as_of, within)]
+    """The expiry warnings due today (what ``expiring --notify`` sends); an auto-renewing
+    agreement does not expire (its manager gets the cancel-by reminders instead)."""
+    out = [expiry_notice(row.agreement, as_of, sent, within) for row in expiring(ws, as_of, within)
+           if not rolls(ws, row.agreement)]
     return [n for n in out if n is not None]
 
 
 def due_notices(ws: Workspace, as_of: date, sent: set[str] | frozenset[str]) -> list[Notice]:
-    """Every lifecycle notice due today (what ``notify`` sends): activations, warnings, expiries."""
+    """Every lifecycle notice due today (what ``notify`` sends): activations, warnings, cancel-by
+    reminders, expiries."""
     out: list[Notice | None] = []
     for ag in _sorted(ws.agreements.values()):
         out.append(activation_notice(ag, as_of, sent))
     out += due_expiry_notices(ws, as_of, sent)
-    for ag in _sorted(ws.agreements.values()):
+    current = _sorted(in_force(ws, as_of))
+    for ag in current:
+        out.append(cancel_by_notice(ag, as_of, sent))
+    for ag in current:
         out.append(expired_notice(ag, as_of, sent))
     return [n for n in out if n is not None]

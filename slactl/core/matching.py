@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from slactl.core.amendments import Versions
 from slactl.core.clock import BusinessClock, clock_for
 from slactl.core.coverage import agreement_zone, coverage
 from slactl.core.model import DEFAULT_COMPLIANCE_TARGET, Agreement, Calendar, Policy, Rule, Workspace
@@ -58,24 +60,30 @@ class Matcher:
         self._service_names = service_spellings(ws)
         self._by_customer: dict[str, list[Agreement]] = {}
         self._wildcard: list[Agreement] = []
-        self._windows: dict[str, tuple[float, float]] = {}
+        self._windows: dict[tuple[str, date | None], tuple[float, float]] = {}  # (name, version)
         self._customer_ids: dict[str, str] = {}  # every spelling any agreement knows, covering or not
         for ag in ws.agreements.values():
             if not ag.customer.is_wildcard:
                 for key in ag.customer.names():
                     self._customer_ids.setdefault(key, ag.customer.id)
+        self._latest: dict[str, Agreement] = {}  # an amended agreement's last version
         for ag in ws.agreements.values():
             window = coverage(ws, ag)
             if window is None:
                 continue
-            self._windows[ag.name] = window
-            if ag.customer.is_wildcard:
-                self._wildcard.append(ag)
-            else:
-                for key in ag.customer.names():
-                    self._by_customer.setdefault(key, []).append(ag)
+            # an amended agreement takes part as its versions, each covering its own stretch
+            parts = [(ag, *window)] if not ag.amendments else \
+                Versions(ws, ag, agreement_zone(ws, ag)).windows(*window)
+            for version, begin, end in parts:
+                self._windows[(ag.name, version.version)] = (begin, end)
+                self._latest[ag.name] = version
+                if ag.customer.is_wildcard:
+                    self._wildcard.append(version)
+                else:
+                    for key in version.customer.names():
+                        self._by_customer.setdefault(key, []).append(version)
         self._candidates: dict[tuple[str, str], tuple[_Candidate, ...]] = {}
-        self._terms: dict[tuple[str, str], Terms | None] = {}
+        self._terms: dict[tuple[str, date | None, str], Terms | None] = {}
         # (customer, service, priority) as written -> (choices, the uncovered match)
         self._choices: dict[tuple[str, str, str], tuple[tuple[tuple[int, float, float, Match], ...], Match]] = {}
 
@@ -105,7 +113,7 @@ class Matcher:
                 rank = base + 1
             else:
                 rank = base
-            begin, end = self._windows[ag.name]
+            begin, end = self._windows[(ag.name, ag.version)]
             out.append(_Candidate(ag, rank, begin, end))
         out.sort(key=lambda c: -c.rank)
         found = self._candidates[key] = tuple(out)
@@ -115,7 +123,7 @@ class Matcher:
         """The rule for ``priority`` (name or alias): the agreement's own, else its policy's.
         An agreement rule overrides the policy rule of the same canonical priority, whichever
         spelling the export used."""
-        key = (ag.name, priority)
+        key = (ag.name, ag.version, priority)
         if key in self._terms:
             return self._terms[key]
         wanted = priority.strip().casefold()
@@ -137,6 +145,15 @@ class Matcher:
                           pauses, source)
         self._terms[key] = terms
         return terms
+
+    def row_target(self, terms: Terms) -> float:
+        """The compliance target of a summary row (agreement x priority): that of the agreement's
+        last version, so a row that spans an amendment shows the target now agreed."""
+        latest = self._latest.get(terms.agreement.name)
+        if latest is None or latest.version == terms.agreement.version:
+            return terms.target_pct
+        last = self.terms(latest, terms.rule.priority)
+        return terms.target_pct if last is None else last.target_pct
 
     def _rule_home(self, ag: Agreement, rule: Rule) -> str:
         return f"agreement '{ag.name}'" if rule in ag.rules else f"policy '{ag.policy}'"

@@ -169,6 +169,49 @@ class Hours:
     currency: str | None = None
 
 
+Interval = tuple[int, str]
+"""A calendar interval: (count, unit), unit one of day, week, month, year ("12 months" is (12, "month"))."""
+
+
+@record
+class RenewalTerms:
+    """``spec.renewal``: whether the agreement renews by itself, for how long, and how early it
+    must be cancelled (README "Lifecycle")."""
+
+    auto: bool = False
+    term: Interval | None = None  # None: as long as the agreement's own period
+    notice: Interval | None = None  # None: no cancel-by date
+
+
+@record
+class AmendedRule:
+    """A rule of an amendment: the keys it gives replace those of the rule in force."""
+
+    rule: Rule
+    given: tuple[str, ...] = ()  # the rule's keys written in the amendment
+
+
+AMENDABLE = ("policy", "services", "compliance_target", "rules", "availability", "credits", "hours")
+
+
+@record
+class Amendment:
+    """``spec.amendments[i]``: from ``effective`` (00:00 in the agreement's zone) the keys in
+    ``given`` replace the agreement's own (``rules`` merge per priority)."""
+
+    effective: date
+    note: str = ""
+    given: tuple[str, ...] = ()  # which of AMENDABLE the amendment sets
+    policy: str | None = None
+    services: tuple[str, ...] | None = None
+    compliance_target: float | None = None
+    rules: tuple[AmendedRule, ...] = ()
+    availability: tuple[Objective, ...] | None = None
+    credits: Credits | None = None
+    hours: Hours | None = None
+    loc: Loc | None = None
+
+
 DEFAULT_COMPLIANCE_TARGET = 95.0
 DEFAULT_NOTICE_DAYS = (30,)
 
@@ -195,6 +238,9 @@ class Agreement:
     loc: Loc | None = None
     hours: Hours | None = None
     alert_at: float | None = None
+    renewal: RenewalTerms | None = None
+    amendments: tuple[Amendment, ...] = ()
+    version: date | None = None  # a version built from an amendment: its effective date (None: as written)
 
     @property
     def effective_notice_days(self) -> tuple[int, ...]:

@@ -124,7 +124,7 @@ class Scorer:
         name, prio = match.agreement.name, terms.rule.priority
         fr = self.groups.setdefault((name, prio, "first_response"), Group())
         res = self.groups.setdefault((name, prio, "resolution"), Group())
-        self.targets[(name, prio)] = terms.target_pct
+        self.targets[(name, prio)] = self.matcher.row_target(terms)  # amended: the last version's
         fr.targets.add(terms.target_pct)
         res.targets.add(terms.target_pct)
         slot = self._slots[id(match)] = _Slot(match, fr, res, terms.clock.cumulative(self.as_of))

@@ -14,21 +14,23 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date, timedelta
 from html import escape
 from string import Template
 from typing import Callable
 
-from slactl.core.lifecycle import ACTIVATION, EXPIRED, EXPIRING_SOON, Notice
+from slactl.core.lifecycle import ACTIVATION, CANCEL_BY, EXPIRED, EXPIRING_SOON, Notice
 from slactl.core.model import Workspace
-from slactl.core.renewal import DRAFT, RENEWED, Renewal, renewal, service_levels
+from slactl.core.renewal import DRAFT, RENEWED, Renewal, cancel_by, renewal, rolls, service_levels
 from slactl.errors import InputError
 from slactl.i18n import day_text, days_text, duration, percent, text
 from slactl.mail.compose import MailStyle, build_message
 from slactl.mail.notify import Outgoing, recipients
 
-TEMPLATE_NAMES = {ACTIVATION: "activation", EXPIRING_SOON: "expiry", EXPIRED: "expired", RENEWED: "renewed"}
+TEMPLATE_NAMES = {ACTIVATION: "activation", EXPIRING_SOON: "expiry", EXPIRED: "expired", RENEWED: "renewed",
+                  CANCEL_BY: "cancel-by"}
 PLACEHOLDERS = frozenset({"customer", "agreement", "start", "end", "days_left", "days_left_number", "as_of", "services", "policy",
-                          "manager", "successor", "facts", "levels", "signature"})
+                          "manager", "successor", "facts", "levels", "signature", "cancel_by", "next_start"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,9 @@ def _facts(ws: Workspace, notice: Notice, lang: str, found: Renewal | None) -> l
         facts.append((text(lang, "fact_compliance_target"), percent(lang, target)))
     if notice.kind == EXPIRING_SOON:
         facts.append((text(lang, "fact_days_left"), str(notice.days_left)))
+    day = cancel_by(ag)
+    if day is not None and notice.kind in (EXPIRING_SOON, CANCEL_BY):
+        facts.append((text(lang, "fact_cancel_by"), day.isoformat()))
     if found is not None:
         facts.append((text(lang, "fact_renewal"), f"{found.successor.name} ({day_text(lang, found.successor.start)})"))
     if manager:
@@ -87,6 +92,8 @@ def _values(ws: Workspace, notice: Notice, lang: str, found: Renewal | None, sty
         "successor_start": day_text(lang, found.successor.start) if found else "",
         "facts": "\n".join(f"  {k + ':':<{width + 1}} {v}" for k, v in facts), "levels": level_block,
         "signature": style.from_name or text(lang, "mail_signature"),
+        "cancel_by": (cancel_by(ag) or ag.end).isoformat(),
+        "next_start": (ag.end + timedelta(days=1)).isoformat() if ag.end < date.max else "",
     }
 
 
@@ -101,6 +108,12 @@ def default_wording(kind: str, lang: str, v: dict[str, str], *, draft: bool = Fa
             text(lang, "notice_when_days", days=v["days_left"])
         subject = text(lang, "notice_subject_expiry", when=when, **v)
         lead = text(lang, "notice_lead_expiry_draft" if draft else "notice_lead_expiry", days=v["days_left"], **v)
+    elif kind == CANCEL_BY:
+        when = text(lang, "notice_when_today") if v["days_left_number"] == "0" else \
+            text(lang, "notice_when_days", days=v["days_left"])
+        subject = text(lang, "notice_subject_cancel_by", when=when, **v)
+        lead = text(lang, "notice_lead_cancel_by_auto" if v.get("renews") else "notice_lead_cancel_by",
+                    days=v["days_left"], **v)
     elif kind == ACTIVATION:
         subject, lead = text(lang, "notice_subject_activation", **v), text(lang, "notice_lead_activation", **v)
     else:
@@ -166,6 +179,8 @@ def composer_for(ws: Workspace, root: str | None, style: MailStyle | None = None
         kind = RENEWED if notice.kind == EXPIRING_SOON and found is not None and found.state == RENEWED \
             else notice.kind
         values = _values(ws, notice, lang, found, style)
+        if notice.kind == CANCEL_BY and rolls(ws, notice.agreement):
+            values["renews"] = "yes"
         wording = default_wording(kind, lang, values, draft=found is not None and found.state == DRAFT)
         custom = load_template(root, kind, lang) if not notice.agreement.customer.is_wildcard else None
         if custom is not None:
@@ -175,7 +190,7 @@ def composer_for(ws: Workspace, root: str | None, style: MailStyle | None = None
             wording = provider_wording(kind, lang, values)
             manager = (notice.agreement.manager.email or "").strip()
             to, cc = ((manager,) if manager else ()), ()
-        elif kind == RENEWED:  # nothing to ask the customer: the manager gets the short line
+        elif kind in (RENEWED, CANCEL_BY):  # nothing to ask the customer: the manager's decision
             manager = (notice.agreement.manager.email or "").strip()
             to, cc = ((manager,) if manager else ()), ()
         html = (f"<!doctype html><html lang=\"{escape(lang)}\"><body style=\"font-family:Segoe UI,Arial,sans-serif\">"

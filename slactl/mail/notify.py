@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from typing import IO, Callable
 
-from slactl.core.lifecycle import ACTIVATION, EXPIRED, EXPIRING_SOON, Notice
+from slactl.core.lifecycle import ACTIVATION, CANCEL_BY, EXPIRED, EXPIRING_SOON, Notice
 from slactl.errors import InputError, SlactlError
 from slactl.mail.state import (  # noqa: F401  (STATE_NAME, default_state_path: the CLI's names)
     STATE_NAME, Journal, apply_record, clear_journal, default_state_path, describe_os_error, read_journal, read_state,
@@ -214,13 +214,16 @@ def _deliver(item: Outgoing, session, state: dict, state_path: str, journal: Jou
         report.state_error = describe_os_error(exc)
 
 
-KIND_WORDS = {EXPIRING_SOON: "expiry warning", ACTIVATION: "activation", EXPIRED: "expiry"}
+KIND_WORDS = {EXPIRING_SOON: "expiry warning", ACTIVATION: "activation", EXPIRED: "expiry",
+              CANCEL_BY: "cancel-by reminder"}
 
 
 def describe(item: Outgoing) -> str:
     """One log line for a delivered notice."""
     n = item.notice
     what = KIND_WORDS[n.kind] + (f" ({n.threshold}-day notice, {n.days_left} days left)"
-                                 if n.kind == EXPIRING_SOON else "")
+                                 if n.kind == EXPIRING_SOON else
+                                 f" ({n.threshold}-day notice, {n.days_left} days to the cancel-by date)"
+                                 if n.kind == CANCEL_BY else "")
     cc = f"; cc {', '.join(item.cc)}" if item.cc else ""
     return f"{n.agreement.name}: {what} sent to {', '.join(item.to)}{cc}"

@@ -77,7 +77,8 @@ def write_text(out: IO[str], e: Explained) -> None:
           f"created {when(row.created, z, year)}.")
         return
     terms, ag = match.terms, match.agreement
-    w(f"  Agreement   {ag.name} · customer {ag.customer.name or ag.customer.id} · priority {match.priority}"
+    amended = f" as amended from {ag.version.isoformat()}" if ag.version is not None else ""
+    w(f"  Agreement   {ag.name}{amended} · customer {ag.customer.name or ag.customer.id} · priority {match.priority}"
       f" (rule of {r.rule_home})")
     w(f"  Clock       {calendar_words(terms.clock.calendar)}")
     w(f"  Created     {when(row.created, z, year)}")
@@ -173,7 +174,10 @@ def as_json(e: Explained) -> dict[str, object]:
     z = r.zone
     out: dict[str, object] = {
         "ticket": row.id, "as_of": iso(r.as_of, z), "timezone": getattr(z, "key", str(z)), "match": match.kind,
-        "agreement": match.agreement.name if match.agreement else None, "priority": match.priority,
+        "agreement": match.agreement.name if match.agreement else None,
+        "agreement_version": match.agreement.version.isoformat()
+        if match.agreement is not None and match.agreement.version is not None else None,
+        "priority": match.priority,
         "rule_of": r.rule_home or None,
         "calendar": match.terms.clock.calendar.name if match.terms else None,
         "created_at": iso(row.created, z), "status": row.status, "history_source": e.history,

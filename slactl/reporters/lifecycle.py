@@ -30,7 +30,23 @@ def _services(row: Row) -> str:
 
 # ---------------------------------------------------------------- dictionaries (JSON)
 
+def _renewal_dict(row: Row) -> dict[str, object]:
+    from slactl.core.renewal import interval_text
+
+    terms = row.agreement.renewal
+    if terms is None:  # only agreements with renewal terms have the keys
+        return {}
+    cancel = row.cancel_by.isoformat() if row.cancel_by else None
+    return {"cancel_by": cancel, "renewal": {
+        "auto": terms.auto, "term": interval_text(terms.term) if terms.term else None,
+        "notice": interval_text(terms.notice) if terms.notice else None}}
+
+
 def list_dict(row: Row) -> dict[str, object]:
+    return {**_list_fields(row), **_renewal_dict(row)}
+
+
+def _list_fields(row: Row) -> dict[str, object]:
     ag = row.agreement
     return {"name": ag.name, "customer": ag.customer.id, "customer_name": ag.customer.name,
             "start": ag.start.isoformat(), "end": ag.end.isoformat(), "status": row.status,
@@ -46,7 +62,8 @@ def expiring_dict(row: Row) -> dict[str, object]:
             "days_left": row.days_left, "status": row.status,
             "customer_name": ag.customer.name, "start": ag.start.isoformat(),
             "manager": {"name": ag.manager.name, "email": ag.manager.email},
-            "contacts": list(ag.customer.contacts), "notice_days": list(ag.effective_notice_days)}
+            "contacts": list(ag.customer.contacts), "notice_days": list(ag.effective_notice_days),
+            **_renewal_dict(row)}
 
 
 # ---------------------------------------------------------------- columns (everything else)
@@ -84,11 +101,23 @@ class View:
     within: int | None = None  # expiring: --within, None for each agreement's own window
 
     @property
+    def with_cancel_by(self) -> bool:
+        """The "cancel by" column, only when some agreement has a renewal notice."""
+        return any(r.cancel_by is not None for r in self.rows)
+
+    @property
     def headers(self) -> list[str]:
-        return LIST_HEADERS if self.kind == "list" else EXPIRING_HEADERS
+        heads = list(LIST_HEADERS if self.kind == "list" else EXPIRING_HEADERS)
+        if self.with_cancel_by:
+            heads.insert(heads.index("end") + 1, "cancel by")
+        return heads
 
     def cells(self, row: Row) -> list[object]:
-        return list_cells(row) if self.kind == "list" else expiring_cells(row)
+        cells = list_cells(row) if self.kind == "list" else expiring_cells(row)
+        if self.with_cancel_by:
+            at = (LIST_HEADERS if self.kind == "list" else EXPIRING_HEADERS).index("end") + 1
+            cells.insert(at, row.cancel_by.isoformat() if row.cancel_by else "")
+        return cells
 
     @property
     def title(self) -> str:
@@ -122,20 +151,21 @@ def report_csv(out: IO[str], view: View) -> None:
     writer = csv.writer(out, lineterminator="\n")
     if view.kind == "list":
         writer.writerow(["name", "customer", "customer_name", "start", "end", "status", "days_left",
-                         "services", "policy", "manager"])
+                         "services", "policy", "manager", "cancel_by"])
         for r in view.rows:
             ag = r.agreement
             writer.writerow([csv_cell(c) for c in (
                 ag.name, ag.customer.id, ag.customer.name or "", ag.start.isoformat(), ag.end.isoformat(),
-                r.status, r.days_left, _services(r), ag.policy or "", _manager(r))])
+                r.status, r.days_left, _services(r), ag.policy or "", _manager(r),
+                r.cancel_by.isoformat() if r.cancel_by else "")])
     else:
         writer.writerow(["name", "customer", "customer_name", "end", "days_left", "status", "manager",
-                         "contacts"])
+                         "contacts", "cancel_by"])
         for r in view.rows:
             ag = r.agreement
             writer.writerow([csv_cell(c) for c in (
                 ag.name, ag.customer.id, ag.customer.name or "", ag.end.isoformat(), r.days_left, r.status,
-                _manager(r), " ".join(ag.customer.contacts))])
+                _manager(r), " ".join(ag.customer.contacts), r.cancel_by.isoformat() if r.cancel_by else "")])
 
 
 def report_text(out: IO[str], view: View) -> None:
@@ -165,11 +195,12 @@ def report_table(out: IO[str], view: View) -> None:
     table = Table(title=view.title, header_style="bold")
     for h in view.headers:
         table.add_column(h, justify="right" if h == "days left" else "left", overflow="fold",
-                         no_wrap=h in ("name", "start", "end", "status", "days left"))
+                         no_wrap=h in ("name", "start", "end", "cancel by", "status", "days left"))
     for r in view.rows:
         cells = [Text(terminal_text(c)) for c in view.cells(r)]
         if view.kind == "list":
-            cells[4] = Text(terminal_text(r.status), style=styles.get(r.status, ""))
+            at = view.headers.index("status")
+            cells[at] = Text(terminal_text(r.status), style=styles.get(r.status, ""))
         table.add_row(*cells)
     console.print(table)
 

@@ -13,6 +13,7 @@ from typing import IO
 
 from slactl.console import inert
 from slactl.core.scoring import Scorer, TicketResult, iso
+from slactl.reporters.junit import JunitReporter
 from slactl.reporters.score_data import CSV_COLUMNS, CsvReporter, JsonReporter, Meta, ticket_dict, ticket_json
 from slactl.reporters.score_lists import named_tables
 
@@ -300,5 +301,5 @@ class HtmlReporter(_SummaryOnly):
 
 REPORTERS = {
     "table": TableReporter, "text": TextReporter, "json": JsonReporter, "csv": CsvReporter,
-    "markdown": MarkdownReporter, "html": HtmlReporter,
+    "markdown": MarkdownReporter, "html": HtmlReporter, "junit": JunitReporter,
 }

@@ -39,6 +39,7 @@ class Meta:
     notes: list[str] | None = None  # how the export was read, said in the report header
     history: HistoryStats | None = None  # with --history: what was read and how it was matched
     pause_notes: list[str] = field(default_factory=list)  # pauses not applied, history out of order
+    extra: dict[str, object] = field(default_factory=dict)  # top-level JSON keys other features add (compare)
 
 
 _zones: dict[str, ZoneInfo] = {}
@@ -52,10 +53,17 @@ def _zone(result: TicketResult) -> ZoneInfo:
     return z
 
 
+def _version(r: TicketResult) -> str | None:
+    """The effective date of the agreement's version that judged the ticket (None: as written)."""
+    ag = r.match.agreement
+    return None if ag is None or ag.version is None else ag.version.isoformat()
+
+
 def ticket_dict(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> dict[str, object]:
     row, m = r.ticket, r.match
     out: dict[str, object] = {
-        "row": row.row, "id": row.id, "agreement": r.agreement, "priority": m.priority, "match": m.kind,
+        "row": row.row, "id": row.id, "agreement": r.agreement, "agreement_version": _version(r),
+        "priority": m.priority, "match": m.kind,
         "customer": row.customer, "service": row.service, "status": row.status,
         "created_at": stamp(row.created), "first_response_at": stamp(row.first_response),
         "resolved_at": stamp(row.resolved),
@@ -128,7 +136,9 @@ def ticket_json_tail(r: TicketResult, stamp: Callable[[float | None], str | None
     due_stamp = _due_stamp(r) if m.terms is not None else _no_stamp
     cands = f', "candidates": [{", ".join(_jstr(c) for c in m.candidates)}]' if m.candidates else ""
     created, fr, rs = stamp(row.created), stamp(row.first_response), stamp(row.resolved)
+    version = _version(r)
     return (f'"id": {_jstr(row.id)}, "agreement": {"null" if agreement is None else _jstr(agreement)}, '
+            f'"agreement_version": {"null" if version is None else _jstr(version)}, '
             f'"priority": {_jstr(m.priority)}, "match": "{m.kind}", "customer": {_jstr(row.customer)}, '
             f'"service": {_jstr(row.service)}, "status": {_jstr(row.status)}, '
             f'"created_at": {"null" if created is None else _jstr(created)}, '
@@ -198,6 +208,7 @@ class JsonReporter:
                                         for x in meta.history.rejected]
         if scorer.group_by != "agreement":
             tail["groups"] = scorer.grouped()
+        tail.update(meta.extra)
         self.out.write("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
 
 

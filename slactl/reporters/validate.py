@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import IO, Callable
 
 from slactl.core.findings import ERROR, WARNING, Finding
+from slactl.reporters.sarif import report_sarif
 from slactl.sanitize import one_line, terminal_text
 
 
@@ -84,4 +85,5 @@ REPORTERS: dict[str, Callable[[IO[str], int, list[Finding]], None]] = {
     "json": report_json,
     "github": report_github,
     "markdown": report_markdown,
+    "sarif": report_sarif,
 }

@@ -200,6 +200,39 @@ def _agreement(loaded: Loaded, entry: Entry, ag: Agreement, as_of: date) -> Iter
                   "spec", "status")
     if ag.hours is not None:
         yield from _hours(entry, ag.hours)
+    yield from _amendments(loaded, entry, ag)
+
+
+def _amendments(loaded: Loaded, entry: Entry, ag: Agreement) -> Iterator[Finding]:
+    """Each amendment like the agreement itself: in force inside the period, dates in order
+    (each later than the one before), references resolved, its hours sound."""
+    previous = None
+    for i, amendment in enumerate(ag.amendments):
+        at = ("spec", "amendments", i)
+        day = amendment.effective
+        if not ag.start <= day <= ag.end:
+            yield _at(entry, ERROR, "amendment-date", f"amendment {i + 1} takes effect on {day}, outside the period "
+                      f"({ag.start} to {ag.end})", *at, "effective")
+        elif previous is not None and day <= previous:
+            yield _at(entry, ERROR, "amendment-date", f"amendment {i + 1} takes effect on {day}, not after amendment "
+                      f"{i} ({previous}): list amendments in the order they take effect", *at, "effective")
+        previous = day
+        yield from _unknown(loaded, entry, "Policy", amendment.policy, *at, "policy")
+        for j, service in enumerate(amendment.services or ()):
+            yield from _unknown(loaded, entry, "Service", service, *at, "services", j)
+        for j, amended in enumerate(amendment.rules):
+            yield from _unknown(loaded, entry, "Calendar", amended.rule.calendar, *at, "rules", j, "calendar")
+        if amendment.hours is not None:
+            yield from _hours(entry, amendment.hours)
+    terms = ag.renewal
+    if terms is not None and terms.notice is not None:
+        from slactl.core.renewal import cancel_by, interval_text
+
+        cancel = cancel_by(ag)
+        if cancel is not None and cancel < ag.start:
+            yield _at(entry, WARNING, "renewal-notice", f"the notice of {interval_text(terms.notice)} reaches back "
+                      f"before the period starts ({ag.start}): it could never be given in time",
+                      "spec", "renewal", "notice")
 
 
 def _hours(entry: Entry, hours: Hours) -> Iterator[Finding]:
@@ -224,6 +257,7 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
     customer spelling (id, name or alias), a shared service scope and overlapping coverage
     measured in instants (so two zones' midnights are compared correctly)."""
     from slactl.core.coverage import coverage
+    from slactl.core.renewal import rolls
 
     built = []
     for e in loaded.entries:
@@ -254,7 +288,8 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
                 # time zones can explain: both are errors (score would call those tickets ambiguous).
                 dates_overlap = a.start <= b.end and b.start <= a.end
                 hours = (min(a_win[1], b_win[1]) - max(a_win[0], b_win[0])) / 3600
-                manual = [x for x, y in ((a, b), (b, a)) if x.status == "active" and x.end < y.start]
+                manual = [x for x, y in ((a, b), (b, a)) if (x.status == "active" or rolls(loaded.workspace, x))
+                          and x.end < y.start]
                 severity = ERROR if dates_overlap or manual or hours > 24 else WARNING
                 note = ""
                 if dates_overlap:
@@ -262,7 +297,9 @@ def _overlapping_agreements(loaded: Loaded) -> Iterator[Finding]:
                 elif manual:
                     extent = f" after {manual[0].end}"
                     note = (f" ('{manual[0].name}' is set to 'active' by hand, so it covers tickets past its end; "
-                            "set 'status: auto')")
+                            "set 'status: auto')") if manual[0].status == "active" else \
+                        (f" ('{manual[0].name}' renews by itself, renewal.auto, until a signed successor starts "
+                         "the day after its end)")
                 elif hours > 24:
                     extent = f" by {hours:g} h"
                 else:

@@ -14,10 +14,8 @@ from typing import Any
 
 from slactl.core.findings import ERROR, WARNING, Finding
 from slactl.core.model import (
-    NO_PAUSE, WEEKDAYS, Agreement, Calendar, CreditTier, Credits, Customer, Loc, Manager, Objective, Pause, Policy,
-    Rule, Service, Span, Workspace,
-    Hours,
-    WEEKDAYS, Agreement, Calendar, Customer, Loc, Manager, Policy, Rule, Service, Span, Workspace,
+    AMENDABLE, NO_PAUSE, WEEKDAYS, Agreement, AmendedRule, Amendment, Calendar, CreditTier, Credits, Customer, Hours,
+    Loc, Manager, Objective, Pause, Policy, RenewalTerms, Rule, Service, Span, Workspace,
 )
 from slactl.core.durations import parse_duration
 from slactl.workspace.structure import check_document, readable_part
@@ -305,6 +303,32 @@ def _agreement(name: str, spec: dict[str, Any], doc: dict[str, Any], loc: Loc) -
         loc=loc,
         hours=_hours(spec["hours"]) if "hours" in spec else None,
         alert_at=spec.get("alert_at"),
+        renewal=_renewal(spec["renewal"]) if "renewal" in spec else None,
+        amendments=tuple(_amendment(a, loc) for a in spec.get("amendments", ())),
+    )
+
+
+def _renewal(data: dict[str, Any]) -> RenewalTerms:
+    from slactl.core.renewal import parse_interval
+
+    term, notice = data.get("term"), data.get("notice")
+    return RenewalTerms(auto=bool(data.get("auto", False)), term=parse_interval(term) if term else None,
+                        notice=parse_interval(notice) if notice else None)
+
+
+def _amendment(data: dict[str, Any], loc: Loc) -> Amendment:
+    services = data.get("services")
+    return Amendment(
+        effective=data["effective"], note=data.get("note", ""),
+        given=tuple(k for k in AMENDABLE if k in data),
+        policy=data.get("policy"),
+        services=tuple(services) if services is not None else None,
+        compliance_target=data.get("compliance_target"),
+        rules=tuple(AmendedRule(_rule(r, loc), tuple(r)) for r in data.get("rules", ())),
+        availability=_objectives(data),
+        credits=_credits(data),
+        hours=_hours(data["hours"]) if "hours" in data else None,
+        loc=loc,
     )
 
 

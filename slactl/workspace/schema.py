@@ -15,6 +15,7 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 DURATION_PATTERN = r"^(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?$|^P(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$"
 SPAN_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+INTERVAL_PATTERN = r"^(\d{1,4} ?(days?|weeks?|months?|years?)|P\d{1,4}[DWMY])$"
 ONE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f]*$"  # no line break, tab or other control character
 
 
@@ -42,6 +43,8 @@ _DATE = _str(format="date", pattern=DATE_PATTERN, description="YYYY-MM-DD")
 _SPAN = _str(format="slactl-hours-span", pattern=SPAN_PATTERN, description="HH:MM-HH:MM local wall time")
 _SPANS = _list({"$ref": "#/$defs/span"})
 _EMAIL = _str(format="email")
+_INTERVAL = _str(format="slactl-interval", pattern=INTERVAL_PATTERN,
+                 description="calendar length: 12 months, 1 year, 60 days, 8 weeks or ISO 8601 (P12M)")
 _PERCENT = {"type": "number", "minimum": 0, "maximum": 100}
 _STRMAP = {"type": "object", "additionalProperties": {"type": "string"}}
 
@@ -145,8 +148,31 @@ AGREEMENT_SPEC = _obj({
     "language": {"type": "string", "pattern": "^[a-z]{2,3}(_[A-Z]{2,4})?$",
                  "description": "language of the customer's reports and notices: en (default), ru, de, or "
                                 "a language of the workspace's translations/<language>.po"},
+    "renewal": {"$ref": "#/$defs/renewal"},
+    "amendments": _list({"$ref": "#/$defs/amendment"},
+                        description="changes in force from a date; tickets are judged by the version in force "
+                        "when they were created"),
     "description": _str(),
 }, required=("customer", "period"))
+
+RENEWAL = _obj({
+    "auto": {"type": "boolean", "description": "renews by itself at its end, term after term, until cancelled"},
+    "term": {**_INTERVAL, "description": "length of each renewal term (default: as long as the period)"},
+    "notice": {**_INTERVAL, "description": "how long before the end it must be cancelled: the cancel-by date"},
+    "description": _str(),
+})
+
+AMENDMENT = _obj({
+    "effective": {"$ref": "#/$defs/date", "description": "first day in force (00:00 in the agreement's zone)"},
+    "note": _str(description="what changed, in words (shown in reports)"),
+    "policy": _REF,
+    "services": _list(_REF),
+    "compliance_target": _PERCENT,
+    "rules": _list({"$ref": "#/$defs/rule"}, description="per priority: the keys given replace those in force"),
+    "availability": _list({"$ref": "#/$defs/objective"}),
+    "credits": {"$ref": "#/$defs/credits"},
+    "hours": {"$ref": "#/$defs/hours"},
+}, required=("effective",))
 
 _HOURS_NUMBER = {"type": "number", "minimum": 0, "maximum": 100000}
 HOURS = _obj({
@@ -201,6 +227,8 @@ SCHEMA: dict[str, Any] = {
         "credits": CREDITS,
         "hours": HOURS,
         "alertAt": _ALERT_AT,
+        "renewal": RENEWAL,
+        "amendment": AMENDMENT,
         **{f"{kind}Spec": spec for kind, spec in SPECS.items()},
     },
 }

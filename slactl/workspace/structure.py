@@ -66,6 +66,16 @@ def _duration_ok(text: str) -> str | None:
         return str(exc)
 
 
+def _interval_ok(text: str) -> str | None:
+    from slactl.core.renewal import parse_interval
+
+    try:
+        parse_interval(text)
+        return None
+    except ValueError as exc:
+        return str(exc)
+
+
 def _name_ok(text: str) -> str | None:
     if _NAME.fullmatch(text):
         return None
@@ -88,6 +98,7 @@ FORMATS: dict[str, tuple[str, Callable[[str], str | None]]] = {
     "slactl-one-line": ("invalid-value", _one_line_ok),
     "slactl-name": ("invalid-name", _name_ok),
     "slactl-duration": ("invalid-duration", _duration_ok),
+    "slactl-interval": ("invalid-duration", _interval_ok),
     "slactl-timezone": ("invalid-timezone", _timezone_ok),
     "slactl-hours-span": ("invalid-hours", _span_ok),
     "date": ("invalid-date", _date_ok),
