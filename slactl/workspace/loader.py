@@ -14,7 +14,7 @@ from typing import Any
 
 from slactl.core.findings import ERROR, WARNING, Finding
 from slactl.core.model import (
-    NO_PAUSE, WEEKDAYS, Agreement, Calendar, CreditTier, Credits, Customer, Loc, Manager, Objective, Pause, Policy,
+    NO_PAUSE, WEEKDAYS, Agreement, CallObjective, Calendar, CreditTier, Credits, Customer, Loc, Manager, Objective, Pause, Policy,
     Rule, Service, Span, Workspace,
     Hours,
     WEEKDAYS, Agreement, Calendar, Customer, Loc, Manager, Policy, Rule, Service, Span, Workspace,
@@ -305,6 +305,23 @@ def _agreement(name: str, spec: dict[str, Any], doc: dict[str, Any], loc: Loc) -
         loc=loc,
         hours=_hours(spec["hours"]) if "hours" in spec else None,
         alert_at=spec.get("alert_at"),
+        calls=tuple(_call_objective(c) for c in spec.get("calls", ())),
+    )
+
+
+def _call_objective(data: dict[str, Any]) -> CallObjective:
+    queue = data["queue"]
+    level = data.get("service_level") or {}
+    within, asa, short = level.get("answered_within"), data.get("asa_max"), data.get("short_abandon")
+    return CallObjective(
+        queues=tuple(q.strip() for q in ([queue] if isinstance(queue, str) else queue)),
+        answered_within=parse_duration(within) if within else None,
+        service_level_target=_number(level.get("target")),
+        abandonment_max=_number(data.get("abandonment_max")),
+        asa_max=parse_duration(asa) if asa else None,
+        short_abandon=parse_duration(short) if short else 0,
+        calendar=data.get("calendar"),
+        window=data.get("window", "month"),
     )
 
 
