@@ -75,6 +75,14 @@ _EN: dict[str, str] = {
     "fact_policy": "Policy", "fact_own_rules": "(own rules)", "fact_days_left": "Days left",
     "fact_manager": "Account manager", "fact_renewal": "Renewal", "fact_compliance_target": "Compliance target",
     "fact_period_value": "{start} to {end} (inclusive)",
+    "second_short": "s",
+    "calls_title": "Phone support", "calls_queue": "Queue", "calls_offered": "Offered", "calls_answered": "Answered",
+    "calls_abandoned": "Abandoned", "calls_asa": "Average speed of answer", "calls_abandonment": "Abandonment",
+    "calls_service_level": "Service level", "calls_so_far": "{window} (so far)",
+    "calls_target_within": "target {pct} within {within}", "calls_max": "at most {value}",
+    "calls_note": ("Service level = calls answered within the time ÷ offered calls. Offered = answered + abandoned; "
+                   "calls offered outside the service hours and callers who hung up within the first seconds "
+                   "are not counted."),
 }
 
 _RU: dict[str, str] = {
@@ -140,6 +148,15 @@ _RU: dict[str, str] = {
     "fact_policy": "Политика", "fact_own_rules": "(собственные правила)", "fact_days_left": "Осталось дней",
     "fact_manager": "Менеджер", "fact_renewal": "Продление", "fact_compliance_target": "Целевое соблюдение",
     "fact_period_value": "с {start} по {end} включительно",
+    "second_short": "с",
+    "calls_title": "Телефонная поддержка", "calls_queue": "Очередь", "calls_offered": "Поступило",
+    "calls_answered": "Принято", "calls_abandoned": "Потеряно", "calls_asa": "Среднее время ответа",
+    "calls_abandonment": "Доля потерянных", "calls_service_level": "Уровень сервиса",
+    "calls_so_far": "{window} (на текущий момент)",
+    "calls_target_within": "цель {pct} за {within}", "calls_max": "не более {value}",
+    "calls_note": ("Уровень сервиса = вызовы, принятые в пределах нормы ÷ поступившие вызовы. Поступило = принято + "
+                   "потеряно; вызовы вне часов обслуживания и звонящие, положившие трубку в первые секунды, "
+                   "не учитываются."),
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"en": _EN, "ru": _RU}

@@ -24,6 +24,7 @@ def report(
     lang: Annotated[Optional[str], typer.Option("--lang", help="en or ru (default: the agreement's spec.language, else en).", show_default=False)] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="html, markdown, json or text (default: from --output's extension, else text).", show_default=False)] = None,
     outages: Annotated[Optional[str], typer.Option("--outages", help="Outage log (CSV): adds each agreement's availability and the credit due.", show_default=False)] = None,
+    calls: Annotated[Optional[str], typer.Option("--calls", help="Call log (Asterisk queue_log or call CSV): adds each agreement's phone objectives.", show_default=False)] = None,
     exclude: Annotated[Optional[str], typer.Option("--exclude", help="CSV of ticket_id,reason left out of compliance by agreement (listed with the reason).", show_default=False)] = None,
     trend: Annotated[Optional[int], typer.Option("--trend", min=1, max=120, help="Months in the trend chart, ending with the period (default: the period's months; 6 for a single month).", show_default=False)] = None,
     fail_under: Annotated[Optional[str], typer.Option("--fail-under", help="Exit 1 when an objective's compliance is below PCT, or 'target' for its own target.", show_default=False)] = None,
@@ -93,6 +94,11 @@ def report(
                               has_first_response=source.has_first_response, has_resolution=source.has_resolution)
     if outages is not None:
         _availability(ws, result, outages, chosen_period, as_of_t, tz, encoding)
+    if calls is not None:
+        from slactl.usecases.calls import add_calls_section
+
+        for warning in add_calls_section(ws, result, calls, period=chosen_period, as_of=as_of_t, tz=tz):
+            err(f"slactl: warning: {calls}: {warning}")
     if result.rejected:
         err(f"slactl: warning: {len(result.rejected)} row(s) of {export} rejected "
             f"(first: row {result.rejected[0].row}: {result.rejected[0].reason}); "

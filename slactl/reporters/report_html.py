@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from slactl.core.report_calls import localized
 from slactl.i18n import day_text, duration, month_label, percent, period_text, text
 from slactl.reporters import svgchart
 from slactl.sanitize import html_text
@@ -115,6 +116,7 @@ def _section(s: dict[str, Any], data: dict[str, Any], lang: str, chart_id: str) 
     out.append(_charts(s, lang, chart_id))
     out.append(_lists(s, lang))
     for extra in s.get("extras", {}).values():  # availability, hours: see Section.extras
+        extra = localized(extra, lang)  # calls: one table per language
         out.append(_list_table(str(extra.get("title", "")), [(str(h), False) for h in extra.get("headers", [])],
                                [[str(c) for c in row] for row in extra.get("rows", [])], 0, lang))
         if extra.get("note"):

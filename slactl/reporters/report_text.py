@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any, Callable
 
+from slactl.core.report_calls import localized
 from slactl.i18n import duration, percent, text
 from slactl.reporters.report_html import as_of_words, due_words, metric_words, page_title, period_words
 from slactl.sanitize import terminal_text
@@ -47,6 +48,7 @@ def _lists(s: dict[str, Any], lang: str) -> list[Table]:
                     [[x["id"], x["priority"], x["reason"]] for x in lists["excluded"]["items"]],
                     lists["excluded"]["more"]))
     for extra in s.get("extras", {}).values():  # availability, hours: see Section.extras
+        extra = localized(extra, lang)  # calls: one table per language
         out.append((str(extra.get("title", "")), [str(h) for h in extra.get("headers", [])],
                     [[str(c) for c in row] for row in extra.get("rows", [])], 0))
     return out
