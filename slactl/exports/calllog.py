@@ -19,11 +19,13 @@ _EVENT = re.compile(r"\s*\d+(\.\d+)?\s*\|[^|\n]*\|[^|\n]*\|[^|\n]*\|")
 
 
 def is_queue_log(text: str) -> bool:
-    """Whether most of the first lines of ``text`` read as queue_log events."""
+    """Whether at least half of the first lines of ``text`` read as queue_log events (a CSV's
+    header line never does: its first cell is not a number followed by a bar)."""
     lines = [line for line in text.splitlines()[:50] if line.strip()]
     if lines and not text.endswith(("\n", "\r")) and len(lines) > 1:
         lines = lines[:-1]  # the sample may cut the last line
-    return bool(lines) and sum(1 for line in lines if _EVENT.match(line)) * 2 > len(lines)
+    events = sum(1 for line in lines if _EVENT.match(line))
+    return events > 0 and events * 2 >= len(lines)
 
 
 def open_calls(path: str, *, tz: str | None = "UTC", encoding: str | None = None,

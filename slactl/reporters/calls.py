@@ -15,8 +15,8 @@ from slactl.sanitize import terminal_text
 from slactl.usecases.calls import CallsReport
 
 ROW_HEADERS = ["agreement", "queue", "window", "offered", "answered", "abandoned", "ASA", "abandonment",
-               "service level", "verdict", "short abandons", "out of hours", "in progress"]
-_NUMERIC = {3, 4, 5, 6, 7, 8, 10, 11, 12}
+               "service level", "verdict", "not counted"]
+_NUMERIC = {3, 4, 5, 6, 7, 8}
 _VERDICT = ROW_HEADERS.index("verdict")
 _LISTED = 20  # rejected lines the human formats show
 
@@ -43,24 +43,44 @@ def pct_text(value: float | None, bound: float | None = None, *, higher_is_bette
 
 
 def verdict(row: CallRow) -> str:
-    """OK / MISSED (with what) / n/a, "so far" while the window is running."""
-    missed = [name.replace("_", " ") for name, ok in row.met.items() if ok is False]
-    word = "n/a" if row.ok is None else f"MISSED {', '.join(missed)}" if missed else "OK"
+    """OK / MISSED / n/a (nothing to judge), "so far" while the window is running."""
+    word = "n/a" if row.ok is None else "OK" if row.ok else "MISSED"
     return f"{word} so far" if row.partial and row.ok is not None else word
 
 
-def row_cells(row: CallRow) -> list[str]:
+def objective_line(row: CallRow) -> str:
+    """What the row is judged against: ``support: service level 80 % within 20 s, abandonment at most
+    5 %, ASA at most 30 s; abandons under 5 s not counted; calendar ny-desk``."""
     o = row.objective
-    asa = seconds_text(row.asa_seconds, o.asa_max) + (f" (max {seconds_text(o.asa_max)})"
-                                                      if o.asa_max is not None else "")
-    ab = pct_text(row.abandonment_pct, o.abandonment_max, higher_is_better=False) + (
-        f" (max {pct_text(o.abandonment_max)})" if o.abandonment_max is not None else "")
-    sl = pct_text(row.service_level_pct, o.service_level_target)
+    goals = []
     if o.answered_within is not None and o.service_level_target is not None:
-        sl += f" (target {pct_text(o.service_level_target)} in {seconds_text(o.answered_within)})"
+        goals.append(f"service level {pct_text(o.service_level_target)} within {seconds_text(o.answered_within)}")
+    if o.abandonment_max is not None:
+        goals.append(f"abandonment at most {pct_text(o.abandonment_max)}")
+    if o.asa_max is not None:
+        goals.append(f"ASA at most {seconds_text(o.asa_max)}")
+    tail = f"; abandons under {seconds_text(o.short_abandon)} not counted" if o.short_abandon else ""
+    return f"{row.queue} (per {o.window}): {', '.join(goals)}{tail}; calendar {o.calendar or '24x7'}"
+
+
+def _mark(text: str, ok: bool | None) -> str:
+    return f"{text} ✘" if ok is False else text
+
+
+def row_cells(row: CallRow) -> list[str]:
+    o, met = row.objective, row.met
+    asa = _mark(seconds_text(row.asa_seconds, o.asa_max), met.get("asa"))
+    ab = _mark(pct_text(row.abandonment_pct, o.abandonment_max, higher_is_better=False), met.get("abandonment"))
+    sl = _mark(pct_text(row.service_level_pct, o.service_level_target), met.get("service_level"))
     window = f"{row.window} (running)" if row.partial else row.window
+    left_out = [f"{n} {what}" for n, what in ((row.short_abandons, "short"), (row.out_of_hours, "out of hours"),
+                                               (row.in_progress, "in progress")) if n]
     return [row.agreement, row.queue, window, str(row.offered), str(row.answered), str(row.abandoned), asa, ab, sl,
-            verdict(row), str(row.short_abandons), str(row.out_of_hours), str(row.in_progress)]
+            verdict(row), ", ".join(left_out) or "-"]
+
+
+def _objectives(rows: list[CallRow]) -> list[str]:
+    return list(dict.fromkeys(objective_line(r) for r in rows))
 
 
 def _headline(r: CallsReport) -> list[str]:
@@ -149,8 +169,8 @@ def write_text(out: IO[str], report: CallsReport) -> None:
     for line in _headline(report):
         w(terminal_text(line) + "\n")
     for title, rows in _groups(report):
-        w(f"\n{terminal_text(title)}\n" + _plain(ROW_HEADERS[1:], [row_cells(r)[1:] for r in rows], _GROUP_NUMERIC)
-          + "\n")
+        w(f"\n{terminal_text(title)}\n" + "".join(f"  {terminal_text(line)}\n" for line in _objectives(rows))
+          + _plain(ROW_HEADERS[1:], [row_cells(r)[1:] for r in rows], _GROUP_NUMERIC) + "\n")
     if report.unnamed:
         w("\nQueues no agreement names\n" + _plain(_UNNAMED_HEADERS, _unnamed(report), {1, 2, 3, 4}) + "\n")
     if report.rejected:
@@ -173,13 +193,19 @@ def write_table(out: IO[str], report: CallsReport) -> None:
     for title, rows in _groups(report):
         t = Table(title=terminal_text(title), title_justify="left", title_style="bold", header_style="bold",
                   box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
-        for i, h in enumerate(ROW_HEADERS[1:]):
-            t.add_column(h, justify="right" if i in _GROUP_NUMERIC else "left", overflow="fold")
+        for i, h in enumerate(ROW_HEADERS[1:-1]):  # "not counted" goes below: the table fits 100 columns
+            t.add_column(h, justify="right" if i in _GROUP_NUMERIC else "left", no_wrap=True)
         for r in rows:
             style = "dim" if r.ok is None else "green" if r.ok else "red bold"
             t.add_row(*[Text(terminal_text(c), style=style if i == _VERDICT - 1 else "")
-                        for i, c in enumerate(row_cells(r)[1:])])
+                        for i, c in enumerate(row_cells(r)[1:-1])])
         console.print(t)
+        for line in _objectives(rows):
+            console.print(Text(terminal_text(f"  {line}"), style="dim"))
+        for r in rows:
+            if row_cells(r)[-1] != "-":
+                console.print(Text(terminal_text(f"  not counted in {r.queue} {r.window}: {row_cells(r)[-1]}"),
+                                   style="dim"))
     if report.unnamed:
         console.print(Text("Queues no agreement names", style="bold"))
         for q in report.unnamed:
@@ -201,6 +227,7 @@ def write_markdown(out: IO[str], report: CallsReport) -> None:
     w("### Calls\n\n" + "  \n".join(md_cell(line) for line in _headline(report)) + "\n\n")
     if report.rows:
         w(md_table(ROW_HEADERS, _cells([row_cells(r) for r in report.rows])))
+        w("\n" + "".join(f"- {md_cell(line)}\n" for line in _objectives(report.rows)))
     if report.unnamed:
         w("\n#### Queues no agreement names\n\n" + md_table(_UNNAMED_HEADERS, _cells(_unnamed(report))))
     if report.rejected:
@@ -235,6 +262,7 @@ def write_html(out: IO[str], report: CallsReport) -> None:
     if report.rows:
         classes = ["na" if r.ok is None else "ok" if r.ok else "below" for r in report.rows]
         parts.append(_html_table(ROW_HEADERS, [row_cells(r) for r in report.rows], _NUMERIC, classes, _VERDICT))
+        parts.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in _objectives(report.rows)) + "</ul>")
     if report.unnamed:
         parts.append("<h2>Queues no agreement names</h2>" + _html_table(_UNNAMED_HEADERS, _unnamed(report), {1, 2, 3, 4}))
     if report.rejected:
