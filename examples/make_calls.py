@@ -53,9 +53,10 @@ def queue_log(items: list[tuple[str, str, int, str, int]]) -> str:
         elif outcome:
             events.append((at + seconds, 2, f"{callid}|{queue}|NONE|{outcome}|1|1|{seconds}"))
     lines = [f"{at}|{text}" for at, _, text in sorted(events)]
-    lines.insert(40, "1794000000|1794000000.9|acme-support|NONE|ENTERQUEUE")  # too few fields? no: 5 is enough
+    # three malformed lines, each rejected with its line number
+    lines.insert(40, "1794000000|1794000000.9|acme-support")  # too few fields
     lines.insert(41, "17940000xx|1794000001.1|acme-support|NONE|ENTERQUEUE||+74950000000|1")  # a bad time
-    lines.insert(90, "1794500000|1794500000.5|acme-vip|PJSIP/agent1|CONNECT")  # CONNECT without seconds held
+    lines.insert(90, "1794500000|1794500000.5|acme-vip|PJSIP/agent1|CONNECT")  # no seconds held
     return "\n".join(lines) + "\n"
 
 

@@ -395,3 +395,34 @@ def test_unreadable_inputs_are_usage_errors(run_line, ws_dir, tmp_path) -> None:
         assert result.exit_code == 2 and str(path) in result.stderr
     result = run_line("-w", str(ws_dir), "calls", str(tmp_path / "x"), "--mapping", str(tmp_path / "none.yaml"))
     assert result.exit_code == 2
+
+
+def test_a_log_of_garbage_is_counted_not_held(run_line, ws_dir, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import slactl.usecases.calls as use
+
+    monkeypatch.setattr(use, "REJECTED_KEPT", 3)
+    good = "1793000000|a|support|NONE|ENTERQUEUE||1|1\n1793000010|a|support|ann|CONNECT|10|x|1\n"
+    (tmp_path / "queue_log").write_text(good * 6 + "1|2\n" * 5, encoding="ascii")
+    result = run_line("-w", str(ws_dir), "calls", str(tmp_path / "queue_log"), "--as-of", AS_OF, "-f", "json")
+    data = json.loads(result.stdout)
+    assert [r["line"] for r in data["rejected"]] == [13, 14, 15] and data["rejected_total"] == 5
+    assert "5 lines rejected; the first 3 are listed" in result.stderr
+
+
+def test_outcomes_without_their_enterqueue_are_counted_in_a_warning(run_line, ws_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "queue_log").write_text(
+        "1793000010|a|support|ann|CONNECT|10|x|1\n1793000020|b|support|NONE|ABANDON|1|1|7\n"
+        "1793000030|c|support|NONE|ENTERQUEUE||1|1\n", encoding="ascii")
+    result = run_line("-w", str(ws_dir), "calls", str(tmp_path / "queue_log"), "--as-of", AS_OF, "-f", "json")
+    data = json.loads(result.stdout)
+    assert data["rejected"] == [] and data["rows"][0]["in_progress"] == 1 and data["rows"][0]["offered"] == 0
+    assert "2 outcome line(s) name a call that did not enter a queue earlier in the log (first: line 1)" \
+        in result.stderr
+
+
+def test_a_queue_measured_twice_per_window_warns(run_line, ws_dir) -> None:  # type: ignore[no-untyped-def]
+    (ws_dir / "agreement.yaml").write_text(WORKSPACE["agreement.yaml"].replace("queue: [billing]",
+                                                                              "queue: [billing, Support]"),
+                                           encoding="utf-8")
+    result = run_line("-w", str(ws_dir), "validate")
+    assert "warning[queue-repeated]" in result.output and "call objectives 1 and 2" in result.output

@@ -19,7 +19,7 @@ def _commands() -> list[str]:
 
 
 def test_all_commands_are_known():
-    assert _commands() == ["alert", "availability", "clone", "expiring", "explain", "hours", "list", "mapping",
+    assert _commands() == ["alert", "availability", "calls", "clone", "expiring", "explain", "hours", "list", "mapping",
                            "notify", "renew", "report", "schema", "score", "validate"]
 
 

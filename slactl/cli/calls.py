@@ -73,7 +73,7 @@ def calls(
     for warning in report.warnings:
         err(f"slactl: warning: {call_log}: {warning}")
     if report.rejected:
-        err(f"slactl: warning: {len(report.rejected)} line(s) of {call_log} rejected (first: line "
+        err(f"slactl: warning: {report.rejected_total} line(s) of {call_log} rejected (first: line "
             f"{report.rejected[0].row}: {report.rejected[0].reason})")
     with output_to(output, force, newline="" if chosen == "csv" else None) as out:
         REPORTERS[chosen](out, report)

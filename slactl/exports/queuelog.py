@@ -29,10 +29,11 @@ __all__ = ["QueueLog", "EXITS"]
 
 EXITS = frozenset({"EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY"})
 _NOT_A_CALL = frozenset({"", "NONE"})
+_EVENTS = frozenset({"ENTERQUEUE", "CONNECT", "ABANDON", *EXITS})  # as Asterisk spells them
 
 
 def _seconds(text: str) -> float | None:
-    """A non-negative finite number of seconds, else None."""
+    """A non-negative finite number of seconds (spaces around it allowed), else None."""
     try:
         value = float(text)
     except ValueError:
@@ -85,12 +86,14 @@ class QueueLog:
         if len(parts) < 5:
             return Rejected(n, "", f"{len(parts)} field(s); a queue_log line has at least 5 "
                                    "(epoch|callid|queue|agent|event)")
-        at = _seconds(parts[0].strip())
+        at = _seconds(parts[0])
         if at is None:
             return Rejected(n, "", f"time '{clip(parts[0].strip())}' is not a number of seconds since 1970")
-        callid, event = parts[1].strip(), parts[4].strip().upper()
-        if callid.upper() in _NOT_A_CALL:
+        callid, event = parts[1].strip(), parts[4]
+        if callid in _NOT_A_CALL or callid.upper() == "NONE":
             return None
+        if event not in _EVENTS:
+            event = event.strip().upper()
         if event == "ENTERQUEUE":
             previous = pending.get(callid)
             pending[callid] = (n, parts[2].strip(), at)
@@ -106,12 +109,12 @@ class QueueLog:
 
     def _outcome(self, n: int, callid: str, at: float, parts: list[str], index: int | None, what: str,
                  pending: dict[str, tuple[int, str, float]], *, answered: bool) -> Call | Rejected | None:
-        event = parts[4].strip().upper()
+        event = parts[4].strip().upper()  # for the messages
         seconds: float | None = None
         if index is not None:
             if len(parts) <= index or not parts[index].strip():
                 return Rejected(n, clip(callid), f"{event} has no {what}")
-            seconds = _seconds(parts[index].strip())
+            seconds = _seconds(parts[index])
             if seconds is None:
                 return Rejected(n, clip(callid), f"{event} {what} '{clip(parts[index].strip())}' is not a "
                                                  "number of seconds")

@@ -85,7 +85,7 @@ def _objectives(rows: list[CallRow]) -> list[str]:
 
 def _headline(r: CallsReport) -> list[str]:
     kind = "Asterisk queue_log" if r.log_kind == "queue_log" else f"call CSV, naive times read as {r.timezone}"
-    lines = [f"{r.path}: {kind}, {r.lines} lines, {r.calls} calls, {len(r.rejected)} lines rejected "
+    lines = [f"{r.path}: {kind}, {r.lines} lines, {r.calls} calls, {r.rejected_total} lines rejected "
              f"(encoding {r.encoding}, as of {_iso(r.as_of)})"]
     lines.append(f"period {r.period}" if r.period else "period: each agreement's whole period up to as of")
     if not r.rows:
@@ -113,6 +113,7 @@ def as_json(report: CallsReport) -> dict[str, object]:
         "as_of": _iso(report.as_of), "period": report.period, "file": report.path, "log": report.log_kind,
         "timezone": report.timezone, "rows": [r.as_dict() for r in report.rows],
         "rejected": [{"line": x.row, "reason": x.reason} for x in report.rejected],
+        "rejected_total": report.rejected_total,
         "unnamed_queues": [{"queue": q.queue, "calls": q.calls, "answered": q.answered, "abandoned": q.abandoned,
                             "in_progress": q.in_progress} for q in report.unnamed],
         "calls": report.calls, "lines": report.lines, "warnings": report.warnings,
@@ -174,8 +175,8 @@ def write_text(out: IO[str], report: CallsReport) -> None:
     if report.unnamed:
         w("\nQueues no agreement names\n" + _plain(_UNNAMED_HEADERS, _unnamed(report), {1, 2, 3, 4}) + "\n")
     if report.rejected:
-        more = "; --format json lists them all" if len(report.rejected) > _LISTED else ""
-        w(f"\nRejected lines ({len(report.rejected)}{more})\n")
+        more = "; --format json lists them" if report.rejected_total > _LISTED else ""
+        w(f"\nRejected lines ({report.rejected_total}{more})\n")
         for n, reason in _rejected(report):
             w(terminal_text(f"  line {n}: {reason}") + "\n")
 
@@ -211,7 +212,7 @@ def write_table(out: IO[str], report: CallsReport) -> None:
         for q in report.unnamed:
             console.print(Text(terminal_text(f"  {q.queue}: {q.calls} calls")))
     if report.rejected:
-        console.print(Text(f"Rejected lines: {len(report.rejected)}", style="yellow"))
+        console.print(Text(f"Rejected lines: {report.rejected_total}", style="yellow"))
         for n, reason in _rejected(report, 10):
             console.print(Text(terminal_text(f"  line {n}: {reason}")))
 
@@ -231,7 +232,7 @@ def write_markdown(out: IO[str], report: CallsReport) -> None:
     if report.unnamed:
         w("\n#### Queues no agreement names\n\n" + md_table(_UNNAMED_HEADERS, _cells(_unnamed(report))))
     if report.rejected:
-        w(f"\n#### Rejected lines ({len(report.rejected)})\n\n"
+        w(f"\n#### Rejected lines ({report.rejected_total})\n\n"
           + md_table(["line", "reason"], _cells(_rejected(report))))
 
 
@@ -266,7 +267,7 @@ def write_html(out: IO[str], report: CallsReport) -> None:
     if report.unnamed:
         parts.append("<h2>Queues no agreement names</h2>" + _html_table(_UNNAMED_HEADERS, _unnamed(report), {1, 2, 3, 4}))
     if report.rejected:
-        parts.append(f"<h2>Rejected lines ({len(report.rejected)})</h2>"
+        parts.append(f"<h2>Rejected lines ({report.rejected_total})</h2>"
                      + _html_table(["line", "reason"], _rejected(report), {0}))
     parts.append("</body></html>\n")
     out.write("\n".join(parts))

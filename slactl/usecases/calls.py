@@ -11,7 +11,10 @@ from slactl.core.period import Period
 from slactl.core.tickets import Rejected
 from slactl.usecases.availability import select_agreements
 
-__all__ = ["CallsReport", "measure_calls", "run_calls"]
+__all__ = ["CallsReport", "REJECTED_KEPT", "add_calls_section", "beside_mapping", "measure_calls", "run_calls"]
+
+REJECTED_KEPT = 10_000
+"""Rejected lines listed one by one; beyond them a file of garbage is counted, not held in memory."""
 
 
 @dataclass(slots=True)
@@ -26,7 +29,8 @@ class CallsReport:
     encoding: str
     rows: list[CallRow] = field(default_factory=list)
     unnamed: list[QueueCount] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)  # the first REJECTED_KEPT
+    rejected_total: int = 0
     calls: int = 0  # calls read, offered by as_of
     lines: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -41,21 +45,26 @@ def measure_calls(ws: Workspace, path: str, agreements: list[Agreement], *, as_o
 
     log = open_calls(path, tz=tz, encoding=encoding, mapping=mapping)
     rejected: list[Rejected] = []
+    total = [0]
 
     def calls() -> Iterator[Call]:
         for item in log:
             if isinstance(item, Call):
                 yield item
             else:
-                rejected.append(item)
+                total[0] += 1
+                if total[0] <= REJECTED_KEPT:
+                    rejected.append(item)
 
     result = evaluate_calls(ws, calls(), period, as_of, agreements)
     warnings = list(log.warnings)
+    if total[0] > REJECTED_KEPT:
+        warnings.append(f"{total[0]:,} lines rejected; the first {REJECTED_KEPT:,} are listed")
     warnings += [f"queue '{queue}' of agreement {name} has no call in the log in the period measured"
                  for name, queue in result.silent]
     return CallsReport(path=path, as_of=as_of, period=period.text if period else None, log_kind=log.kind,
                        timezone=log.timezone, encoding=log.encoding, rows=result.rows, unnamed=result.unnamed,
-                       rejected=rejected, calls=result.calls, lines=log.lines, warnings=warnings)
+                       rejected=rejected, rejected_total=total[0], calls=result.calls, lines=log.lines, warnings=warnings)
 
 
 def run_calls(ws: Workspace, path: str, *, as_of: float, period: Period | None = None,
@@ -87,6 +96,6 @@ def add_calls_section(ws: Workspace, report: Any, path: str, *, period: Period, 
     warnings = list(measured.warnings)
     if measured.rejected:
         first = measured.rejected[0]
-        warnings.append(f"{len(measured.rejected)} line(s) rejected (first: line {first.row}: {first.reason}); "
+        warnings.append(f"{measured.rejected_total} line(s) rejected (first: line {first.row}: {first.reason}); "
                         "'slactl calls --format json' lists them all")
     return warnings
