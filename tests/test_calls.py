@@ -267,17 +267,23 @@ def test_random_logs_agree_with_the_reference(ws_dir, tmp_path, calls, cut) -> N
     base = datetime(2026, 10, 25, tzinfo=timezone.utc).timestamp()
     as_of = base + cut
     events = []
+    twin = ["call_id,queue,offered_at,answered_at,ended_at"]
     for k, (queue, offset, outcome, seconds) in enumerate(calls):
         at = int(base + offset)
         events.append((at, 0, f"c{k}|{queue}|NONE|ENTERQUEUE||1|1"))
         if outcome == "CONNECT":
             events.append((at + seconds, 1, f"c{k}|{queue}|ann|CONNECT|{seconds}|x|1"))
+            twin.append(f"c{k},{queue},{_iso(at)},{_iso(at + seconds)},")
         elif outcome == "ABANDON":
             events.append((at + seconds, 1, f"c{k}|{queue}|NONE|ABANDON|1|1|{seconds}"))
         elif outcome == "NOISE":
             events.append((at + seconds, 1, "x|y"))
         elif outcome:
             events.append((at + seconds, 1, f"c{k}|{queue}|NONE|{outcome}|1|1|{seconds}"))
+        if outcome in ("ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY"):
+            twin.append(f"c{k},{queue},{_iso(at)},,{_iso(at + seconds)}")
+        elif outcome in ("", "NOISE"):
+            twin.append(f"c{k},{queue},{_iso(at)},,")
     text = "".join(f"{t}|{rest}\n" if rest != "x|y" else "x|y\n" for t, _, rest in sorted(events))
     path = tmp_path / "random_log"
     path.write_text(text or "\n", encoding="ascii")
@@ -300,6 +306,9 @@ def test_random_logs_agree_with_the_reference(ws_dir, tmp_path, calls, cut) -> N
             assert rows[key][name] == (None if f[name] is None else pytest.approx(f[name]))
         assert rows[key]["met"] == f["met"]
     assert {r.row for r in got.rejected} == bad
+    (tmp_path / "random.csv").write_text("\n".join(twin) + "\n", encoding="ascii")
+    from_csv = measure_calls(ws, str(tmp_path / "random.csv"), list(ws.agreements.values()), as_of=as_of)
+    assert [r.as_dict() for r in from_csv.rows] == [r.as_dict() for r in got.rows]  # the twin says the same
 
 
 def test_csv_reader_with_a_mapping_and_naive_times(run_line, ws_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
