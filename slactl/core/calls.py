@@ -257,8 +257,8 @@ def evaluate_calls(ws: Workspace, calls: Iterable[Call], period: Period | None, 
         if key not in named:
             counts = unnamed.setdefault(call.queue, [0, 0, 0, 0])
             counts[0] += 1
-            counts[1 if call.decided is not None and call.decided <= as_of and call.answered
-                   else 2 if call.decided is not None and call.decided <= as_of else 3] += 1
+            decided = call.decided is not None and call.decided <= as_of
+            counts[3 if not decided else 1 if call.answered else 2] += 1
     for target in targets:
         mine = target.rows(as_of)
         result.rows += mine
