@@ -435,3 +435,14 @@ def test_a_queue_measured_twice_per_window_warns(run_line, ws_dir) -> None:  # t
                                            encoding="utf-8")
     result = run_line("-w", str(ws_dir), "validate")
     assert "warning[queue-repeated]" in result.output and "call objectives 1 and 2" in result.output
+
+
+def test_shown_figures_never_cross_their_bound() -> None:
+    from slactl.core.report_calls import judged_number
+
+    assert judged_number(79.96, 80, higher_is_better=True) == "79.96"  # one decimal would say 80
+    assert judged_number(79.9996, 80, higher_is_better=True) == "79.999"
+    assert judged_number(5.04, 5, higher_is_better=False) == "5.04"
+    assert judged_number(52.38, 80, higher_is_better=True) == "52.4"
+    assert judged_number(30.4, 30, higher_is_better=False, digits=0) == "30.4"
+    assert judged_number(20.0, None, higher_is_better=True, digits=0) == "20"
