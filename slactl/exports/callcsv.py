@@ -26,7 +26,7 @@ from slactl.sanitize import clip
 __all__ = ["CALL_FIELDS", "REQUIRED", "CallCsv"]
 
 CALL_FIELDS = ("call_id", "queue", "offered_at", "answered_at", "ended_at")
-REQUIRED = ("queue", "offered_at")
+REQUIRED = ("queue", "offered_at", "answered_at", "ended_at")  # without either end, no verdict
 TIMES = ("offered_at", "answered_at", "ended_at")
 EXAMPLE = "columns: {call_id: Call, queue: Line, offered_at: Started, answered_at: Answered, ended_at: Ended}"
 
@@ -85,7 +85,7 @@ class CallCsv:
         missing = [f for f in REQUIRED if f not in out]
         if missing:
             raise InputError(f"{self.path}: required column(s) missing: {', '.join(missing)}. Columns seen: {seen}. "
-                             f"A call CSV has the columns {', '.join(CALL_FIELDS)} (queue and offered_at "
+                             f"A call CSV has the columns {', '.join(CALL_FIELDS)} (all but call_id "
                              "required), or is an Asterisk queue_log; --mapping FILE names other headers")
         return out
 
