@@ -19,8 +19,9 @@ def _commands() -> list[str]:
 
 
 def test_all_commands_are_known():
-    assert _commands() == ["alert", "availability", "clone", "diff", "expiring", "explain", "hours", "list",
-                           "mapping", "notify", "renew", "report", "schema", "score", "translations", "validate"]
+    assert _commands() == ["alert", "availability", "calls", "clone", "diff", "expiring", "explain", "hours",
+                           "list", "mapping", "notify", "renew", "report", "schema", "score", "translations",
+                           "validate"]
 
 
 @pytest.mark.parametrize("command", _commands())

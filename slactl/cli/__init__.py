@@ -20,6 +20,7 @@ COMMANDS = {
     "notify": "lifecycle",
     "mapping": "mapping",
     "availability": "availability",
+    "calls": "calls",
     "hours": "hours",
     "alert": "alert",
     "report": "report",
@@ -42,6 +43,7 @@ SUMMARIES = {
                "distinct priority, customer and service values as comments, ready to edit.",
     "availability": "Availability per agreement x service x window from an outage log, with error budgets "
                     "and credits.",
+    "calls": "Call-centre objectives per agreement x queue x window: service level, abandonment and ASA.",
     "hours": "Support hours per agreement and month (or quarter): logged, billable, included, bank, overage.",
     "alert": "Tickets that became at risk or breached since the last run, each ticket, target and state once.",
     "report": "The customer's SLA report for a period: objectives met, charts and the tickets behind them.",

@@ -33,6 +33,7 @@ def report(
     lang: Annotated[Optional[str], typer.Option("--lang", metavar="LANGUAGE", help=f"{', '.join(LANGUAGES)} or a language of the workspace's translations/*.po (default: the agreement's spec.language, else en).", show_default=False)] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", help=f"{', '.join(FORMATS)} (default: from --output's extension, else text).", show_default=False)] = None,
     outages: Annotated[Optional[str], typer.Option("--outages", metavar="OUTAGES.csv", help="Outage log (CSV): adds each agreement's availability and the credit due.", show_default=False)] = None,
+    calls: Annotated[Optional[str], typer.Option("--calls", metavar="CALLS", help="Call log (Asterisk queue_log or call CSV): adds each agreement's phone objectives.", show_default=False)] = None,
     exclude: ExcludeOpt = None,
     trend: Annotated[Optional[int], typer.Option("--trend", min=1, max=120, metavar="MONTHS", help="Months in the trend chart, ending with the period (default: the period's months; 6 for a single month).", show_default=False)] = None,
     fail_under: Annotated[Optional[str], typer.Option("--fail-under", metavar="PCT", help="Exit 1 when an objective's compliance is below PCT, or 'target' for its own target.", show_default=False)] = None,
@@ -100,6 +101,11 @@ def report(
     if outages is not None:
         for warning in add_availability(ws, result, outages, as_of_t, tz, encoding):
             err(f"slactl: warning: {warning}")
+    if calls is not None:
+        from slactl.usecases.calls import add_calls_section
+
+        for warning in add_calls_section(ws, result, calls, period=chosen_period, as_of=as_of_t, tz=tz):
+            err(f"slactl: warning: {calls}: {warning}")
     if compare is not None:
         from slactl.usecases.compare import compare_report
 

@@ -44,7 +44,7 @@ from slactl.core.model import Agreement, Credits, Objective, Workspace
 from slactl.core.period import Period
 from slactl.core.windows import windows
 
-__all__ = ["Outage", "AvailabilityRow", "Measured", "availability_for", "evaluate", "measure",
+__all__ = ["Outage", "AvailabilityRow", "Measured", "availability_for", "evaluate", "measure", "measured_span",
            "objectives_of", "credits_of", "services_of", "subtract_intervals"]
 
 Interval = tuple[float, float]
@@ -249,7 +249,7 @@ def _index(outages: Iterable[Outage], as_of: float) -> dict[str, _Log]:
     return by_service
 
 
-def _span(ws: Workspace, ag: Agreement, period: Period | None, as_of: float) -> tuple[float, float, float] | None:
+def measured_span(ws: Workspace, ag: Agreement, period: Period | None, as_of: float) -> tuple[float, float, float] | None:
     """(selection start, selection end, covered end): what is measured, and where the agreement stops."""
     covered = coverage(ws, ag)
     if covered is None:
@@ -264,7 +264,7 @@ def _span(ws: Workspace, ag: Agreement, period: Period | None, as_of: float) -> 
 
 def _rows(ws: Workspace, ag: Agreement, logs: Mapping[str, _Log], period: Period | None,
           as_of: float) -> list[AvailabilityRow]:
-    span = _span(ws, ag, period, as_of)
+    span = measured_span(ws, ag, period, as_of)
     if span is None:
         return []
     sel_begin, sel_end, stop = span
@@ -292,7 +292,7 @@ def _rows(ws: Workspace, ag: Agreement, logs: Mapping[str, _Log], period: Period
 
 
 def _months(ws: Workspace, ag: Agreement, period: Period | None, as_of: float) -> list[tuple[str, bool]]:
-    span = _span(ws, ag, period, as_of)
+    span = measured_span(ws, ag, period, as_of)
     if span is None:
         return []
     sel_begin, sel_end, stop = span

@@ -13,7 +13,7 @@ def parse_duration(text: str) -> int:
     s = text.strip()
     m = _SHORT.fullmatch(s) or _ISO.fullmatch(s)
     if not s or not m or not any(m.groups()) or s in ("P", "PT") or s.endswith("T"):
-        raise ValueError(f"'{text}' is not a duration (use 45m, 4h, 1h30m, 2d, 1w or ISO 8601 like PT4H)")
+        raise ValueError(f"'{text}' is not a duration (use 20s, 45m, 4h, 1h30m, 2d, 1w or ISO 8601 like PT4H)")
     seconds = sum(int(g) * unit for g, unit in zip(m.groups(), _UNITS) if g)
     if seconds <= 0:
         raise ValueError(f"'{text}' is zero; a target must be positive")

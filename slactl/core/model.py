@@ -93,6 +93,22 @@ class Objective:
 
 
 @record
+class CallObjective:
+    """Phone objectives of one or more call queues (README "Calls"); durations in seconds.
+
+    ``None`` leaves a figure unjudged; ``short_abandon`` 0 counts every abandon."""
+
+    queues: tuple[str, ...]
+    answered_within: int | None = None  # the service level: calls answered within this ...
+    service_level_target: float | None = None  # ... are at least this percent of offered calls
+    abandonment_max: float | None = None  # percent of offered calls
+    asa_max: int | None = None  # average speed of answer, seconds
+    short_abandon: int = 0  # abandons that waited less than this are left out of every figure
+    calendar: str | None = None  # None: 24x7, every call counts
+    window: str = "month"  # month | quarter | week
+
+
+@record
 class CreditTier:
     """One condition -> credit: availability below a percent, or a metric's compliance below one."""
 
@@ -241,6 +257,7 @@ class Agreement:
     renewal: RenewalTerms | None = None
     amendments: tuple[Amendment, ...] = ()
     version: date | None = None  # a version built from an amendment: its effective date (None: as written)
+    calls: tuple[CallObjective, ...] = ()
 
     @property
     def effective_notice_days(self) -> tuple[int, ...]:

@@ -51,6 +51,13 @@ def percent(lang: str, value: float | None, target: float | None = None) -> str:
                               decimal_quantization=False))
 
 
+def percent_of(lang: str, shown: Decimal) -> str:
+    """The percentage ``shown`` (already rounded as it must be shown) as the language writes it."""
+    from babel.numbers import format_percent
+
+    return str(format_percent(shown / 100, locale=_locale(lang), decimal_quantization=False))
+
+
 def money(lang: str, amount: float | None, currency: str | None) -> str:
     """``€3,000.00`` / ``3 000,00 €``; without a currency, the amount with two decimals."""
     if amount is None:

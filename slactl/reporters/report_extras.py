@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple
 
+from slactl.core.report_calls import localized
 from slactl.i18n import duration, money, percent, text
 
 
@@ -89,6 +90,7 @@ def extra_tables(section: dict[str, Any], lang: str) -> list[ExtraTable]:
     """Every added section of a report section, in order, ready to draw."""
     out = []
     for extra in section.get("extras", {}).values():
+        extra = localized(extra, lang)  # calls: made in each language (slactl.core.report_calls)
         kind = _KINDS.get(str(extra.get("kind")))
         if kind is not None:
             out.append(kind(extra, lang))

@@ -39,6 +39,7 @@ def check_workspace(loaded: Loaded, as_of: date) -> list[Finding]:
         out += found
     out += _overlapping_agreements(loaded)
     out += _availability(loaded)
+    out += _calls(loaded)
     return out
 
 
@@ -403,3 +404,29 @@ def _driven(loaded: Loaded, entry: Entry, ag: Agreement) -> Iterator[Finding]:
     yield _at(entry, WARNING, "credits-without-objective",
               f"agreement '{ag.name}' has credit tiers on availability but no monthly availability objective: "
               "those tiers can never apply (credits are judged per calendar month)", *path)
+
+
+# ---------------------------------------------------------------- call objectives
+
+def _calls(loaded: Loaded) -> Iterator[Finding]:
+    """Call objectives: a calendar that exists, something to judge, each queue once per window."""
+    for entry in loaded.entries:
+        ag = entry.obj
+        if not isinstance(ag, Agreement):
+            continue
+        seen: dict[tuple[str, str], int] = {}
+        for i, objective in enumerate(ag.calls):
+            where = ("spec", "calls", i)
+            if objective.calendar is not None:
+                yield from _unknown(loaded, entry, "Calendar", objective.calendar, *where, "calendar")
+            if objective.answered_within is None and objective.abandonment_max is None and objective.asa_max is None:
+                yield _at(entry, ERROR, "calls-without-target",
+                          f"call objective {i + 1} sets no target: give service_level, abandonment_max or asa_max",
+                          *where)
+            for queue in objective.queues:
+                key = (queue.casefold(), objective.window)
+                if key in seen:
+                    yield _at(entry, WARNING, "queue-repeated",
+                              f"queue '{queue}' is measured per {objective.window} by call objectives "
+                              f"{seen[key] + 1} and {i + 1}; its rows would be listed twice", *where, "queue")
+                seen.setdefault(key, i)

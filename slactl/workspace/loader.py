@@ -14,7 +14,7 @@ from typing import Any
 
 from slactl.core.findings import ERROR, WARNING, Finding
 from slactl.core.model import (
-    AMENDABLE, NO_PAUSE, WEEKDAYS, Agreement, AmendedRule, Amendment, Calendar, CreditTier, Credits, Customer, Hours,
+    AMENDABLE, NO_PAUSE, WEEKDAYS, Agreement, AmendedRule, Amendment, CallObjective, Calendar, CreditTier, Credits, Customer, Hours,
     Loc, Manager, Objective, Pause, Policy, RenewalTerms, Rule, Service, Span, Workspace,
 )
 from slactl.core.durations import parse_duration
@@ -305,6 +305,7 @@ def _agreement(name: str, spec: dict[str, Any], doc: dict[str, Any], loc: Loc) -
         alert_at=spec.get("alert_at"),
         renewal=_renewal(spec["renewal"]) if "renewal" in spec else None,
         amendments=tuple(_amendment(a, loc) for a in spec.get("amendments", ())),
+        calls=tuple(_call_objective(c) for c in spec.get("calls", ())),
     )
 
 
@@ -329,6 +330,22 @@ def _amendment(data: dict[str, Any], loc: Loc) -> Amendment:
         credits=_credits(data),
         hours=_hours(data["hours"]) if "hours" in data else None,
         loc=loc,
+    )
+
+
+def _call_objective(data: dict[str, Any]) -> CallObjective:
+    queue = data["queue"]
+    level = data.get("service_level") or {}
+    within, asa, short = level.get("answered_within"), data.get("asa_max"), data.get("short_abandon")
+    return CallObjective(
+        queues=tuple(q.strip() for q in ([queue] if isinstance(queue, str) else queue)),
+        answered_within=parse_duration(within) if within else None,
+        service_level_target=_number(level.get("target")),
+        abandonment_max=_number(data.get("abandonment_max")),
+        asa_max=parse_duration(asa) if asa else None,
+        short_abandon=parse_duration(short) if short else 0,
+        calendar=data.get("calendar"),
+        window=data.get("window", "month"),
     )
 
 

@@ -90,6 +90,24 @@ OBJECTIVE = _obj({
     "description": _str(),
 }, required=("target",))
 
+_QUEUE = _str(minLength=1, format="slactl-one-line", pattern=ONE_LINE_PATTERN)
+CALL_OBJECTIVE = _obj({
+    "queue": {"type": ["string", "array"], "items": _QUEUE, "minLength": 1, "minItems": 1,
+              "description": "the call queue's name in the call log, or a list of names (each measured apart)"},
+    "service_level": _obj({
+        "answered_within": {"$ref": "#/$defs/duration", "description": "a call answered after holding this "
+                            "long or less counts towards the service level (e.g. 20s)"},
+        "target": {**_PERCENT, "description": "percent of offered calls answered within that time"},
+    }, required=("answered_within", "target")),
+    "abandonment_max": {**_PERCENT, "description": "abandoned calls, percent of offered calls, at most"},
+    "asa_max": {"$ref": "#/$defs/duration", "description": "average speed of answer at most (e.g. 30s)"},
+    "short_abandon": {"$ref": "#/$defs/duration", "description": "abandons that waited less than this are "
+                      "left out of every figure (e.g. 5s; default: none)"},
+    "calendar": {**_REF, "description": "only calls offered in its open hours count (default 24x7)"},
+    "window": {"type": "string", "enum": ["month", "quarter", "week"]},
+    "description": _str(),
+}, required=("queue",))
+
 CREDIT_TIER = _obj({
     "availability_below": {**_PERCENT, "description": "worst monthly availability strictly below this"},
     "metric": {"type": "string", "enum": ["first_response", "resolution"]},
@@ -144,6 +162,7 @@ AGREEMENT_SPEC = _obj({
     "availability": _list({"$ref": "#/$defs/objective"}),
     "credits": {"$ref": "#/$defs/credits"},
     "hours": {"$ref": "#/$defs/hours"},
+    "calls": _list({"$ref": "#/$defs/callObjective"}, description="call-centre objectives per queue"),
     "alert_at": {"$ref": "#/$defs/alertAt"},
     "language": {"type": "string", "pattern": "^[a-z]{2,3}(_[A-Z]{2,4})?$",
                  "description": "language of the customer's reports and notices: en (default), ru, de, or "
@@ -223,6 +242,7 @@ SCHEMA: dict[str, Any] = {
         "rule": RULE,
         "pause": PAUSE,
         "objective": OBJECTIVE,
+        "callObjective": CALL_OBJECTIVE,
         "creditTier": CREDIT_TIER,
         "credits": CREDITS,
         "hours": HOURS,
