@@ -283,3 +283,83 @@ def test_an_unterminated_quote_in_a_status_history_is_rejected_and_the_rest_read
         (1, "line 2: a quoted field opens here and is never closed (the file ends inside it); it swallowed "
             "lines 3-5, read again as records")]
     assert [r.row for r in rows] == [1, 3, 4]  # row 2 changes another field
+
+
+# ----------------------------------------------------------------- 4, 5: --as-of and --period inside the clock's years
+
+FAR = ["9999-12-31", "0001-01-01", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+05:00", "2201-01-01",
+       "1969-12-31T23:00:00Z"]
+_OPEN = HEADER + "T-1,one,P1,2026-11-02T10:00:00Z,,\n"
+
+
+@pytest.mark.parametrize("command", [["score", "EXPORT"], ["alert", "EXPORT"], ["report", "EXPORT"],
+                                     ["explain", "T-1", "EXPORT"], ["expiring"], ["list"], ["validate"]])
+@pytest.mark.parametrize("as_of", FAR)
+def test_an_as_of_outside_the_clocks_years_is_exit_2_naming_them(alert_ws: Path, tmp_path: Path,
+                                                                 command: list[str], as_of: str) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(_OPEN, encoding="utf-8")
+    args = [str(export) if a == "EXPORT" else a for a in command]
+    result = run(alert_ws, *args, "--as-of", as_of)
+    assert result.exit_code == 2, result.output
+    assert f"--as-of '{as_of}' is outside the years slactl computes in (1970 to 2200)" in result.stderr
+
+
+@pytest.mark.parametrize("period", ["0001-01", "0001-01-01..0001-01-02", "9999", "2026-01-01..2201-01-01"])
+@pytest.mark.parametrize("command", ["score", "report"])
+def test_a_period_outside_the_clocks_years_is_exit_2(alert_ws: Path, tmp_path: Path, command: str,
+                                                     period: str) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(_OPEN, encoding="utf-8")
+    result = run(alert_ws, command, str(export), "--period", period, "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert f"'{period}' is outside the years slactl computes in (1970 to 2200)" in result.stderr
+
+
+def test_the_edges_of_the_clocks_years_are_scored(alert_ws: Path, tmp_path: Path) -> None:
+    (alert_ws / "all.yaml").write_text(WORKSPACE.replace("start: 2026-01-01, end: 2026-12-31",
+                                                         "start: 1970-01-01, end: 2200-12-31"), encoding="utf-8")
+    export = tmp_path / "export.csv"
+    export.write_text(HEADER + "T-1,one,P1,1970-01-01T00:00:00Z,,\n", encoding="utf-8")
+    for as_of in ("2200-12-31T23:59:59-12:00", "1970-01-01T00:00:00+05:00"):
+        result = run(alert_ws, "score", str(export), "--as-of", as_of, "--format", "json")
+        assert result.exit_code == 0, result.output
+        ticket = json.loads(result.stdout)["tickets"][0]
+        assert ticket["match"] == "matched"
+        assert ticket["first_response"]["status"] == ("breached" if as_of.startswith("2200") else "pending")
+
+
+def test_the_years_match_what_export_timestamps_accept() -> None:
+    from slactl.core import years
+    from slactl.exports import timeformats
+
+    assert (years.FIRST_YEAR, years.LAST_YEAR) == (timeformats.MIN_YEAR, timeformats.MAX_YEAR)
+
+
+def test_a_long_open_interval_asks_each_years_holidays_once() -> None:
+    """Cost grows with the years at most linearly: one open ticket across the clock's whole
+    range asks the holiday source once per year (an earlier cache rebuilt them per year)."""
+    from datetime import datetime, timezone
+
+    from slactl.core import publicholidays
+    from slactl.core.clock import BusinessClock
+    from slactl.core.model import Calendar
+
+    asked: list[int] = []
+
+    def source(country: str, subdivision: str | None, year: int) -> publicholidays.Days:
+        asked.append(year)
+        return publicholidays.from_library(country, subdivision, year)
+
+    publicholidays.use_source(source)
+    try:
+        cal = Calendar(name="office", timezone="Europe/Berlin", hours=(((9 * 3600, 17 * 3600),),) * 5 + ((), ()),
+                       holiday_country="DE")
+        clock = BusinessClock(cal)
+        start = datetime(1970, 1, 2, tzinfo=timezone.utc).timestamp()
+        end = datetime(2200, 12, 31, tzinfo=timezone.utc).timestamp()
+        assert clock.open_seconds(start, end) > 0
+    finally:
+        publicholidays.use_source(None)
+    assert len(asked) == len(set(asked)) and len(asked) <= 2200 - 1970 + 3
+

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
+from slactl.core.years import outside
 from slactl.errors import InputError
 
 __all__ = ["AsOf", "EXAMPLE"]
@@ -95,6 +96,12 @@ def _parse(text: str) -> date | datetime:
             raise ValueError(text)
         year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = found.groups()
         on = date(int(year), int(month), int(day))
+    except ValueError:
+        raise InputError(f"--as-of '{text}' is not an ISO 8601 date or time (e.g. {EXAMPLE})") from None
+    why = outside(on)
+    if why is not None:
+        raise InputError(f"--as-of '{text}' is {why}")
+    try:
         if hour is None:
             return on
         micro = int((fraction or "0")[:6].ljust(6, "0"))

@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from slactl.core.records import record
+from slactl.core.years import outside
 
 MONTH, QUARTER, YEAR, RANGE, DAY = "month", "quarter", "year", "range", "day"
 
@@ -63,7 +64,16 @@ def month_period(year: int, month: int) -> Period:
 
 
 def parse_period(text: str) -> Period:
-    """The period ``text`` names; ValueError with a readable reason otherwise."""
+    """The period ``text`` names; ValueError with a readable reason otherwise (a period
+    outside the years slactl computes in too)."""
+    period = _parse_period(text)
+    why = outside(period.first, period.last)
+    if why is not None:
+        raise ValueError(f"'{text}' is {why}")
+    return period
+
+
+def _parse_period(text: str) -> Period:
     s = text.strip()
     try:
         if m := _QUARTER.fullmatch(s):
