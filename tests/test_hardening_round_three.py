@@ -363,3 +363,24 @@ def test_a_long_open_interval_asks_each_years_holidays_once() -> None:
         publicholidays.use_source(None)
     assert len(asked) == len(set(asked)) and len(asked) <= 2200 - 1970 + 3
 
+
+def test_score_history_with_a_full_temporary_directory_is_exit_2_and_leaves_nothing(
+        alert_ws: Path, tmp_path: Path, tiny_disk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+    import tempfile
+
+    ids = list(range(20_000))
+    random.Random(1).shuffle(ids)  # out of order: matched through the on-disk index
+    history = tmp_path / "history.csv"
+    history.write_text("issue_key,created_date,field,from_string,to_string\n" + "".join(
+        f"T-{i},2026-11-02T11:00:00Z,status,Open,Waiting for customer\n" for i in ids), encoding="utf-8")
+    export = tmp_path / "export.csv"
+    export.write_text(HEADER + "".join(f"T-{i},one,P1,2026-11-02T10:00:00Z,,\n" for i in range(50)),
+                      encoding="utf-8")
+    monkeypatch.setenv("TMPDIR", str(tiny_disk))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    result = run(alert_ws, "score", str(export), "--history", str(history), "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert "could not be indexed in" in result.stderr and "disk is full" in result.stderr
+    assert "TMPDIR" in result.stderr
+    assert list(tiny_disk.iterdir()) == []  # the index folder is removed

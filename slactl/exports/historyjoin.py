@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from slactl.core.pauses import Change
+from slactl.errors import InputError
 from slactl.exports.history import History, HistoryRow, HistoryStats
 from slactl.exports.reader import Rejected
 
@@ -211,8 +212,26 @@ class HistoryLookup:
     def _build_index(self) -> None:
         import sqlite3  # only a history out of order needs it
 
+        try:
+            self._write_index()
+        except (sqlite3.Error, OSError) as exc:  # a full or read-only temporary directory
+            raise self._index_failed(exc) from None
+        except BaseException:  # an unreadable history, Ctrl-C: no index folder left behind either
+            self.close()
+            raise
+
+    def _index_failed(self, exc: Exception) -> InputError:
+        """The one message of an index that cannot be written or read; the index folder is removed."""
+        where = self._index_dir or tempfile.gettempdir()
+        self.close()
+        return InputError(f"{self.history.path}: the status history could not be indexed in {where} "
+                          f"({exc}): free space there, or set TMPDIR to a folder with room")
+
+    def _write_index(self) -> None:
+        import sqlite3
+
         self._tmp = tempfile.mkdtemp(prefix="slactl-history-", dir=self._index_dir)
-        db = sqlite3.connect(os.path.join(self._tmp, "history.sqlite3"), isolation_level=None)
+        self._db = db = sqlite3.connect(os.path.join(self._tmp, "history.sqlite3"), isolation_level=None)
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
         db.execute("PRAGMA cache_size=-32000")  # 32 MB
@@ -234,8 +253,13 @@ class HistoryLookup:
         self._ignored = self.history.ignored
 
     def _lookup(self, ticket: str) -> list[Change] | None:
+        import sqlite3
+
         assert self._db is not None
-        rows = self._db.execute("SELECT at, s, b FROM c WHERE t = ? ORDER BY n", (ticket,)).fetchall()
+        try:
+            rows = self._db.execute("SELECT at, s, b FROM c WHERE t = ? ORDER BY n", (ticket,)).fetchall()
+        except sqlite3.Error as exc:
+            raise self._index_failed(exc) from None
         if not rows:
             return None
         self._hits.append((ticket,))
@@ -244,6 +268,11 @@ class HistoryLookup:
         return [_NEW(Change, r) for r in rows]
 
     def _flush_hits(self) -> None:
+        import sqlite3
+
         if self._db is not None and self._hits:
-            self._db.executemany("INSERT OR IGNORE INTO h VALUES (?)", self._hits)
+            try:
+                self._db.executemany("INSERT OR IGNORE INTO h VALUES (?)", self._hits)
+            except sqlite3.Error as exc:
+                raise self._index_failed(exc) from None
         self._hits.clear()
