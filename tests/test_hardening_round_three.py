@@ -384,3 +384,66 @@ def test_score_history_with_a_full_temporary_directory_is_exit_2_and_leaves_noth
     assert "could not be indexed in" in result.stderr and "disk is full" in result.stderr
     assert "TMPDIR" in result.stderr
     assert list(tiny_disk.iterdir()) == []  # the index folder is removed
+
+
+# ----------------------------------------------------------------- 7: a workbook that inflates past the limits
+
+def _workbook(path: Path, rows: int = 1, sheet_tail: bytes | None = None, blank_rows_mib: int = 0) -> Path:
+    """A real workbook (openpyxl), its sheet optionally padded with empty rows or broken off."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    for i in range(rows):
+        sheet.append([f"T-{i}", "one", "P1", "2026-11-22T00:00:00Z", None, None])
+    plain = path.with_suffix(".plain.xlsx")
+    book.save(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                cut = data.index(b"</sheetData>")
+                with out.open(info.filename, "w", force_zip64=True) as fh:
+                    fh.write(data[:cut])
+                    for _ in range(blank_rows_mib):
+                        fh.write(b"<row/>" * ((1 << 20) // 6))
+                    fh.write(sheet_tail if sheet_tail is not None else data[cut:])
+            else:
+                out.writestr(info.filename, data)
+    return path
+
+
+def test_a_workbook_that_inflates_a_hundredfold_fails_before_it_is_parsed(alert_ws: Path, tmp_path: Path) -> None:
+    bomb = _workbook(tmp_path / "bomb.xlsx", blank_rows_mib=40)  # 40 MiB of empty rows in ~60 KiB
+    assert bomb.stat().st_size < 200_000
+    result = run(alert_ws, "score", str(bomb), "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert "xl/worksheets/sheet1.xml inflates from" in result.stderr and "to 40.0 MiB" in result.stderr
+    assert "more than 100 times its size" in result.stderr and "SLACTL_XLSX_MAX_RATIO" in result.stderr
+
+
+def test_the_inflated_size_and_the_cells_have_limits_one_can_raise(alert_ws: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    book = _workbook(tmp_path / "tickets.xlsx", rows=20_000)  # about 2 MiB of sheet XML
+    assert run(alert_ws, "score", str(book), "--as-of", AS_OF).exit_code == 0
+    monkeypatch.setenv("SLACTL_XLSX_MAX_MB", "1")
+    result = run(alert_ws, "score", str(book), "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert "inflates to more than 1.0 MiB (the limit for a workbook)" in result.stderr
+    assert "SLACTL_XLSX_MAX_MB" in result.stderr
+    monkeypatch.setenv("SLACTL_XLSX_MAX_MB", "100")
+    monkeypatch.setenv("SLACTL_XLSX_MAX_CELLS", "1000")
+    result = run(alert_ws, "score", str(book), "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert "more than 1,000 cells by row 250 (the limit for a sheet)" in result.stderr  # 6 + 249 x 4 cells
+    assert "SLACTL_XLSX_MAX_CELLS" in result.stderr
+
+
+def test_a_sheet_that_breaks_off_after_its_header_is_exit_2_naming_the_row(alert_ws: Path, tmp_path: Path) -> None:
+    book = _workbook(tmp_path / "broken.xlsx", rows=3, sheet_tail=b"<row r='5'><c r='A5' t='inlineStr'><is>")
+    result = run(alert_ws, "score", str(book), "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert "broken.xlsx cannot be read as an .xlsx workbook after row 4" in result.stderr

@@ -7,6 +7,15 @@ read). Cells become the text a CSV export would hold: dates and times as ISO
 ``.0``, empty cells as "". The row reader then treats the records exactly as
 CSV records. A report sheet's title rows above the header and its footer
 (``Timezone: Europe/Berlin``) are found by ``slactl.exports.sheetlayout``.
+
+A workbook is a zip: before anything is parsed, its parts' inflated sizes (as the
+zip's directory declares them, which bounds what is read) are checked against
+limits, so a small file that inflates to gigabytes (a zip bomb) fails at once:
+at most ``SLACTL_XLSX_MAX_MB`` MiB inflated in all (default 1024), no part
+inflating more than ``SLACTL_XLSX_MAX_RATIO`` times its compressed size
+(default 100, as Apache POI does; parts under 1 MiB are exempt), and at most
+``SLACTL_XLSX_MAX_CELLS`` cells read (default 50 million; a row counts as at
+least one cell, so millions of empty rows are counted too).
 """
 from __future__ import annotations
 
@@ -66,6 +75,7 @@ def open_workbook(path: str, sheet: str | None, looks_like: Callable[[set[str]],
     except ImportError:  # pragma: no cover - a declared dependency
         raise InputError(f"{path} is an .xlsx workbook and the openpyxl package is not installed; "
                          "install it (pip install openpyxl) or save the sheet as CSV") from None
+    check_inflation(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on styles it does not know
@@ -87,7 +97,7 @@ def open_workbook(path: str, sheet: str | None, looks_like: Callable[[set[str]],
                              f"its sheets: {', '.join(names)}")
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # some writers store wrong dimensions: read what is there
-        found, rows = find_header(_records(ws), looks_like, stream.layout)
+        found, rows = find_header(_records(ws, path), looks_like, stream.layout)
         rows = until_footer(rows, stream.layout)
         header = [c.strip() for c in found]
         while header and not header[-1]:
@@ -102,15 +112,64 @@ def open_workbook(path: str, sheet: str | None, looks_like: Callable[[set[str]],
     return stream, _padded(rows, width), header
 
 
-def _records(ws: Any) -> Iterator[list[str]]:
+def _limit(name: str, default: int) -> int:
+    """A limit from the environment (a positive whole number; anything else: the default)."""
+    text = os.environ.get(name, "").strip().replace("_", "")
+    return int(text) if text.isdigit() and int(text) > 0 else default
+
+
+def check_inflation(path: str) -> None:
+    """``InputError`` when the workbook would inflate past the limits (see the module doc)."""
+    import zipfile
+
+    max_bytes = _limit("SLACTL_XLSX_MAX_MB", 1024) << 20
+    max_ratio = _limit("SLACTL_XLSX_MAX_RATIO", 100)
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    total = 0
+    for part in parts:
+        total += part.file_size
+        if part.file_size > 1 << 20 and part.file_size > max_ratio * max(part.compress_size, 1):
+            raise InputError(
+                f"{path}: {part.filename} inflates from {_mib(part.compress_size)} to {_mib(part.file_size)}, "
+                f"more than {max_ratio} times its size, as no spreadsheet does (a zip bomb?); if the file is "
+                f"genuine, raise the limit with SLACTL_XLSX_MAX_RATIO, or save the sheet as CSV")
+        if total > max_bytes:
+            raise InputError(
+                f"{path} inflates to more than {_mib(max_bytes)} (the limit for a workbook); if the file is "
+                "genuine, raise it with SLACTL_XLSX_MAX_MB (in MiB), or save the sheet as CSV")
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1 << 20):,.1f} MiB" if n >= 1 << 20 else f"{n / 1024:,.1f} KiB"
+
+
+def _records(ws: Any, path: str) -> Iterator[list[str]]:
+    max_cells = _limit("SLACTL_XLSX_MAX_CELLS", 50_000_000)
+    cells = row = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for values in ws.iter_rows(values_only=True):
-            rec = [cell_text(v) for v in values]
-            if not any(rec):
-                yield []  # a blank row: not a record, like a blank CSV line
-                continue
-            yield rec
+        try:
+            for values in ws.iter_rows(values_only=True):
+                row += 1
+                cells += len(values) or 1
+                if cells > max_cells:
+                    raise InputError(f"{path}: more than {max_cells:,} cells by row {row:,} (the limit for a "
+                                     "sheet); if the file is genuine, raise it with SLACTL_XLSX_MAX_CELLS, "
+                                     "or save the sheet as CSV")
+                rec = [cell_text(v) for v in values]
+                if not any(rec):
+                    yield []  # a blank row: not a record, like a blank CSV line
+                    continue
+                yield rec
+        except InputError:
+            raise
+        except Exception as e:  # the sheet's XML breaks off or is not XML past some row
+            raise InputError(f"{path} cannot be read as an .xlsx workbook after row {row:,} "
+                             f"({type(e).__name__}: {e}); save the sheet as CSV and score that") from None
 
 
 def _padded(rows: Iterator[list[str]], width: int) -> Iterator[list[str]]:
