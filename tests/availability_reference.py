@@ -162,8 +162,8 @@ def _one(ag, objective, service, label, a, b, partial, open_set, outages, as_of)
     repair = 0
     for o in outages:
         end = as_of if o.end is None else o.end
-        if not (o.start < b and end > a):
-            continue
+        if not (o.start < b and end > a) or end <= o.start:
+            continue  # a zero-length outage is no outage: no minute down, not in MTTR/MTBF
         minutes = range(max(o.start, a), min(end, b), MIN)
         if o.maintenance and not counted:
             maint.update(minutes)

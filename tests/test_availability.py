@@ -160,6 +160,15 @@ def test_measure_worked_example() -> None:
     assert (m.required, m.downtime, m.outages) == (22 * H, 0.5 * H, 1)
 
 
+def test_a_zero_length_outage_counts_in_neither_mttr_nor_mtbf() -> None:
+    """Issue 24, finding 8: an outage that ends when it starts takes no time and is no outage."""
+    day = t("2026-05-01T00:00:00+00:00")
+    clock = BusinessClock(CALENDAR_24X7)
+    log = [Outage(1, "web", day + 2 * H, day + 3 * H), Outage(2, "web", day + 5 * H, day + 5 * H)]
+    m = measure(Objective(target=99.0), clock, day, day + 24 * H, log, as_of=day + 48 * H)
+    assert (m.downtime, m.outages, m.repair_total) == (1 * H, 1, 1 * H)  # MTTR 1 h, not 30 min
+
+
 def test_ongoing_outage_is_measured_to_as_of_and_future_rows_ignored() -> None:
     day = t("2026-05-01T00:00:00+00:00")
     clock = BusinessClock(CALENDAR_24X7)

@@ -157,8 +157,8 @@ def measure(objective: Objective, clock: BusinessClock, start: float, end: float
     n = 0
     for o in outages:
         o_end = as_of if o.end is None else o.end
-        if not (o.start < end and o_end > start):
-            continue
+        if not (o.start < end and o_end > start) or o_end <= o.start:
+            continue  # outside the window, or zero-length: no downtime, and no outage in MTTR/MTBF
         piece = (max(o.start, start), min(o_end, end))
         if o.maintenance and not counted:
             maint.append(piece)
