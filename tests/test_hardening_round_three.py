@@ -447,3 +447,31 @@ def test_a_sheet_that_breaks_off_after_its_header_is_exit_2_naming_the_row(alert
     result = run(alert_ws, "score", str(book), "--as-of", AS_OF)
     assert result.exit_code == 2, result.output
     assert "broken.xlsx cannot be read as an .xlsx workbook after row 4" in result.stderr
+
+
+# ----------------------------------------------------------------- 8: counts that add up
+
+_EXPORT8 = HEADER + "T-1,one,P1,2026-11-02T10:00:00Z,,\nT-2,one,P1,2026-11-02T10:00:00Z,,\n"
+_HISTORY8 = ("ticket_id,changed_at,from,to\n"
+             "T-2,2026-11-02T10:10:00Z,new,open\n"
+             "T-9,2026-11-02T10:20:00Z,new,open\n"  # a ticket the export does not hold
+             "T-2,not a time,open,pending\n")  # rejected
+
+
+def test_dst_fold_warnings_count_each_rejected_row_once(alert_ws: Path, tmp_path: Path) -> None:
+    """Rows the fast loop began and gave up on are parsed again by the careful path: once counted."""
+    rows = [f"T-{i},one,P1,2026-10-20 10:00,2026-10-20 11:00,\n" for i in range(3000)]  # past the sample
+    rows += ["R-1,one,P1,2026-10-25 02:30,25.10.2026 03:30,\n",  # rescued (another layout)
+             "R-2,one,P1,2026-10-25 02:30,2026-10-25 02:40,\n",  # read
+             "R-3,one,P1,2026-10-25 02:30,2026-10-25 01:00,\n",  # rejected: reply before creation
+             "R-4,one,P1,2026-10-25 02:30,bad,\n",  # rejected: not a time
+             "R-5,one,P1,2026-10-25 02:30,,,extra\n"]  # rejected before any time is read
+    export = tmp_path / "export.csv"
+    export.write_text(HEADER + "".join(rows), encoding="utf-8")
+    result = run(alert_ws, "score", str(export), "--tz", "Europe/Berlin", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "created_at: 0 local time(s) fall in a DST gap (read with the offset before the gap) and 4 in a DST " \
+           "fold" in result.stderr
+    assert "first_response_at: 0 local time(s) fall in a DST gap (read with the offset before the gap) and 1 in " \
+           "a DST fold" in result.stderr
+

@@ -69,6 +69,54 @@ def explain_row(self: Any, n: int, rec: list[str]) -> TicketRow | Rejected:
         events.append(t)
     return TicketRow(n, i, self.text(cu), self.text(sv), self.text(pp), self.text(st), created, events[0], events[1])
 
+def explain_again(self: Any, n: int, rec: list[str]) -> TicketRow | Rejected:
+    """``explain_row`` for a record the fast loop began to parse and gave up on. The loop has
+    counted the DST gap/fold values it parsed, so the careful path's second parse of them must
+    not count again: a rejected record keeps the loop's counts, a rescued one the careful path's."""
+    counts = list({id(d): d for d in (getattr(f.parse, "dst", None) for f in self._fmt.values())
+                   if d is not None}.values())
+    if not counts:
+        return explain_row(self, n, rec)
+    before = [d[:] for d in counts]  # the loop's, this record's partial parse included
+    row = explain_row(self, n, rec)
+    careful = [[a - b for a, b in zip(d, was)] for d, was in zip(counts, before)]
+    for d, was in zip(counts, before):
+        d[:] = was
+    if type(row) is TicketRow:  # what the loop counted of it goes; what the careful path read counts
+        partial = _fast_prefix(self, rec, counts)
+        for d, was, p, c in zip(counts, before, partial, careful):
+            d[:] = [w - x + y for w, x, y in zip(was, p, c)]
+    return row
+
+
+def _fast_prefix(self: Any, rec: list[str], counts: list[list[int]]) -> list[list[int]]:
+    """The DST counts the fast loop's parse of ``rec`` added before it gave up: its parses in
+    its order (created, then first response or its minutes, then resolution), up to the first
+    that fails (the counters are left as they were)."""
+    saved = [d[:] for d in counts]
+    for d in counts:
+        d[:] = [0, 0]
+    try:
+        fmt = self._fmt
+        pc = fmt["created_at"].parse
+        _, _, _, _, _, c, fr, rs, frm, rsm = self._get([*rec, ""])
+        steps = ((fmt["first_response_at"].parse if "first_response_at" in fmt else pc, fr, frm),
+                 (fmt["resolved_at"].parse if "resolved_at" in fmt else pc, rs, rsm))
+        created = pc(c)
+        for parse, value, minutes in steps:
+            if value:
+                if parse(value) < created:
+                    break
+            elif minutes and not 0 <= float(minutes) < MAX_MINUTES:
+                break
+    except Exception:  # noqa: BLE001 - where the fast loop gave up
+        pass
+    partial = [d[:] for d in counts]
+    for d, was in zip(counts, saved):
+        d[:] = was
+    return partial
+
+
 def _time(self: Any, f: str, v: str) -> float | str | None:
     """Epoch seconds, None for an empty cell, or the rejection reason."""
     if not v or v.isspace() or is_null(v):

@@ -31,7 +31,7 @@ from slactl.exports import presets as P
 from slactl.exports.sniff import FIELD_LIMIT, LINE_LIMIT, LONG_LINE, TextStream, bad_bytes, csv_reason, encoding_name, \
     field_limit, has_marks, open_records
 from slactl.exports.quotes import end_of_file, holds_end
-from slactl.exports.explain import MAX_MINUTES, Broken, dst_warnings, explain_row
+from slactl.exports.explain import MAX_MINUTES, Broken, dst_warnings, explain_again, explain_row
 from slactl.exports.timestamps import ColumnFormat, clip, detect_format
 
 SAMPLE_RECORDS = 1000  # records buffered to decide each timestamp column's format
@@ -388,7 +388,7 @@ class Export:
                                 seen_add(i)
                             except Exception:
                                 del rec[ncols:]
-                                row = explain(n, rec)
+                                row = explain(n, rec, True)
                                 if type(row) is Row:
                                     seen_add(row.id)
                                 else:
@@ -441,10 +441,10 @@ class Export:
             self._texts[value] = out
         return out
 
-    def _explain(self, n: int, rec: list[str]) -> TicketRow | Rejected:
+    def _explain(self, n: int, rec: list[str], again: bool = False) -> TicketRow | Rejected:
         if holds_end(rec):  # the end-of-file record (None), or a quote never closed swallowed it
             return end_of_file(self, n, rec)  # type: ignore[return-value]
         try:
-            return explain_row(self, n, rec)
+            return (explain_again if again else explain_row)(self, n, rec)  # again: the loop began it
         except Exception as e:  # a bug must cost one row, not the run
             return Rejected(n, "", f"row could not be read ({type(e).__name__}: {e})")
