@@ -458,6 +458,20 @@ _HISTORY8 = ("ticket_id,changed_at,from,to\n"
              "T-2,not a time,open,pending\n")  # rejected
 
 
+def test_the_history_figures_add_up_to_its_rows(alert_ws: Path, tmp_path: Path) -> None:
+    export, history = tmp_path / "export.csv", tmp_path / "history.csv"
+    export.write_text(_EXPORT8, encoding="utf-8")
+    history.write_text(_HISTORY8, encoding="utf-8")
+    result = run(alert_ws, "score", str(export), "--history", str(history), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert (f"{history}: 1 status change matched, 1 for tickets not in the export, 0 changes of other fields, "
+            "1 rejected (3 rows)") in result.stderr
+    data = json.loads(run(alert_ws, "score", str(export), "--history", str(history), "--as-of", AS_OF,
+                          "--format", "json").stdout)["history"]
+    assert data["rows"] == 3 and data["status_changes"] == 2
+    assert data["matched_status_changes"] + data["unknown_ticket_rows"] + data["other_fields"] + 1 == data["rows"]
+
+
 def test_dst_fold_warnings_count_each_rejected_row_once(alert_ws: Path, tmp_path: Path) -> None:
     """Rows the fast loop began and gave up on are parsed again by the careful path: once counted."""
     rows = [f"T-{i},one,P1,2026-10-20 10:00,2026-10-20 11:00,\n" for i in range(3000)]  # past the sample

@@ -165,7 +165,8 @@ def test_table_shows_median_paused_time_and_the_history_line(run_line, workspace
     result = run_line("-w", str(workspace), "score", str(export), "--as-of", AS_OF, "--format", "text",
                       "--history", str(history))
     assert "paused med" in result.stdout
-    assert "3 status changes, 0 reopens, 0 for tickets not in the export, 0 rejected; matched in one pass" \
+    assert ("3 status changes matched, 0 for tickets not in the export, 1 change of other fields, 0 rejected "
+            "(4 rows); 0 reopens; matched in one pass") \
         in result.stdout
 
 

@@ -83,9 +83,8 @@ def score(
         err(f"slactl: {note}")
     if meta.history is not None:
         h = meta.history
-        err(f"slactl: {h.path}: {h.changes} status changes matched "
-            f"{'in one pass (sorted by ticket)' if h.method == 'sorted' else 'through an on-disk index'}; "
-            f"{h.unknown_tickets} for tickets not in the export; {len(h.rejected)} rejected")
+        err(f"slactl: {h.path}: {h.counts_text()}; matched "
+            f"{'in one pass (sorted by ticket)' if h.method == 'sorted' else 'through an on-disk index'}")
     for warning in result.warnings:
         err(f"slactl: warning: {warning}")
     if result.left_out is not None:

@@ -299,10 +299,23 @@ class HistoryStats:
     rejected: list[Rejected] = field(default_factory=list)
     method: str = ""  # "sorted" | "indexed"
 
+    @property
+    def matched(self) -> int:
+        """Status changes of the export's tickets."""
+        return self.changes - self.unknown_tickets
+
+    def counts_text(self) -> str:
+        """The rows in four figures that add up: '3 status changes matched, 1 for tickets not in the
+        export, 2 changes of other fields, 0 rejected (6 rows)'."""
+        return (f"{self.matched:,} status change{'s' if self.matched != 1 else ''} matched, "
+                f"{self.unknown_tickets:,} for tickets not in the export, "
+                f"{self.ignored:,} change{'s' if self.ignored != 1 else ''} of other fields, "
+                f"{len(self.rejected):,} rejected ({self.rows:,} row{'s' if self.rows != 1 else ''})")
+
     def as_dict(self) -> dict[str, object]:
         return {"path": self.path, "preset": self.preset, "rows": self.rows, "status_changes": self.changes,
-                "other_fields": self.ignored, "unknown_ticket_rows": self.unknown_tickets,
-                "matched_by": self.method}
+                "matched_status_changes": self.matched, "other_fields": self.ignored,
+                "unknown_ticket_rows": self.unknown_tickets, "matched_by": self.method}
 
 
 __all__ = ["History", "HistoryRow", "HistoryStats", "open_history", "PRESET_NAMES"]

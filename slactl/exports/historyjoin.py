@@ -186,11 +186,16 @@ class HistoryLookup:
 
     def finish(self) -> HistoryStats:
         """Count what is left, close the index; the stats of the whole run."""
+        import sqlite3
+
         stats = self.stats
         if self._key is None:
             self._flush_hits()
             assert self._db is not None
-            (matched,) = self._db.execute("SELECT COUNT(*) FROM c WHERE t IN (SELECT t FROM h)").fetchone()
+            try:
+                (matched,) = self._db.execute("SELECT COUNT(*) FROM c WHERE t IN (SELECT t FROM h)").fetchone()
+            except sqlite3.Error as exc:
+                raise self._index_failed(exc) from None
             stats.unknown_tickets = stats.changes - matched
             self.close()
         else:

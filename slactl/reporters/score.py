@@ -51,8 +51,7 @@ def _history_lines(meta: Meta, scorer: Scorer) -> list[str]:
     h = meta.history
     if h is None:
         return []
-    return [f"status history {h.path} ({h.preset}): {h.changes} status changes, {scorer.reopens} reopens, "
-            f"{h.unknown_tickets} for tickets not in the export, {len(h.rejected)} rejected; "
+    return [f"status history {h.path} ({h.preset}): {h.counts_text()}; {scorer.reopens} reopens; "
             f"matched {'in one pass (sorted by ticket)' if h.method == 'sorted' else 'through an on-disk index'}"]
 
 
