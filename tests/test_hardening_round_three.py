@@ -458,6 +458,17 @@ _HISTORY8 = ("ticket_id,changed_at,from,to\n"
              "T-2,not a time,open,pending\n")  # rejected
 
 
+def test_explain_of_a_ticket_with_no_history_rows_says_so(alert_ws: Path, tmp_path: Path) -> None:
+    export, history = tmp_path / "export.csv", tmp_path / "history.csv"
+    export.write_text(_EXPORT8, encoding="utf-8")
+    history.write_text(_HISTORY8, encoding="utf-8")
+    result = run(alert_ws, "explain", "T-1", str(export), "--history", str(history), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "-1 status change" not in result.stdout
+    assert f"History     no status change of this ticket in {history}: the clocks ran without pauses" \
+        in result.stdout
+
+
 def test_the_history_figures_add_up_to_its_rows(alert_ws: Path, tmp_path: Path) -> None:
     export, history = tmp_path / "export.csv", tmp_path / "history.csv"
     export.write_text(_EXPORT8, encoding="utf-8")
@@ -489,3 +500,27 @@ def test_dst_fold_warnings_count_each_rejected_row_once(alert_ws: Path, tmp_path
     assert "first_response_at: 0 local time(s) fall in a DST gap (read with the offset before the gap) and 1 in " \
            "a DST fold" in result.stderr
 
+
+# ----------------------------------------------------------------- 10: explain folds a long history
+
+def test_explain_of_a_long_history_folds_it_and_says_how_much(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from tests.conftest import BUNDLED
+
+    start = datetime(2026, 10, 4, 12, 30, tzinfo=timezone.utc)
+    flip = ["open", "waiting for customer"]
+    history = tmp_path / "history.csv"
+    history.write_text("ticket_id,changed_at,from,to\n" + "".join(
+        f"T-10030,{(start + timedelta(seconds=i)).isoformat()},{flip[i % 2]},{flip[(i + 1) % 2]}\n"
+        for i in range(20_000)), encoding="utf-8")
+    from tests.conftest import ROOT
+
+    result = run(BUNDLED, "explain", "T-10030", str(ROOT / "examples" / "generic.csv"), "--history", str(history),
+                 "--as-of", "2026-12-01")
+    assert result.exit_code == 0, result.output
+    assert "History     20,000 status changes from" in result.stdout
+    assert "... 19,981 status changes folded (--format json lists each)" in result.stdout
+    assert "stretches of open, paused and closed hours (--format json lists each)" in result.stdout
+    assert len(result.stdout) < 10_000
+    assert len(result.stdout.splitlines()) < 120

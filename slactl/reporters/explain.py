@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, tzinfo
-from typing import IO
+from collections.abc import Iterator
+from typing import IO, TypeVar
 
 from slactl.core.model import WEEKDAYS, Calendar
 from slactl.core.pauses import Segment, status_at
@@ -18,6 +19,9 @@ from slactl.usecases.explain import Explained
 from slactl.sanitize import terminal_text
 
 FOLD_OVER = 40  # pieces; a longer receipt folds runs of plain open/closed hours in the text
+KEEP = 10  # pieces, status changes or rejected rows kept at each end of a folded list
+SPECIAL = 20  # pauses and reopened stretches kept between the ends of a folded receipt (more: they fold too)
+T = TypeVar("T")
 TITLES = {"first_response": "First response", "resolution": "Resolution"}
 
 
@@ -85,14 +89,17 @@ def write_text(out: IO[str], e: Explained) -> None:
     w(f"  Status      {row.status or '-'} (in the export)")
     if e.history is None:
         w("  History     none: the clocks ran without pauses")
+    elif not r.segments:  # the history has no row of this ticket (common on customer-facing receipts)
+        w(f"  History     no status change of this ticket in {e.history}: the clocks ran without pauses")
     else:
         n = len(r.segments) - 1
         reopens = f", {res.reopens} reopen{'s' if res.reopens != 1 else ''}" if res.reopens else ""
-        w(f"  History     {n} status change{'s' if n != 1 else ''} from {e.history}{reopens}")
-        for seg in r.segments:
+        w(f"  History     {n:,} status change{'s' if n != 1 else ''} from {e.history}{reopens}")
+        for seg in _ends(r.segments, w, "status changes"):
             label = seg.status or "(unknown until the first change: pauses nothing)"
             w(f"              {when(seg.start, z, year):<22} {label}")
-        for x in e.history_rejected:
+    if e.history is not None:
+        for x in _ends(e.history_rejected, w, "rejected history rows"):
             w(f"              history row {x.row} not used: {x.reason}")
     if e.history is not None:
         w(f"  Resolved    statuses meaning resolved: {', '.join(sorted(terms.pauses.resolved))}")
@@ -102,6 +109,16 @@ def write_text(out: IO[str], e: Explained) -> None:
     for m in r.metrics:
         w()
         _metric_text(w, m, z, year, now)
+
+
+def _ends(items: list[T], w, what: str) -> Iterator[T]:  # type: ignore[no-untyped-def]
+    """All of a short list; of a long one the first and last ``KEEP`` (a line says how many were folded)."""
+    if len(items) <= FOLD_OVER:
+        yield from items
+        return
+    yield from items[:KEEP]
+    w(f"              ... {len(items) - 2 * KEEP:,} {what} folded (--format json lists each)")
+    yield from items[-KEEP:]
 
 
 def _metric_text(w, m: MetricReceipt, z: tzinfo, year: int, now: Segment | None) -> None:  # type: ignore[no-untyped-def]
@@ -144,27 +161,31 @@ def _fold(pieces: list[Piece], z: tzinfo, year: int) -> list[tuple[str, str, str
                 p.why if p.kind != CLOSED else f"closed: {p.why}")
     if len(pieces) <= FOLD_OVER:
         return [cells(p) for p in pieces]
-    keep = {i for i in range(len(pieces)) if i < 10 or i >= len(pieces) - 10 or pieces[i].kind not in (COUNTED, CLOSED)}
+    n = len(pieces)
+    special = [i for i in range(KEEP, n - KEEP) if pieces[i].kind not in (COUNTED, CLOSED)]
+    keep = set(range(KEEP)) | set(range(n - KEEP, n)) | (set(special) if len(special) <= SPECIAL else set())
     out: list[tuple[str, str, str, str, str]] = []
     run: list[Piece] = []
     for i, p in enumerate(pieces):
         if i in keep:
             if run:
-                out.append(_folded(run, z, year))
+                out.append(cells(run[0]) if len(run) == 1 else _folded(run, z, year))
                 run = []
             out.append(cells(p))
         else:
             run.append(p)
     if run:
-        out.append(_folded(run, z, year))
+        out.append(cells(run[0]) if len(run) == 1 else _folded(run, z, year))
     return out
 
 
 def _folded(run: list[Piece], z: tzinfo, year: int) -> tuple[str, str, str, str, str]:
     counted = sum(p.seconds for p in run if p.kind == COUNTED)
-    closed = sum(p.seconds for p in run if p.kind == CLOSED)
-    return (when(run[0].start, z, year), when(run[-1].end, z, year), human(counted), human(closed, days=True),
-            f"{len(run)} stretches of open and closed hours (--format json lists each)")
+    closed = sum(p.seconds for p in run if p.kind != COUNTED)
+    paused = any(p.kind not in (COUNTED, CLOSED) for p in run)
+    return (when(run[0].start, z, year), when(run[-1].end, z, year), human(counted), human(closed, days=not paused),
+            f"{len(run):,} stretches of open{', paused' if paused else ''} and closed hours "
+            "(--format json lists each)")
 
 
 def as_json(e: Explained) -> dict[str, object]:
