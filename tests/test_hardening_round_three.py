@@ -524,3 +524,43 @@ def test_explain_of_a_long_history_folds_it_and_says_how_much(tmp_path: Path) ->
     assert "stretches of open, paused and closed hours (--format json lists each)" in result.stdout
     assert len(result.stdout) < 10_000
     assert len(result.stdout.splitlines()) < 120
+
+
+# ----------------------------------------------------------------- 11: first response and a closed stretch before a reopen
+
+_PEER_EXPORT = HEADER + "T-1,one,P1,2026-11-02T10:00:00Z,,\n"
+_PEER_HISTORY = ("ticket_id,changed_at,from,to\n"
+                 "T-1,2026-11-02T10:20:00Z,new,pending\n"
+                 "T-1,2026-11-02T10:40:00Z,pending,closed\n"
+                 "T-1,2026-11-02T14:00:00Z,closed,open\n")  # never answered
+
+
+def _first_response(ws: Path, tmp_path: Path, as_of: str) -> dict:  # type: ignore[type-arg]
+    export, history = tmp_path / "export.csv", tmp_path / "history.csv"
+    export.write_text(_PEER_EXPORT, encoding="utf-8")
+    history.write_text(_PEER_HISTORY, encoding="utf-8")
+    result = run(ws, "score", str(export), "--history", str(history), "--as-of", as_of, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["tickets"][0]["first_response"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-02T16:00:00Z", "2026-11-02T12:00:00Z"])  # after the reopen, before it
+def test_a_policy_can_exclude_the_closed_stretch_from_first_response(alert_ws: Path, tmp_path: Path,
+                                                                      as_of: str) -> None:
+    (alert_ws / "all.yaml").write_text(WORKSPACE.replace(
+        "  alert_at: 80\n", "  alert_at: 80\n  exclude_resolved_from_first_response: true\n", 1), encoding="utf-8")
+    assert run(alert_ws, "validate").exit_code == 0
+    fr = _first_response(alert_ws, tmp_path, as_of)
+    # 10:00-10:40 open, 10:40-14:00 closed (not counted), then open: the hour falls due at 14:20
+    assert fr["due_at"].startswith("2026-11-02T14:20:00")
+    after = as_of.startswith("2026-11-02T16")
+    assert fr["elapsed_minutes"] == (160.0 if after else 40.0)
+    assert fr["paused_minutes"] == (200.0 if after else 80.0)
+    assert fr["status"] == ("breached" if after else "pending")
+
+
+def test_by_default_first_response_counts_the_closed_stretch_as_the_file_format_says(
+        alert_ws: Path, tmp_path: Path) -> None:
+    for as_of in ("2026-11-02T16:00:00Z", "2026-11-02T12:00:00Z"):
+        fr = _first_response(alert_ws, tmp_path, as_of)
+        assert fr["due_at"].startswith("2026-11-02T11:00:00") and fr["paused_minutes"] == 0.0

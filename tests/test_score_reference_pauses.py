@@ -12,7 +12,9 @@ contract words them, and nothing from slactl:
   piece of the timeline whose status is in the metric's pause list (rule, else
   agreement, else policy, per metric key), and, for ``resolution`` only, of
   every piece in a resolved status (agreement, else policy, else the default
-  list) that some later change to a non-resolved status follows;
+  list) that some later change to a non-resolved status follows (for
+  ``first_response`` too where ``exclude_resolved_from_first_response`` is true:
+  agreement, else policy, else false);
 * first response stops at the reply, else at the resolution; ``paused`` is
   true for a metric that has not stopped when the status at ``--as-of`` is in
   its pause list; ``reopens`` counts changes from a resolved to a non-resolved
@@ -78,6 +80,7 @@ metadata: {name: strict}
 spec:
   calendar: ny
   resolved_statuses: [done, closed]
+  exclude_resolved_from_first_response: true
   rules:
     - {priority: P1, first_response: 1h, resolution: 8h}
     - {priority: P2, first_response: 4h, resolution: 24h}
@@ -101,6 +104,7 @@ spec:
   customer: {id: globex}
   period: {start: 2026-01-01, end: 2027-12-31}
   policy: standard
+  exclude_resolved_from_first_response: true
 ---
 apiVersion: slactl/v1
 kind: Agreement
@@ -165,6 +169,12 @@ def ref_paused(clock, created: int, stop: int, changes: list, pause: set, resolv
     return removed
 
 
+def fr_excludes_resolved(agreement: str) -> bool:
+    ag = DOCS[("Agreement", agreement)]
+    pol = DOCS[("Policy", ag["policy"])]
+    return bool(ag.get("exclude_resolved_from_first_response", pol.get("exclude_resolved_from_first_response", False)))
+
+
 def ref_ticket(t: dict, as_of: int) -> dict | None:
     cands = [a for a in REF.agreements if covers(REF, a, t["customer"], "", t["created"])]
     if len(cands) != 1:
@@ -186,7 +196,7 @@ def ref_ticket(t: dict, as_of: int) -> dict | None:
                                  ("resolution", rule.resolution, t["resolved"])):
         end = as_of if stop is None else stop
         paused = ref_paused(clock, t["created"], end, t["changes"], lists[metric],
-                            resolved if metric == "resolution" else None)
+                            resolved if metric == "resolution" or fr_excludes_resolved(a.name) else None)
         elapsed = max(0, clock.elapsed(t["created"], end) - paused)
         if stop is not None:
             status = "met" if elapsed <= target else "breached"

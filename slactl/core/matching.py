@@ -233,4 +233,7 @@ def pause_terms(ag: Agreement, policy: Policy | None, rule: Rule, rule_home: str
     if resolved is None and policy is not None:
         resolved = policy.resolved_statuses
     keys = frozenset(status_key(s) for s in (DEFAULT_RESOLVED if resolved is None else resolved))
-    return PauseTerms(lists["first_response"], lists["resolution"], keys), tuple(sources)
+    fr_reopened = ag.exclude_resolved_from_first_response
+    if fr_reopened is None and policy is not None:
+        fr_reopened = policy.exclude_resolved_from_first_response
+    return PauseTerms(lists["first_response"], lists["resolution"], keys, bool(fr_reopened)), tuple(sources)

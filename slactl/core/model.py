@@ -138,6 +138,8 @@ class Policy:
     credits: Credits | None = None
     loc: Loc | None = None
     alert_at: float | None = None
+    # first response does not count time resolved before a reopen either; None: not set (it counts)
+    exclude_resolved_from_first_response: bool | None = None
 
 
 @record
@@ -258,6 +260,7 @@ class Agreement:
     amendments: tuple[Amendment, ...] = ()
     version: date | None = None  # a version built from an amendment: its effective date (None: as written)
     calls: tuple[CallObjective, ...] = ()
+    exclude_resolved_from_first_response: bool | None = None  # None: the policy's, else False
 
     @property
     def effective_notice_days(self) -> tuple[int, ...]:

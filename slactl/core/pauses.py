@@ -86,6 +86,7 @@ class PauseTerms(NamedTuple):
     first_response: frozenset[str] = frozenset()
     resolution: frozenset[str] = frozenset()
     resolved: frozenset[str] = frozenset(DEFAULT_RESOLVED)
+    first_response_reopened: bool = False  # first response drops resolved-then-reopened time too
 
     def pauses(self, metric: str) -> frozenset[str]:
         return self.first_response if metric == "first_response" else self.resolution
@@ -129,7 +130,8 @@ def removed_intervals(segments: Sequence[Segment], pause: frozenset[str],
     """The intervals a metric does not count, in time order (empty ones left out).
 
     ``resolved``: the resolved statuses when the metric drops resolved-then-reopened
-    time (``resolution``); None for a metric that does not (``first_response``).
+    time (``resolution``; ``first_response`` under ``exclude_resolved_from_first_response``);
+    None for a metric that does not.
     """
     last_open = -1
     if resolved is not None:
@@ -214,12 +216,17 @@ def ticket_pauses(clock: Clock, terms: PauseTerms, created: float, changes: Iter
     segments = timeline(created, changes)
     now = status_at(segments, as_of).key
     out = []
+    fr_reopened = terms.first_response_reopened
     for metric, stop in (("first_response", fr_stop), ("resolution", res_stop)):
         pause = terms.first_response if metric == "first_response" else terms.resolution
-        if not pause and metric == "first_response":  # nothing to remove: the common case
+        if not pause and not fr_reopened and metric == "first_response":  # nothing to remove: the common case
             out.append(_NOTHING)
             continue
-        removed = removed_intervals(segments, pause, terms.resolved if metric == "resolution" else None)
+        # resolved, then reopened: resolution never counts that time; first response only when
+        # exclude_resolved_from_first_response is set (the whole timeline is read, so a reopen
+        # after --as-of is treated as one before it)
+        removed = removed_intervals(segments, pause, terms.resolved if metric == "resolution" or fr_reopened
+                                    else None)
         end = as_of if stop is None else stop
         out.append(_NEW(MetricPauses, (removed, paused_seconds(clock, created, end, removed) if end > created
                                        else 0.0, now in pause)))

@@ -75,7 +75,7 @@ def build_receipt(result: TicketResult, as_of: float, zone: tzinfo, *, has_first
                 removed = pauses.first_response.removed if metric == "first_response" else pauses.resolution.removed
             mr = MetricReceipt(metric, res, stop, reason, tuple(sorted(terms.pauses.pauses(metric))))
             if stop is not None and stop > row.created:
-                mr.pieces = _pieces(terms.clock, row.created, stop, removed, zone)
+                mr.pieces = _pieces(terms.clock, row.created, stop, removed, zone, TITLE[metric])
             metrics.append(mr)
     return Receipt(result, as_of, zone, home, segments, metrics)
 
@@ -95,7 +95,11 @@ def _stop(metric: str, result: TicketResult, as_of: float, measured: bool) -> tu
     return as_of, "not resolved yet: measured up to the as-of time"
 
 
-def _pieces(clock: BusinessClock, created: float, stop: float, removed: list[Removed], zone: tzinfo) -> list[Piece]:
+TITLE = {"first_response": "first response", "resolution": "resolution"}
+
+
+def _pieces(clock: BusinessClock, created: float, stop: float, removed: list[Removed], zone: tzinfo,
+            metric: str) -> list[Piece]:
     out: list[Piece] = []
     cursor = created
     for r in removed:
@@ -110,7 +114,7 @@ def _pieces(clock: BusinessClock, created: float, stop: float, removed: list[Rem
             why = f"paused: status '{r.status}'"
             kind = PAUSE
         else:
-            why = f"resolved ('{r.status}'), then reopened: resolution does not count it"
+            why = f"resolved ('{r.status}'), then reopened: {metric} does not count it"
             kind = REOPEN
         out.append(Piece(a, b, kind, clock.open_seconds(a, b), why))
         cursor = b

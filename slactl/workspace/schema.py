@@ -56,6 +56,10 @@ PAUSE = _obj({
 _RESOLVED = _list(_str(minLength=1), description="statuses that mean resolved; time in them before a reopen "
                   "does not count for resolution (default: resolved, solved, closed, done, cancelled)")
 
+_EXCLUDE_RESOLVED = {"type": "boolean", "description": (
+    "true: first response does not count time in a resolved status before a reopen either (a ticket closed "
+    "unanswered, then reopened, waits for its first reply only while open); default false: it counts")}
+
 RULE = _obj({
     "priority": _str(minLength=1, description="canonical priority name, e.g. P1"),
     "aliases": _list(_str(), description="export values meaning this priority (case-insensitive)"),
@@ -129,6 +133,7 @@ POLICY_SPEC = _obj({
     "compliance_target": _PERCENT,
     "pause": {"$ref": "#/$defs/pause"},
     "resolved_statuses": _RESOLVED,
+    "exclude_resolved_from_first_response": _EXCLUDE_RESOLVED,
     "availability": _list({"$ref": "#/$defs/objective"}),
     "credits": {"$ref": "#/$defs/credits"},
     "alert_at": {"$ref": "#/$defs/alertAt"},
@@ -159,6 +164,7 @@ AGREEMENT_SPEC = _obj({
     "notice_days": _list({"type": "integer", "minimum": 0, "maximum": 3650}),
     "pause": {"$ref": "#/$defs/pause"},
     "resolved_statuses": _RESOLVED,
+    "exclude_resolved_from_first_response": _EXCLUDE_RESOLVED,
     "availability": _list({"$ref": "#/$defs/objective"}),
     "credits": {"$ref": "#/$defs/credits"},
     "hours": {"$ref": "#/$defs/hours"},
