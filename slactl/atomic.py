@@ -25,19 +25,24 @@ _TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # tempfile.mkstemp(prefix="
 _NO_SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
+STDOUT_HINT = "leave --output out to write to standard output"
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str, *, overwrite: bool = False, encoding: str = "utf-8",
-                  newline: str | None = None) -> Iterator[IO[str]]:
+                  newline: str | None = None, to_stdout: str = STDOUT_HINT) -> Iterator[IO[str]]:
     """Write ``path`` through a temporary file in the same folder, then rename it into place.
 
     With ``overwrite=False`` an existing file is never replaced, not even by a
     race: the final step is ``os.link``, which fails if the name exists.
     If the body raises, the temporary file is removed and ``path`` is untouched.
+    ``to_stdout``: how this command writes to standard output instead (said when ``path`` is a
+    device, a pipe or a socket).
     """
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise InputError(f"{path}: folder {folder} does not exist")
-    check_target(path)
+    check_target(path, to_stdout)
     if not overwrite and os.path.lexists(path):
         raise Refused(f"{path} already exists; refusing to overwrite it")
     if os.path.islink(path) and os.path.exists(path):
@@ -61,7 +66,7 @@ def atomic_writer(path: str, *, overwrite: bool = False, encoding: str = "utf-8"
             if exc.errno in _NO_SPACE:
                 raise write_error(path, exc) from None
             raise
-        check_target(path)  # nothing swapped a device in while we wrote
+        check_target(path, to_stdout)  # nothing swapped a device in while we wrote
         if overwrite:
             os.replace(tmp, path)
         else:
@@ -74,7 +79,7 @@ def atomic_writer(path: str, *, overwrite: bool = False, encoding: str = "utf-8"
             os.unlink(tmp)
 
 
-def check_target(path: str) -> None:
+def check_target(path: str, to_stdout: str = STDOUT_HINT) -> None:
     """Refuse (exit 2) anything at ``path`` that is not a regular file or a link to one."""
     try:
         st = os.stat(path)  # follows a link: what would the write really hit?
@@ -89,7 +94,7 @@ def check_target(path: str) -> None:
                 else "a pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
                 else "a socket" if stat.S_ISSOCK(st.st_mode) else "special")
         raise InputError(f"{path} is {kind}, not a regular file; --output only ever replaces a regular file "
-                         "(leave --output out to write to standard output)")
+                         f"({to_stdout})")
 
 
 def write_error(path: str, exc: OSError) -> InputError:

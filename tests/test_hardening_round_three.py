@@ -564,3 +564,50 @@ def test_by_default_first_response_counts_the_closed_stretch_as_the_file_format_
     for as_of in ("2026-11-02T16:00:00Z", "2026-11-02T12:00:00Z"):
         fr = _first_response(alert_ws, tmp_path, as_of)
         assert fr["due_at"].startswith("2026-11-02T11:00:00") and fr["paused_minutes"] == 0.0
+
+
+# ----------------------------------------------------------------- 10: small inconsistencies
+
+@pytest.mark.parametrize("command", ["hours", "availability"])
+def test_a_workbook_given_to_a_csv_only_command_is_told_to_save_it_as_csv(alert_ws: Path, tmp_path: Path,
+                                                                          command: str) -> None:
+    book = _workbook(tmp_path / "entries.xlsx")
+    result = run(alert_ws, command, str(book), "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert "is a spreadsheet, not CSV; this file is read as CSV only: save the sheet as CSV" in result.stderr
+    assert "save it as .xlsx" not in result.stderr
+
+
+def test_explain_of_an_empty_id_says_it_is_empty(alert_ws: Path, tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(_OPEN, encoding="utf-8")
+    result = run(alert_ws, "explain", "", str(export), "--as-of", AS_OF)
+    assert result.exit_code == 2
+    assert "''" not in result.stderr and "the ticket id is empty" in result.stderr
+
+
+def test_mapping_to_a_device_gives_mappings_own_advice(alert_ws: Path, tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(_OPEN, encoding="utf-8")
+    result = run(alert_ws, "mapping", str(export), "-o", "/dev/null", "--force")
+    assert result.exit_code == 2
+    assert "give --output - to write to standard output" in result.stderr
+    assert "leave --output out" not in result.stderr  # that writes EXPORT.mapping.yaml
+
+
+def test_alert_mail_carries_the_sender_name_and_reply_to(alert_ws: Path, tmp_path: Path, smtp: Recorder,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(_open_tickets(1), encoding="utf-8")
+    monkeypatch.setenv("SLACTL_MAIL_REPLY_TO", "two@addresses.example, b@x.example")
+    result = run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail")
+    assert result.exit_code == 2 and "SLACTL_MAIL_REPLY_TO must be one e-mail address" in result.stderr
+    assert smtp.messages == [] and not (alert_ws / ".slactl-alerts.json").exists()
+    monkeypatch.setenv("SLACTL_MAIL_REPLY_TO", "desk-team@provider.example")
+    monkeypatch.setenv("SLACTL_MAIL_FROM_NAME", "ACME Service Desk")
+    result = run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail")
+    assert result.exit_code == 0, result.output
+    assert smtp.messages
+    for received in smtp.messages:
+        assert received.message["Reply-To"] == "desk-team@provider.example"
+        assert str(received.message["From"]).startswith("ACME Service Desk <")

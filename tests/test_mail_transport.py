@@ -390,3 +390,24 @@ def test_a_port_in_superscript_digits_is_refused_not_a_crash() -> None:
 
     with pytest.raises(InputError, match="is not a port number"):
         SmtpConfig.from_env({"SLACTL_SMTP_HOST": "h", "SLACTL_SMTP_PORT": "²⁵"})
+
+
+def test_the_tls_hint_fits_the_problem(ws: Path, certs: Certs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24, finding 10: a certificate issued for another name is not a CA problem, and a CA
+    file already set is not to be suggested again."""
+    for server in serve(monkeypatch, host="127.0.0.2", ssl_context=certs.server_context()):
+        monkeypatch.setenv("SLACTL_SMTP_TLS", "1")
+        monkeypatch.setenv("SLACTL_SMTP_CA_FILE", str(certs.ca))  # the right CA, the wrong name
+        result = run(ws, "expiring", "--as-of", AS_OF, "--notify")
+        assert result.exit_code == 1 and "certificate cannot be verified" in result.stderr
+        assert "it was not issued for 127.0.0.2: set SLACTL_SMTP_HOST to a name the certificate names" \
+            in result.stderr
+        assert "set SLACTL_SMTP_CA_FILE" not in result.stderr
+        assert server.messages == []
+    for server in serve(monkeypatch, ssl_context=certs.server_context()):
+        monkeypatch.setenv("SLACTL_SMTP_TLS", "1")
+        monkeypatch.setenv("SLACTL_SMTP_CA_FILE", str(certs.cert))  # a file that holds another certificate
+        result = run(ws, "expiring", "--as-of", AS_OF, "--notify")
+        assert result.exit_code == 1, result.output
+        assert f"SLACTL_SMTP_CA_FILE ({certs.cert}) does not hold the CA that signed it" in result.stderr
+        assert server.messages == []

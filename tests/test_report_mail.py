@@ -95,3 +95,12 @@ def test_failed_delivery_is_retried(ws: Path, smtp: Recorder) -> None:  # noqa: 
     retry = run(ws, *BASE, "--mail", "--customer", "acme")
     assert retry.exit_code == 0
     assert smtp.messages[-1].rcpt_tos == ["cio@acme.example"]
+
+
+def test_a_partial_delivery_says_who_got_the_report(ws: Path, smtp: Recorder) -> None:  # noqa: F811
+    """Issue 24, finding 10: one recipient refused, the others got it, and the run says so."""
+    smtp.refuse.add("cio@acme.example")
+    result = run(ws, *BASE, "--mail", "--customer", "acme")
+    assert result.exit_code == 1
+    assert "ACME Corp: report 2026-11 sent to ops@acme.example, irina@provider.example only" in result.stdout
+    assert "not delivered to cio@acme.example" in result.stderr

@@ -33,7 +33,7 @@ def mapping(
         sys.stdout.write(text)
         return
     target = output or os.path.splitext(export)[0] + ".mapping.yaml"
-    with atomic_writer(target, overwrite=force) as fh:
+    with atomic_writer(target, overwrite=force, to_stdout="give --output - to write to standard output") as fh:
         fh.write(text)
     err(f"slactl: wrote {target}; check the guesses, then: slactl score {export}"
         + ("" if output is None else f" --mapping {target}"))

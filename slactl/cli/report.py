@@ -179,6 +179,10 @@ def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: 
                 what = "draft for review" if review else "report"
                 out.write(terminal_text(f"{item.notice.customer_name}: {what} {item.notice.period} sent to "
                                         f"{', '.join(item.to)}{cc}") + "\n")
+            for item, got in getattr(delivery, "partly", ()):  # some recipients refused it (said below)
+                what = "draft for review" if review else "report"
+                out.write(terminal_text(f"{item.notice.customer_name}: {what} {item.notice.period} sent to "
+                                        f"{', '.join(got)} only") + "\n")
             if not delivery.sent and not delivery.failures and mails:
                 out.write(f"nothing to send: every report of {result.period.label} was sent already "
                           "(--resend sends them again)\n")

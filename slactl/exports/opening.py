@@ -161,7 +161,7 @@ def _open(path: str, preset: str, tz: str | None, encoding: str | None, mapping:
         return _workbook_export(path, pre, sheet, tz, tz_name, tzi, dayfirst)
     if sheet is not None:
         raise InputError(f"--sheet {sheet}: {path} is not an .xlsx workbook")
-    enc = encoding or detect_encoding(sample, path, more)
+    enc = encoding or detect_encoding(sample, path, more, workbooks=True)
 
     # the header
     try:
@@ -298,7 +298,7 @@ def read_table(path: str, *, encoding: str | None = None, sheet: str | None = No
         stream, reader, header = open_workbook(path, sheet, lambda names: P.detect(names) is not None)
         enc, delimiter = "xlsx", ""
     else:
-        enc = encoding or detect_encoding(sample, path, more)
+        enc = encoding or detect_encoding(sample, path, more, workbooks=True)
         text = codecs.getincrementaldecoder(enc)("replace").decode(sample, final=False)
         delimiter = choose_delimiter(text, None)
         stream, reader, header = open_records(path, enc, delimiter)  # type: ignore[assignment]

@@ -79,8 +79,11 @@ def _utf8_evidence(data: bytes) -> tuple[int, int]:
     return good, bad
 
 
-def detect_encoding(sample: bytes, path: str, more: bytes = b"") -> str:
+def detect_encoding(sample: bytes, path: str, more: bytes = b"", *, workbooks: bool = False) -> str:
     """The codec of a file from its first bytes (BOM, UTF-8 validity, byte statistics).
+
+    A spreadsheet is refused with advice that fits: ``workbooks`` for a ticket export (an
+    ``.xlsx`` is read directly), else a file that is read as CSV only.
 
     ``more`` is further text of the file, read when the sample holds undecodable
     UTF-8 but no valid non-ASCII character: a UTF-8 file with a few bad bytes stays
@@ -93,7 +96,10 @@ def detect_encoding(sample: bytes, path: str, more: bytes = b"") -> str:
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if sample.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise InputError(f"{path} is a spreadsheet, not CSV; save it as .xlsx (read directly) or CSV")
+        if workbooks:  # a ticket export: an .xlsx workbook is read directly
+            raise InputError(f"{path} is a spreadsheet, not CSV; save it as .xlsx (read directly) or CSV")
+        raise InputError(f"{path} is a spreadsheet, not CSV; this file is read as CSV only: "
+                         "save the sheet as CSV (UTF-8)")
     n = len(sample)
     nul = sample.count(0)
     if nul > n // 5:

@@ -18,6 +18,7 @@ from typing import IO, Callable, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from slactl.mail import notify as mail
+from slactl.mail.compose import MailStyle, set_sender
 from slactl.core.alerts import (  # line and when of slactl.core.alerts are the English lines of the text output
     AT_RISK, BREACHED, METRIC_WORDS, RETENTION_DAYS, AlertItem, AlertRun, by_recipient, drops_most, news, prune,
 )
@@ -71,15 +72,20 @@ def language_of(items: list[AlertItem], languages: Mapping[str, str | None] | No
     return found.pop() if len(found) == 1 else "en"
 
 
-def compose(to: str, items: list[AlertItem], mail_from: str, lang: str = "en") -> EmailMessage:
-    """The message for one manager: plain text listing the breached, then the at-risk items."""
+def compose(to: str, items: list[AlertItem], mail_from: str, lang: str = "en",
+            style: MailStyle | None = None) -> EmailMessage:
+    """The message for one manager: plain text listing the breached, then the at-risk items;
+    sender name and Reply-To from ``SLACTL_MAIL_FROM_NAME`` / ``SLACTL_MAIL_REPLY_TO`` (``style``)."""
     from email.utils import formatdate, make_msgid
 
     from slactl.i18n import text
 
+    style = style or MailStyle()
     msg = EmailMessage()
-    msg["From"] = header_safe(mail_from)
+    set_sender(msg, mail_from, style)
     msg["To"] = header_safe(to)
+    if style.reply_to:
+        msg["Reply-To"] = header_safe(style.reply_to)
     msg["Subject"] = header_safe(subject(items, lang))
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid("slactl", domain=mail_from.rpartition("@")[2] or None)
@@ -114,12 +120,13 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
     from datetime import timedelta, timezone
 
     result = AlertRun()
+    style = MailStyle.from_env(os.environ) if send else MailStyle()  # a bad Reply-To: exit 2, nothing sent
     if dry_run:
         result.new = news(items, mail.read_state(state_path)["sent"])
         if send:
             groups, result.unaddressed = by_recipient(result.new, fallback)
             cfg = config or mail.SmtpConfig(host=None)
-            result.messages = [(to, compose(to, group, cfg.mail_from, language_of(group, languages)))
+            result.messages = [(to, compose(to, group, cfg.mail_from, language_of(group, languages), style))
                                for to, group in groups.items()]
             result.dry_run_text = render_dry_run(result.messages)
         return result
@@ -166,7 +173,7 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
             for to, group in groups.items():
                 if not result.journaled:
                     break  # neither the journal nor the state file can be written: stop sending
-                message = compose(to, group, config.mail_from, language_of(group, languages))
+                message = compose(to, group, config.mail_from, language_of(group, languages), style)
                 refused = session.send(_Outgoing(message), (to,))  # type: ignore[arg-type]
                 if refused:
                     result.failed.append((to, group, "; ".join(refused.values())))

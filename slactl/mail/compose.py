@@ -32,16 +32,11 @@ class MailStyle:
         return cls(from_name=name, reply_to=reply_to)
 
 
-def build_message(*, mail_from: str, to: tuple[str, ...], cc: tuple[str, ...], subject: str, text: str,
-                  html: str, key: str, style: MailStyle | None = None, domain: str | None = None,
-                  lang: str | None = None) -> EmailMessage:
-    """A multipart/alternative message (plain text first, HTML second); every header one safe line;
-    ``lang`` is its ``Content-Language`` (RFC 3282)."""
+def set_sender(msg: EmailMessage, mail_from: str, style: MailStyle) -> str:
+    """``From`` with the style's display name (else the one in ``SLACTL_MAIL_FROM``); the address."""
     from email.headerregistry import Address
-    from email.utils import formatdate, make_msgid, parseaddr
+    from email.utils import parseaddr
 
-    style = style or MailStyle()
-    msg = EmailMessage()
     configured_name, address = parseaddr(header_safe(mail_from))  # SLACTL_MAIL_FROM may be "Name <addr>"
     address = address or header_safe(mail_from)
     name = style.from_name or configured_name
@@ -49,6 +44,19 @@ def build_message(*, mail_from: str, to: tuple[str, ...], cc: tuple[str, ...], s
         msg["From"] = Address(display_name=name, addr_spec=address) if name else address
     except (ValueError, IndexError):  # an address the header registry cannot parse: sent as configured
         msg["From"] = header_safe(mail_from)
+    return address
+
+
+def build_message(*, mail_from: str, to: tuple[str, ...], cc: tuple[str, ...], subject: str, text: str,
+                  html: str, key: str, style: MailStyle | None = None, domain: str | None = None,
+                  lang: str | None = None) -> EmailMessage:
+    """A multipart/alternative message (plain text first, HTML second); every header one safe line;
+    ``lang`` is its ``Content-Language`` (RFC 3282)."""
+    from email.utils import formatdate, make_msgid
+
+    style = style or MailStyle()
+    msg = EmailMessage()
+    address = set_sender(msg, mail_from, style)
     if to:
         msg["To"] = ", ".join(header_safe(a) for a in to)
     if cc:

@@ -90,6 +90,7 @@ class Report:
     failures: list[Failure] = field(default_factory=list)
     skipped: list[tuple[Notice, str]] = field(default_factory=list)  # (notice, why)
     state_error: str | None = None  # the state file could not be written (what went out is in ``sent``)
+    partly: list[tuple[Outgoing, tuple[str, ...]]] = field(default_factory=list)  # (item, who got it this run)
     journaled: bool = True  # every delivered notice is at least in the journal
 
     @property
@@ -199,6 +200,7 @@ def _deliver(item: Outgoing, session, state: dict, state_path: str, journal: Jou
     if refused:
         if delivered == already:
             return
+        report.partly.append((item, tuple(r for r in todo if r not in refused)))  # in the notice's order
         record: dict = {"key": key, "partial": sorted(delivered)}  # type: ignore[type-arg]
     else:
         record = _record(item, tuple(delivered), now.astimezone(timezone.utc).isoformat(timespec="seconds"))

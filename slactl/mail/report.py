@@ -142,6 +142,8 @@ def review(mails: list[ReportMail], *, config: SmtpConfig, dry_run: bool = False
             report.failures += [notify.Failure(item.notice, r, why) for r, why in refused.items()]
             if not refused:
                 report.sent.append(item)
+            elif len(refused) < len(item.recipients):
+                report.partly.append((item, tuple(x for x in item.recipients if x not in refused)))
     finally:
         session.__exit__(None, None, None)
     return report

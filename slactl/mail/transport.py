@@ -152,7 +152,7 @@ def connect(config: SmtpConfig) -> Any:
         else:
             smtp = smtplib.SMTP(config.host or "", config.port, timeout=config.timeout)
     except ssl.SSLError as exc:
-        raise SessionError(f"TLS with SMTP server {where} failed: {_tls_reason(exc)}") from None
+        raise SessionError(f"TLS with SMTP server {where} failed: {_tls_reason(exc, config)}") from None
     except (OSError, smtplib.SMTPException) as exc:
         raise SessionError(f"cannot connect to SMTP server {where}: {describe(exc)}") from None
     try:
@@ -181,19 +181,31 @@ def connect(config: SmtpConfig) -> Any:
         raise
     except ssl.SSLError as exc:
         _close(smtp)
-        raise SessionError(f"STARTTLS with SMTP server {where} failed: {_tls_reason(exc)}") from None
+        raise SessionError(f"STARTTLS with SMTP server {where} failed: {_tls_reason(exc, config)}") from None
     except (OSError, smtplib.SMTPException) as exc:
         _close(smtp)
         raise SessionError(f"SMTP session with {where} failed: {describe(exc)}") from None
     return smtp
 
 
-def _tls_reason(exc: BaseException) -> str:
+_NAME_MISMATCH = {62, 64}  # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
+
+
+def _tls_reason(exc: BaseException, config: Any) -> str:
+    """Why TLS failed, with the advice that fits: a certificate issued for another name needs the
+    name it was issued for in SLACTL_SMTP_HOST; an unknown CA needs SLACTL_SMTP_CA_FILE (or
+    another one, when it is set already)."""
     import ssl
 
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (f"the server's certificate cannot be verified ({header_safe(exc.verify_message or exc)}); "
-                "set SLACTL_SMTP_CA_FILE to the certificate of the CA that signed it")
+        why = f"the server's certificate cannot be verified ({header_safe(exc.verify_message or exc)}); "
+        if exc.verify_code in _NAME_MISMATCH or "mismatch" in str(exc.verify_message or "").lower():
+            return why + (f"it was not issued for {config.host}: set SLACTL_SMTP_HOST to a name the certificate "
+                          "names (the server's own host name)")
+        if config.ca_file:
+            return why + (f"SLACTL_SMTP_CA_FILE ({config.ca_file}) does not hold the CA that signed it: point it "
+                          "at that CA's certificate")
+        return why + "set SLACTL_SMTP_CA_FILE to the certificate of the CA that signed it"
     return describe(exc)
 
 

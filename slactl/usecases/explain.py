@@ -55,6 +55,9 @@ def explain_run(ws: Workspace, options: TicketOptions, ticket_id: str, as_of: Ca
 def explain_ticket(ws: Workspace, source: Export, ticket_id: str, as_of: float,
                    history: History | None = None) -> Explained:
     """The receipt of ``ticket_id``; ``InputError`` when the export does not hold it."""
+    if not ticket_id.strip():
+        raise InputError("the ticket id is empty: give the ticket's id as the export writes it "
+                         "(slactl explain TICKET_ID EXPORT)")
     row = _find(source, ticket_id.strip())
     changes: list[Change] | None = None
     rejected: list[Rejected] = []
