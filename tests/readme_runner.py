@@ -217,13 +217,13 @@ def option_table(command: str) -> list[str]:
 
     group = get_command(load_commands())
     cmd = group.commands[command]  # type: ignore[attr-defined]
-    rows = ["| option | what it does |", "|---|---|"]
+    rows = [f"| {command} option | what it does |", "|---|---|"]  # (the command in each row: no line twice)
     for param in cmd.params:
         if not getattr(param, "opts", None) or param.param_type_name == "argument":
             continue
         names = ", ".join(f"`{o}`" for o in sorted(param.opts + param.secondary_opts, key=len))
         text = " ".join((getattr(param, "help", None) or "").split()).replace("|", "\\|")
-        rows.append(f"| {names} | {text} |")
+        rows.append(f"| {command} {names} | {text} |")
     return rows
 
 

@@ -124,3 +124,17 @@ def test_the_help_example_runs(command: str, tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
     assert done.returncode in (0, 1), f"{match.group(1)}: exit {done.returncode}\n{done.stdout}{done.stderr}"
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_no_line_of_prose_is_said_twice() -> None:
+    seen: dict[str, int] = {}
+    fenced = False
+    for number, line in enumerate(TEXT.split("\n"), 1):
+        if line.strip().startswith("```"):
+            fenced = not fenced
+            continue
+        words = line.strip()
+        if fenced or len(words) < 30 or set(words) <= set("|-: "):
+            continue
+        assert words not in seen, f"README.md:{number} repeats line {seen[words]}: {words}"
+        seen[words] = number
