@@ -28,7 +28,7 @@ def alert(
                                               "alert state (resolved tickets, or absent past the retention).")] = False,
     state: Annotated[Optional[str], typer.Option("--state", metavar="FILE", help="State file of the items reported (default: "
                                                  "alerts.json in $SLACTL_STATE_DIR, else in "
-                                                 "~/.local/state/slactl/<workspace>/).", show_default=False)] = None,
+                                                 "~/.local/state/slactl/<workspace>-<digest>/).", show_default=False)] = None,
     preset: PresetOpt = "auto",
     mapping: MappingOpt = None,
     tz: TzOpt = "UTC",

@@ -25,7 +25,7 @@ FormatOpt = Annotated[Optional[str], typer.Option(
     "--format", "-f", help="table, text, json, csv, markdown or html.", show_default=False)]
 StateOpt = Annotated[Optional[str], typer.Option(
     "--state", metavar="FILE", help="State file recording the notices sent (default: notices.json in "
-    "$SLACTL_STATE_DIR, else in ~/.local/state/slactl/<workspace>/).",
+    "$SLACTL_STATE_DIR, else in ~/.local/state/slactl/<workspace>-<digest>/).",
     show_default=False)]
 DryRunOpt = Annotated[bool, typer.Option(
     "--dry-run", help="Print the messages instead of sending them; nothing is recorded.")]

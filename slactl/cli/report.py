@@ -42,7 +42,7 @@ def report(
     review: Annotated[bool, typer.Option("--review", help="With --mail: send each report to the managers only, marked as a draft; nothing is recorded.")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="With --mail: send again reports already sent for this period.")] = False,
     compare: Annotated[Optional[str], typer.Option("--compare", help="What-if: the same tickets under REF's terms too (another workspace folder or a git revision), side by side per objective.", metavar="REF", show_default=False)] = None,
-    state: Annotated[Optional[str], typer.Option("--state", metavar="FILE", help="State file of mails sent (default: notices.json in $SLACTL_STATE_DIR, else in ~/.local/state/slactl/<workspace>/).", show_default=False)] = None,
+    state: Annotated[Optional[str], typer.Option("--state", metavar="FILE", help="State file of mails sent (default: notices.json in $SLACTL_STATE_DIR, else in ~/.local/state/slactl/<workspace>-<digest>/).", show_default=False)] = None,
     preset: PresetOpt = "auto",
     mapping: MappingOpt = None,
     tz: TzOpt = "UTC",
