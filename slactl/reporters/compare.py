@@ -11,7 +11,10 @@ LIST_LIMIT = 50
 
 
 def _pct(v: object) -> str:
-    return "-" if not isinstance(v, (int, float)) else f"{v:.1f}"
+    """As score's table shows a compliance (one display rounding: slactl.core.figures)."""
+    from slactl.core.figures import percent_text
+
+    return "-" if not isinstance(v, (int, float)) else percent_text(v)
 
 
 def _diff(v: object) -> str:
