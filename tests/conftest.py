@@ -69,19 +69,22 @@ def copy_bundled(target: Path, sub: str = "") -> Path:
     return copy_repository(f"agreements/{sub}".rstrip("/"), target)
 
 
-def _pristine(folder: str) -> Path:
-    """A copy of the repository's ``folder``, made once per test run and removed at its end."""
+def _pristine(folder: str, *beside: str) -> Path:
+    """A copy of the repository's ``folder`` (and of the folders ``beside`` it, so the layout is the
+    repository's), made once per test run and removed at its end."""
     import atexit
     import tempfile
 
     base = Path(tempfile.mkdtemp(prefix="slactl-tests-"))
     atexit.register(shutil.rmtree, base, True)
+    for other in beside:
+        copy_repository(other, base / other)
     return copy_repository(folder, base / folder)
 
 
 # The bundled workspace as the repository holds it: what a user's runs (README examples,
 # a clone, a draft renewal, a state file) leave in ./agreements never reaches a test.
-BUNDLED = _pristine("agreements")
+BUNDLED = _pristine("agreements", "examples")
 
 
 @pytest.fixture

@@ -138,3 +138,18 @@ def test_no_line_of_prose_is_said_twice() -> None:
             continue
         assert words not in seen, f"README.md:{number} repeats line {seen[words]}: {words}"
         seen[words] = number
+
+
+def test_every_link_of_the_readme_leads_somewhere() -> None:
+    fenced = False
+    anchors = set()
+    for line in TEXT.split("\n"):
+        if line.strip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and (m := re.match(r"#+ (.*)", line)):
+            anchors.add(re.sub(r"[^\w\- ]", "", m.group(1).strip().lower()).replace(" ", "-"))
+    for target in re.findall(r"\]\(([^)]+)\)", TEXT):
+        if target.startswith("#"):
+            assert target[1:] in anchors, f"README: no heading for the link {target}"
+        elif not target.startswith(("http://", "https://")):
+            assert (ROOT / target).exists(), f"README links {target}, which does not exist"
