@@ -27,6 +27,7 @@ class TicketRow:
     first_response: float | None  # None: not happened yet (empty cell)
     resolved: float | None
     snapshots: tuple[Snapshot, ...] = ()
+    group: str = ""  # the export's group column (the team holding it, for OLAs); "" when absent
 
 
 @dataclass(slots=True)
