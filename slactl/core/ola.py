@@ -190,24 +190,29 @@ class OLAScorer:
         held = stretches(created, stop, of_kind(events, GROUP), export_group)
         if not held:
             return []
-        by_team: dict[str, list[Stretch]] = {}
+        by_ola: dict[str, tuple[OLA, list[Stretch]]] = {}  # every spelling of a team: one stage per OLA
         for s in held:
-            by_team.setdefault(s[2].casefold(), []).append(s)
-        last_team = held[-1][2].casefold() if resolved is None and held[-1][1] >= stop else None
+            for ola in self.teams.get(s[2].casefold(), ()):
+                spans = by_ola.setdefault(ola.name, (ola, []))[1]
+                if spans and spans[-1][1] == s[0]:  # handed between two spellings of the team: one stretch
+                    spans[-1] = (spans[-1][0], s[1], spans[-1][2])
+                else:
+                    spans.append(s)
+        now = {o.name for o in self.teams.get(held[-1][2].casefold(), ())} \
+            if resolved is None and held[-1][1] >= stop else set()
         segments = None
         out: list[Stage] = []
-        for team, spans in by_team.items():
-            for ola in self.teams.get(team, ()):
-                if not self._covers(ola, agreement, created):
-                    continue
-                terms = self._terms_for(ola, priority, canonical)
-                if terms is None:
-                    key = (ola.name, priority)
-                    self.score.no_rule[key] = self.score.no_rule.get(key, 0) + 1
-                    continue
-                if segments is None:
-                    segments = timeline(created, changes or ())
-                out.append(self._stage(terms, spans, team == last_team, segments, changes, events, resolved))
+        for name, (ola, spans) in by_ola.items():
+            if not self._covers(ola, agreement, created):
+                continue
+            terms = self._terms_for(ola, priority, canonical)
+            if terms is None:
+                key = (ola.name, priority)
+                self.score.no_rule[key] = self.score.no_rule.get(key, 0) + 1
+                continue
+            if segments is None:
+                segments = timeline(created, changes or ())
+            out.append(self._stage(terms, spans, name in now, segments, changes, events, resolved))
         return out
 
     def _stage(self, t: _Terms, spans: list[Stretch], holds: bool, segments: list, changes: Sequence[Change] | None,
