@@ -114,6 +114,11 @@ def _tickets(rng: random.Random) -> list[dict]:
         changes = [(moment(), rng.choice(STATUSES), None) for _ in range(rng.randrange(0, 4))]
         comments = [(moment(), rng.choice(["agent", "customer", "Customer", "agent"]))
                     for _ in range(rng.randrange(0, 7))] if rng.random() < 0.8 else []
+        for at, _, _ in groups:  # an assignment and a status change or reply at one instant: not a response
+            if rng.random() < 0.3:
+                changes.append((at, rng.choice(STATUSES), None))
+            elif rng.random() < 0.3 and comments:
+                comments.append((at, "agent"))
         out.append({"id": f"T-{i:04d}", "priority": rng.choice(["P1", "P2", "normal"]), "created": created,
                     "resolved": resolved, "groups": groups, "changes": changes, "comments": comments,
                     "group": rng.choice(["L1", "L2", "", "3rd line"])})
