@@ -90,8 +90,16 @@ class OlaTableReporter(_OlaReporter):
         if not body:
             console.print(Text("no ticket was held by a team with an OLA"))
             return
-        console.print(TableReporter._table("OLAs", HEADERS, body, [r.get("ok") for r in rows],
-                                           widths=TableReporter._widths(HEADERS, body)))
+        # one block per OLA x team under its name, columns of one width throughout (fits 80 columns)
+        rest = [c[2:] for c in body]
+        widths = TableReporter._widths(HEADERS[2:], rest)
+        console.print(Text("OLA compliance", style="bold"))
+        first = True
+        for key in dict.fromkeys((c[0], c[1]) for c in body):
+            idx = [i for i, c in enumerate(body) if (c[0], c[1]) == key]
+            console.print(TableReporter._table(inert(f"{key[0]} · team {key[1]}"), HEADERS[2:], [rest[i] for i in idx],
+                                               [rows[i].get("ok") for i in idx], widths=widths, header=first))
+            first = False
 
 
 class OlaMarkdownReporter(_OlaReporter):
