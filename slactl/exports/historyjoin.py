@@ -164,7 +164,8 @@ class HistoryLookup:
                     raise OutOfOrder(f"the history lists ticket {here} out of order (row {nxt.row})")
             # every group passed so far is <= the previous export ticket < key: no check needed
             self._group = group
-            out, extra = [], []
+            out: list[Change] = []
+            extra: list[Event] = []
             while nxt is not None and nxt.ticket == here:
                 if nxt[5]:
                     extra.append(_NEW(Event, nxt[2:]))  # (at, to, before, kind)
@@ -175,8 +176,7 @@ class HistoryLookup:
                 self._next = nxt
                 self.extras = extra or None
                 return out or None
-            out += extra
-            self.stats.unknown_tickets += len(out)  # a ticket the export does not hold
+            self.stats.unknown_tickets += len(out) + len(extra)  # a ticket the export does not hold
         self._next = nxt
         return None
 

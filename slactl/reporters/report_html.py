@@ -215,10 +215,13 @@ def _list_table(title: str, heads: list[tuple[str, bool]], rows: list[list[str]]
 def breach_rows(items: list[dict[str, Any]], lang: str) -> list[list[str]]:
     """The breached tickets' rows, each followed by the team stages that overran their OLA."""
     t = lambda k, **v: text(lang, k, **v)  # noqa: E731 - a local shorthand
-    rows = []
+    rows, said = [], set()
     for b in items:
         rows.append([b["id"], b["priority"], t("metric_" + b["metric"]), duration(lang, b["target_minutes"]),
                      duration(lang, b["actual_minutes"]), duration(lang, b["over_by_minutes"])])
+        if b["id"] in said:
+            continue  # the stages of a ticket with two breaches: under the first
+        said.add(b["id"])
         for s in b.get("ola_stages", ()):
             rows.append(["", "", t("ola_stage_overran", team=s["team"], ola=s["ola"]),
                          duration(lang, s["target_minutes"]), duration(lang, s["actual_minutes"]),

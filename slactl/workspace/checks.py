@@ -37,7 +37,7 @@ def check_workspace(loaded: Loaded, as_of: date) -> list[Finding]:
         elif entry.kind == "OLA":
             from slactl.workspace.ola_checks import check_ola
 
-            found += check_ola(loaded, entry, entry.obj)  # type: ignore[arg-type]
+            found += check_ola(loaded, entry, entry.obj, _at, _rules, _unknown)  # type: ignore[arg-type]
         if entry.partial:  # a key dropped for a structural error must not read as "missing"
             found = [f for f in found if f.code not in _ABSENCE]
         out += found

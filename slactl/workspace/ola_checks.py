@@ -1,8 +1,8 @@
 """Checks of OLA documents beyond their structure: references, rules, the period."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from slactl.core.findings import ERROR, Finding
 from slactl.core.model import OLA
@@ -12,10 +12,14 @@ if TYPE_CHECKING:
     from slactl.workspace.loader import Entry, Loaded
 
 
-def check_ola(loaded: Loaded, entry: Entry, ola: OLA) -> Iterator[Finding]:
+Helper = Callable[..., Any]
+
+
+def check_ola(loaded: Loaded, entry: Entry, ola: OLA, at: Helper, rules: Helper, unknown: Helper) -> Iterator[Finding]:
     """Unknown calendars, policies and agreements (with a "did you mean"), an OLA without
-    targets, a period that ends before it starts, two teams claiming one spelling."""
-    from slactl.workspace.checks import _at, _rules, _unknown
+    targets, a period that ends before it starts, two teams claiming one spelling. ``at``,
+    ``rules``, ``unknown``: the workspace checks' own finding, rule and reference helpers."""
+    _at, _rules, _unknown = at, rules, unknown
 
     yield from _unknown(loaded, entry, "Calendar", ola.calendar, "spec", "calendar")
     yield from _unknown(loaded, entry, "Policy", ola.policy, "spec", "policy")
