@@ -88,6 +88,10 @@ def argv(example: Example) -> list[str]:
     return shlex.split(example.command)
 
 
+VALUE_OPTIONS = ("--tz", "--as-of", "--period", "--customer", "-c", "--agreement", "-a", "--service",
+                 "--lang", "--format", "-f", "--fail-under", "--group-by", "--preset", "-p")
+
+
 def input_paths(args: list[str]) -> list[str]:
     """The arguments of a command line that name files it reads."""
     paths = []
@@ -96,7 +100,7 @@ def input_paths(args: list[str]) -> list[str]:
         if skip:
             skip = False
             continue
-        if arg in OUTPUT_OPTIONS:
+        if arg in OUTPUT_OPTIONS or arg in VALUE_OPTIONS:  # written, or not a file (--tz Europe/Moscow)
             skip = True
             continue
         if arg.startswith("-"):
