@@ -67,7 +67,11 @@ def explain_row(self: Any, n: int, rec: list[str]) -> TicketRow | Rejected:
         elif t is not None and t < created:
             return Rejected(n, shown_id, f"{lab[tf]} precedes {lab['created_at']}")
         events.append(t)
-    return TicketRow(n, i, self.text(cu), self.text(sv), self.text(pp), self.text(st), created, events[0], events[1])
+    row = TicketRow(n, i, self.text(cu), self.text(sv), self.text(pp), self.text(st), created, events[0], events[1])
+    gi = self.group_index
+    if gi >= 0:
+        row.group = self.text(rec[gi])
+    return row
 
 def explain_again(self: Any, n: int, rec: list[str]) -> TicketRow | Rejected:
     """``explain_row`` for a record the fast loop began to parse and gave up on. The loop has
