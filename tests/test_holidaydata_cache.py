@@ -203,3 +203,19 @@ def test_validation_reads_the_country_list_from_the_cache(tmp_path, monkeypatch)
     assert (hd.country_modules(), hd.subdivisions("US"), hd.subdivisions("DE")) == first
     hd.country_modules.cache_clear()
     hd.subdivisions.cache_clear()
+
+
+def test_days_of_years_outside_the_range_are_dropped_when_the_cache_is_read(tmp_path, monkeypatch):
+    """A cache an older version filled with far years (any --as-of was accepted) is read whole on
+    every run: those entries go, and the file is written without them at its next change."""
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    HolidayCache(CacheFile(str(tmp_path)))("US", "NY", 2026)
+    entries = _entries(tmp_path)
+    far = {f"days|US|NY|{year}|": entries[US] for year in (1, 1969, 2201, 9999)}
+    _write(tmp_path, {**entries, **far, "days|US|NY|x|": entries[US]})
+    cache = HolidayCache(CacheFile(str(tmp_path)))
+    cache("US", "NY", 2027)  # a new answer: the file is written anew
+    kept = _entries(tmp_path)
+    assert US in kept and "days|US|NY|2027|" in kept
+    assert not set(far) & set(kept) and "days|US|NY|x|" not in kept

@@ -211,7 +211,7 @@ class CacheFile:
             entries = json.loads(body)
         except Exception:  # noqa: BLE001 - unreadable, truncated, damaged or too deep: start afresh
             return {}
-        return entries if isinstance(entries, dict) else {}
+        return _in_years(entries) if isinstance(entries, dict) else {}
 
     def _save(self) -> None:
         """Write the whole file anew (atomically: a reader sees the old or the new one)."""
@@ -236,6 +236,23 @@ class CacheFile:
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+
+
+def _in_years(entries: dict[str, Any]) -> dict[str, Any]:
+    """The entries without the days of years slactl no longer computes in (FIRST_YEAR to
+    LAST_YEAR): an older version asked about any year, and the whole file is read on every run."""
+    from slactl.core.years import FIRST_YEAR, LAST_YEAR
+
+    def kept(key: str) -> bool:
+        parts = key.split("|")
+        if parts[0] != "days" or len(parts) != 5:
+            return True
+        try:
+            return FIRST_YEAR <= int(parts[3]) <= LAST_YEAR
+        except ValueError:
+            return False
+
+    return {k: v for k, v in entries.items() if kept(k)}
 
 
 class HolidayCache:
