@@ -123,8 +123,15 @@ def test_report_compare_shows_each_objective_under_both_terms(pair: tuple[Path, 
     assert table["title"] == "Compared with other terms (there)"
     theirs = {(o["priority"], o["metric"]): o["compliance_pct"] for o in other["objectives"]}
     words = {"first response": "first_response", "resolution": "resolution"}
-    for priority, metric, _mine, shown, _diff in table["rows"]:
+    mine_by = {(o["priority"], o["metric"]): o["compliance_pct"] for o in section["objectives"]}
+    for priority, metric, _mine, shown, diff in table["rows"]:
         value = theirs.get((priority, words[metric]))
-        assert shown == ("-" if value is None else percent("en", value)), (priority, metric)
+        assert shown == ("–" if value is None else percent("en", value)), (priority, metric)
+        mine = mine_by.get((priority, words[metric]))
+        if mine is not None and value is not None:  # percentage points, signed, as the language writes them
+            gap = round(mine - value, 1)
+            sign = "+" if gap > 0 else "−" if gap < 0 else ""
+            assert diff == f"{sign}{abs(gap):g} pp", (priority, metric, diff)
     ru = run(here, *args, "--format", "text", "--lang", "ru", "--compare", str(there)).stdout
     assert "Сравнение с другими условиями (there)" in ru
+    assert "п. п." in ru and " pp" not in ru and "+0.0" not in ru

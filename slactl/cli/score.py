@@ -45,6 +45,7 @@ def score(
     history_mapping: HistoryMappingOpt = None,
     exclude: ExcludeOpt = None,
     jobs: JobsOpt = None,
+    ola: Annotated[bool, typer.Option("--ola", help="Score the OLAs (kind OLA: each team's stages) instead of the agreements, per OLA x team x priority.")] = False,
     compare: Annotated[Optional[str], typer.Option("--compare", metavar="REF", help="What-if: score the same tickets under REF too (another workspace folder, or a git revision of this one) and show both side by side, with the tickets whose verdict differs.", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     output: OutputOpt = None,
@@ -55,6 +56,8 @@ def score(
     Example:  slactl score examples/generic.csv --as-of 2026-11-22T12:00:00Z --fail-under target
 
     Example:  slactl score examples/jira.csv --history examples/jira-history.csv --format json
+
+    Example:  slactl score tickets.csv --history history.csv --ola --fail-under target
     """
     from slactl.usecases.score import score_tickets
     from slactl.usecases.tickets import open_tickets
@@ -66,11 +69,15 @@ def score(
     moment = as_of_value(as_of)
     loaded = load(ctx, workspace)
     require_clean(loaded, moment.day())
+    if ola:
+        from slactl.usecases.ola import check_ola_run
+
+        check_ola_run(loaded.workspace, chosen, compare)
     options = ticket_options(export, preset=preset, mapping=mapping, tz=tz, encoding=encoding, dayfirst=dayfirst,
                              sheet=sheet, history=history, history_mapping=history_mapping, exclude=exclude,
                              jobs=jobs, customer=customer, agreement=agreement, service=service, period=period)
     with open_tickets(loaded.workspace, options, moment.instant, say) as run:
-        with _compared(ctx, workspace, compare, chosen, run) as reporter, \
+        with _compared(ctx, workspace, compare, chosen, run, ola) as reporter, \
                 output_to(output, force, newline="" if chosen == "csv" else None) as out:
             said = len(run.source.warnings)
             result = score_tickets(loaded.workspace, run, reporter, out, group_by=group_by, progress=progress)
@@ -95,7 +102,7 @@ def score(
     if scorer.created_after_as_of:
         err(f"slactl: warning: {scorer.created_after_as_of} ticket(s) were created after --as-of "
              f"{as_of or 'now'}; is --as-of right?")
-    raise typer.Exit(_score_exit(scorer, threshold))
+    raise typer.Exit(_score_exit(scorer, threshold, ola))
 
 
 def say(message: str) -> None:
@@ -104,9 +111,14 @@ def say(message: str) -> None:
 
 @contextlib.contextmanager
 def _compared(ctx: typer.Context, workspace: str | None, ref: str | None, chosen: str,
-              run: "TicketRun") -> Iterator[Any]:
-    """The reporter class to score with: the chosen format's, or with --compare REF one that
-    scores every ticket under REF too."""
+              run: "TicketRun", ola: bool = False) -> Iterator[Any]:
+    """The reporter class to score with: the chosen format's (the OLA report's with --ola), or
+    with --compare REF one that scores every ticket under REF too."""
+    if ola:
+        from slactl.reporters.ola import OLA_REPORTERS
+
+        yield OLA_REPORTERS[chosen]
+        return
     if ref is None:
         yield REPORTERS[chosen]
         return
@@ -119,13 +131,14 @@ def _compared(ctx: typer.Context, workspace: str | None, ref: str | None, chosen
         yield comparing(REPORTERS[chosen], chosen, name, other, run.as_of, run.source)
 
 
-def _score_exit(scorer: "Scorer", threshold: float | str | None) -> int:
+def _score_exit(scorer: "Scorer", threshold: float | str | None, ola: bool = False) -> int:
     """--fail-under: exit 1 when a group is below (or nothing could be judged), each said in words."""
     if threshold is None:
         return 0
+    from slactl.usecases.ola import ola_below_target
     from slactl.usecases.score import below_target
 
-    lines, judged = below_target(scorer, threshold)
+    lines, judged = (ola_below_target if ola else below_target)(scorer, threshold)
     if not judged:
         err("slactl: --fail-under: no ticket could be judged (nothing met or breached)")
         return 1

@@ -74,6 +74,8 @@ class Rule:
     pause: Pause = NO_PAUSE
     loc: Loc | None = None
     alert_at: float | None = None  # percent of the target that makes a pending metric "at risk"
+    next_reply: int | None = None  # seconds: every customer message after the first is answered within
+    update_every: int | None = None  # seconds: the longest gap between agent comments while open
 
     def names(self) -> tuple[str, ...]:
         """Every spelling that selects this rule, case-folded and trimmed."""
@@ -265,6 +267,38 @@ class Agreement:
 
 
 @record
+class Team:
+    """The team an OLA binds: its name and the spellings of the export's group column."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        """Name and aliases, trimmed and case-folded (how group values are matched)."""
+        return tuple(dict.fromkeys(n.strip().casefold() for n in (self.name, *self.aliases) if n.strip()))
+
+
+@record
+class OLA:
+    """An operational level agreement: what one internal team promises per priority.
+
+    Its rules are ``Rule`` objects whose ``first_response`` is the team's response target;
+    ``pause.first_response`` pauses the response, ``pause.resolution`` the resolution stage."""
+
+    name: str
+    team: Team
+    supports: tuple[str, ...] | None = None  # agreement names; None: every ticket
+    policy: str | None = None
+    rules: tuple[Rule, ...] = ()
+    calendar: str | None = None
+    start: date | None = None
+    end: date | None = None
+    pause: Pause = NO_PAUSE
+    compliance_target: float | None = None
+    loc: Loc | None = None
+
+
+@record
 class Workspace:
     """Everything that loaded cleanly enough to be used, by kind and name."""
 
@@ -274,6 +308,7 @@ class Workspace:
     services: dict[str, Service]
     agreements: dict[str, Agreement]
     files: tuple[str, ...] = ()
+    olas: dict[str, OLA] = field(default_factory=dict)
 
     def calendar(self, name: str | None) -> Calendar:
         """The named calendar, the built-in 24x7 for None or '24x7'."""

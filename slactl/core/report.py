@@ -18,7 +18,7 @@ from array import array
 from bisect import bisect_right
 from datetime import date, datetime, time, timezone, tzinfo
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED
 from slactl.core.model import Agreement, Workspace
@@ -61,6 +61,7 @@ class Listed:
     elapsed_seconds: float | None = None
     due: float | None = None
     reason: str = ""
+    stages: tuple[Any, ...] = ()  # a breached ticket's OLA stages that overran (slactl.core.ola.Stage)
 
 
 @dataclass(slots=True)
@@ -124,12 +125,13 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
                  selection: Selection = Selection(), exclusions: dict[str, str] | None = None,
                  trend: int | None = None, has_first_response: bool = True,
                  has_resolution: bool = True, changes: Callable[[TicketRow], list[Change] | None] | None = None,
-                 history: bool = False) -> Report:
+                 history: bool = False, stages: Callable[[TicketRow, Any], tuple[Any, ...]] | None = None) -> Report:
     """Score ``items`` and keep what the report of ``period`` shows, for the selection.
 
     ``changes(row)``: the ticket's status changes (``--history`` or an event log's snapshots),
     scored exactly as ``score`` scores them (``history``: a history was given, so a ticket
-    without changes simply never paused)."""
+    without changes simply never paused). ``stages(row, result)``: the OLA stages that
+    overran, listed under the ticket's breaches."""
     exclusions = exclusions or {}
     if trend is not None:
         trend_months = months_back(period, trend)
@@ -197,6 +199,7 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
             continue
         month = edge.month(row.created)
         pauses = result.pauses
+        overran = stages(row, result) if stages is not None and in_period else ()
         for metric, measured in (("first_response", result.first_response), ("resolution", result.resolution)):
             assert measured is not None
             paused = 0.0 if pauses is None else (pauses.first_response if metric == "first_response"
@@ -205,7 +208,8 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
                 counts = section.trend.setdefault(month, {}).setdefault(metric, [0, 0])
                 counts[measured.status == BREACHED] += 1
             if in_period:
-                _count(section, result.match.priority, metric, measured, result.match.terms.target_pct, row, paused)
+                _count(section, result.match.priority, metric, measured, result.match.terms.target_pct, row, paused,
+                       overran)
         if in_period:
             section.tickets += 1
     for report in reports.values():
@@ -229,7 +233,7 @@ def _customer(reports: dict[str, CustomerReport], ref: CustomerRef) -> CustomerR
 
 
 def _count(section: Section, priority: str, metric: str, measured: MetricResult, target_pct: float,
-           row: TicketRow, paused: float) -> None:
+           row: TicketRow, paused: float, overran: tuple[Any, ...] = ()) -> None:
     """Count one metric into its row the way the scorer's summary counts it (first response
     stops at the resolution when there was no reply; paused seconds are kept)."""
     tally = section.tally(priority, metric)
@@ -248,7 +252,7 @@ def _count(section: Section, priority: str, metric: str, measured: MetricResult,
     if status == BREACHED and target is not None:
         section.breached_total += 1
         item = (elapsed - target, -section.breached_total,
-                Listed(row.id, priority, metric, target, measured.elapsed))
+                Listed(row.id, priority, metric, target, measured.elapsed, stages=overran))
         if len(section.breached) < LIST_LIMIT:
             heapq.heappush(section.breached, item)
         elif item > section.breached[0]:

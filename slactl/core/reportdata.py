@@ -164,9 +164,15 @@ def distribution(s: Section) -> list[dict[str, object]]:
 
 def _breach(x: Listed) -> dict[str, object]:
     over = None if x.elapsed_seconds is None or x.target_seconds is None else x.elapsed_seconds - x.target_seconds
-    return {"id": x.ticket_id, "priority": x.priority, "metric": x.metric,
-            "target_minutes": _minutes(x.target_seconds), "actual_minutes": _minutes(x.elapsed_seconds),
-            "over_by_minutes": _minutes(over)}
+    out: dict[str, object] = {"id": x.ticket_id, "priority": x.priority, "metric": x.metric,
+                              "target_minutes": _minutes(x.target_seconds),
+                              "actual_minutes": _minutes(x.elapsed_seconds), "over_by_minutes": _minutes(over)}
+    if x.stages:  # the team stages that overran their OLA
+        out["ola_stages"] = [{"ola": s.ola, "team": s.team, "target_minutes": _minutes(s.resolution.target),
+                              "actual_minutes": _minutes(s.resolution.elapsed),
+                              "over_by_minutes": _minutes(s.resolution.elapsed - (s.resolution.target or 0.0))}
+                             for s in x.stages]
+    return out
 
 
 def _risk(x: Listed, zone: ZoneInfo) -> dict[str, object]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, timezone, tzinfo
 
 from slactl.core.tickets import TicketRow
@@ -53,6 +54,7 @@ class TicketResult:
     resolution: MetricResult | None
     reopens: int = 0
     pauses: TicketPauses | None = None  # what the status history removed (None without one)
+    behind: Any = None  # OLA stages, next reply, updates (slactl.core.behind; None: not measured)
 
     @property
     def agreement(self) -> str | None:
@@ -116,6 +118,7 @@ class Scorer:
         self.pauses_not_applied: set[str] = set()  # where pauses were configured, without a history
         self.reopens = 0
         self._start = 0.0  # open seconds up to the last tallied ticket's creation
+        self.behind: Any = None  # a slactl.core.behind.BehindScorer when OLAs or reply targets are measured
 
     # -------------------------------------------------------------- matching
 
@@ -333,7 +336,7 @@ class Scorer:
             if g.tickets:
                 rows.append(summary_row({"agreement": name, "priority": prio, "metric": metric}, g,
                                  self.targets[(name, prio)]))
-        return rows
+        return rows if self.behind is None else self.behind.summary(rows)
 
     def grouped(self) -> list[dict[str, object]]:
         """Rows for ``--group-by`` (the summary itself when grouping by agreement)."""

@@ -5,7 +5,7 @@ read them. Times are UTC epoch seconds.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 Snapshot = tuple["float | None", str]
 """(snapshot time as UTC epoch seconds or None when the export has no time column, status)."""
@@ -27,6 +27,8 @@ class TicketRow:
     first_response: float | None  # None: not happened yet (empty cell)
     resolved: float | None
     snapshots: tuple[Snapshot, ...] = ()
+    # the export's group column (the team holding it, for OLAs); "" when absent; not part of equality
+    group: str = field(default="", compare=False)
 
 
 @dataclass(slots=True)

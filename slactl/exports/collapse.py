@@ -142,7 +142,7 @@ def _final(t: _Ticket) -> TicketRow:
     assert last is not None
     snaps = sorted(t.snaps, key=lambda sn: sn[0]) if t.timed else t.snaps  # type: ignore[arg-type,return-value]
     return TicketRow(last.row, last.id, last.customer, last.service, last.priority, last.status,
-                     last.created, last.first_response, last.resolved, tuple(snaps))
+                     last.created, last.first_response, last.resolved, tuple(snaps), last.group)
 
 
 def _merge(tickets: list[TicketRow], firsts: list[int], rejected: list[Rejected]) -> Iterator[TicketRow | Rejected]:

@@ -67,7 +67,11 @@ def explain_row(self: Any, n: int, rec: list[str]) -> TicketRow | Rejected:
         elif t is not None and t < created:
             return Rejected(n, shown_id, f"{lab[tf]} precedes {lab['created_at']}")
         events.append(t)
-    return TicketRow(n, i, self.text(cu), self.text(sv), self.text(pp), self.text(st), created, events[0], events[1])
+    row = TicketRow(n, i, self.text(cu), self.text(sv), self.text(pp), self.text(st), created, events[0], events[1])
+    gi = self.group_index
+    if gi >= 0:
+        row.group = self.text(rec[gi])
+    return row
 
 def _time(self: Any, f: str, v: str) -> float | str | None:
     """Epoch seconds, None for an empty cell, or the rejection reason."""

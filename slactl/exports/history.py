@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from slactl.core.activity import activity_kind
 from slactl.core.tickets import Rejected
 from slactl.errors import InputError
 from slactl.exports.opening import _seen
@@ -40,6 +41,7 @@ class HistoryRow(NamedTuple):
     at: float  # UTC epoch seconds
     to: str
     before: str | None  # the `from` cell, None when absent or empty
+    kind: str = ""  # "" a status change; GROUP or COMMENT (see slactl.core.activity)
 
 
 class History:
@@ -114,6 +116,7 @@ class History:
                                                                       "field")]) if single else None
         pre = self._preset
         wanted, contains = pre.status_fields, pre.field_contains
+        other = activity_kind
         has_field = "field" in ix
         assert self._fmt is not None
         parse = self._fmt.parse
@@ -138,31 +141,39 @@ class History:
                             if width == ncols and fast is not None and not suspect[0]:
                                 rec.append("")
                                 ticket, at, to, before, name = fast(rec)
+                                kind = ""
                                 if has_field:
                                     key = name.strip().casefold()
                                     if not (key in wanted or (contains and ("state" in key or "status" in key))):
-                                        self.ignored += 1
-                                        continue
+                                        kind = other(key, contains)
+                                        if not kind:
+                                            self.ignored += 1
+                                            continue
                                 ticket, to, before = ticket.strip(), to.strip(), before.strip()
                                 try:
                                     if not ticket or to.lower() in nulls:
                                         raise ValueError
                                     yield new(HistoryRow, (n, ticket, parse(at), to,
-                                                           None if before.lower() in nulls else before))
+                                                           None if before.lower() in nulls else before, kind))
                                     continue
                                 except Exception:
                                     del rec[ncols:]
                             elif get_field is not None and len(rec) == ncols:
                                 key = get_field(rec).strip().casefold()
+                                kind = ""
                                 if not (key in wanted or (contains and ("state" in key or "status" in key))):
-                                    self.ignored += 1
-                                    continue
+                                    kind = other(key, contains)
+                                    if not kind:
+                                        self.ignored += 1
+                                        continue
+                            else:
+                                kind = ""
                             if holds_end(rec):  # the end of the file, or a quote never closed swallowed it
                                 cut = end_of_file(self, n, rec)
                                 n -= cut is None
                                 yield from () if cut is None else (cut,)
                                 continue
-                            yield explain(n, rec, get_id, get_at, get_to, get_from, parse)
+                            yield explain(n, rec, get_id, get_at, get_to, get_from, parse, kind)
                         if self._again is None:
                             return
                         reader, self._again = self._again, None  # the lines the quote swallowed
@@ -183,7 +194,7 @@ class History:
                 f.close()
 
     def _row(self, n: int, rec: list[str], get_id: Any, get_at: Any, get_to: Any, get_from: Any,
-             parse: Any) -> HistoryRow | Rejected:
+             parse: Any, kind: str = "") -> HistoryRow | Rejected:
         if rec == [LONG_LINE]:
             return Rejected(n, "", f"the line is longer than {LINE_LIMIT // (1024 * 1024)} MiB")
         if len(rec) != self._ncols:
@@ -210,7 +221,7 @@ class History:
         if is_null(to):
             return Rejected(n, shown, f"{self.columns['to']} (the new status) is empty")
         before = get_from(rec).strip() if get_from is not None else ""
-        return HistoryRow(n, ticket, at, to, None if is_null(before) else before)
+        return HistoryRow(n, ticket, at, to, None if is_null(before) else before, kind)
 
 
 def open_history(path: str, *, preset: str = "auto", tz: str = "UTC", encoding: str | None = None,
@@ -294,6 +305,7 @@ class HistoryStats:
     preset: str
     rows: int = 0  # records read, every kind
     changes: int = 0  # status changes read
+    activity: int = 0  # group and comment rows read (OLAs, replies and updates)
     ignored: int = 0  # changes of other fields
     unknown_tickets: int = 0  # status changes of tickets not in the export
     rejected: list[Rejected] = field(default_factory=list)
@@ -301,7 +313,8 @@ class HistoryStats:
 
     def as_dict(self) -> dict[str, object]:
         return {"path": self.path, "preset": self.preset, "rows": self.rows, "status_changes": self.changes,
-                "other_fields": self.ignored, "unknown_ticket_rows": self.unknown_tickets,
+                "other_fields": self.ignored, "group_and_comment_rows": self.activity,
+                "unknown_ticket_rows": self.unknown_tickets,
                 "matched_by": self.method}
 
 

@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from slactl.core.activity import Event
 from slactl.core.pauses import Change
 from slactl.exports.history import History, HistoryRow, HistoryStats
 from slactl.exports.reader import Rejected
@@ -94,6 +95,7 @@ class HistoryLookup:
         self._tmp: str | None = None
         self._hits: list[tuple[str]] = []
         self._indexed: tuple[int, list[Rejected]] = (0, [])
+        self.extras: list[Event] | None = None  # the group and comment rows of the ticket last asked for
         self.stats = HistoryStats(history.path, history.preset)
         self.restart(indexed=self._key is None)
 
@@ -114,6 +116,7 @@ class HistoryLookup:
                 self._flush_hits()
                 self._db.execute("DELETE FROM h")
             self.stats.changes, rejected = self._indexed
+            self.stats.activity = self._activity
             self.stats.rejected = list(rejected)
             self.stats.ignored = self._ignored
         else:
@@ -130,11 +133,16 @@ class HistoryLookup:
             if type(item) is Rejected:
                 stats.rejected.append(item)
             else:
-                stats.changes += 1
+                if item[5]:  # type: ignore[index]  # a group or comment row
+                    stats.activity += 1
+                else:
+                    stats.changes += 1
                 yield item  # type: ignore[misc]  # the type() check narrowed it
 
     def changes(self, ticket: str) -> list[Change] | None:
-        """The status changes of ``ticket`` in file order, or None when it has none."""
+        """The status changes of ``ticket`` in file order, or None when it has none; its group and
+        comment rows are left in ``extras`` (None when it has none)."""
+        self.extras = None
         if self._key is None:
             return self._lookup(ticket)
         key_of = self._key
@@ -156,14 +164,19 @@ class HistoryLookup:
                     raise OutOfOrder(f"the history lists ticket {here} out of order (row {nxt.row})")
             # every group passed so far is <= the previous export ticket < key: no check needed
             self._group = group
-            out = []
+            out: list[Change] = []
+            extra: list[Event] = []
             while nxt is not None and nxt.ticket == here:
-                out.append(_NEW(Change, nxt[2:]))  # (at, to, before)
+                if nxt[5]:
+                    extra.append(_NEW(Event, nxt[2:]))  # (at, to, before, kind)
+                else:
+                    out.append(_NEW(Change, nxt[2:5]))  # (at, to, before)
                 nxt = next(rows, None)
             if here == ticket:
                 self._next = nxt
-                return out
-            self.stats.unknown_tickets += len(out)  # a ticket the export does not hold
+                self.extras = extra or None
+                return out or None
+            self.stats.unknown_tickets += len(out) + len(extra)  # a ticket the export does not hold
         self._next = nxt
         return None
 
@@ -190,12 +203,12 @@ class HistoryLookup:
             self._flush_hits()
             assert self._db is not None
             (matched,) = self._db.execute("SELECT COUNT(*) FROM c WHERE t IN (SELECT t FROM h)").fetchone()
-            stats.unknown_tickets = stats.changes - matched
+            stats.unknown_tickets = stats.changes + stats.activity - matched
             self.close()
         else:
             self.drain()
             stats.ignored = self.history.ignored
-        stats.rows = stats.changes + stats.ignored + len(stats.rejected)
+        stats.rows = stats.changes + stats.activity + stats.ignored + len(stats.rejected)
         return stats
 
     def close(self) -> None:
@@ -217,31 +230,33 @@ class HistoryLookup:
         db.execute("PRAGMA synchronous=OFF")
         db.execute("PRAGMA cache_size=-32000")  # 32 MB
         db.execute("PRAGMA temp_store=FILE")
-        db.execute("CREATE TABLE c (t TEXT NOT NULL, n INTEGER NOT NULL, at REAL, s TEXT, b TEXT)")
+        db.execute("CREATE TABLE c (t TEXT NOT NULL, n INTEGER NOT NULL, at REAL, s TEXT, b TEXT, k TEXT)")
         db.execute("CREATE TABLE h (t TEXT PRIMARY KEY) WITHOUT ROWID")
         db.execute("BEGIN")
-        batch: list[tuple[str, int, float, str, str | None]] = []
+        batch: list[tuple[str, int, float, str, str | None, str]] = []
         for row in self._status_rows():
-            batch.append((row.ticket, row.row, row.at, row.to, row.before))
+            batch.append((row.ticket, row.row, row.at, row.to, row.before, row.kind))
             if len(batch) >= 50_000:
-                db.executemany("INSERT INTO c VALUES (?, ?, ?, ?, ?)", batch)
+                db.executemany("INSERT INTO c VALUES (?, ?, ?, ?, ?, ?)", batch)
                 batch.clear()
-        db.executemany("INSERT INTO c VALUES (?, ?, ?, ?, ?)", batch)
+        db.executemany("INSERT INTO c VALUES (?, ?, ?, ?, ?, ?)", batch)
         db.execute("CREATE INDEX c_t ON c (t, n)")
         db.execute("COMMIT")
         self._db = db
         self._indexed = (self.stats.changes, list(self.stats.rejected))
+        self._activity = self.stats.activity
         self._ignored = self.history.ignored
 
     def _lookup(self, ticket: str) -> list[Change] | None:
         assert self._db is not None
-        rows = self._db.execute("SELECT at, s, b FROM c WHERE t = ? ORDER BY n", (ticket,)).fetchall()
+        rows = self._db.execute("SELECT at, s, b, k FROM c WHERE t = ? ORDER BY n", (ticket,)).fetchall()
         if not rows:
             return None
         self._hits.append((ticket,))
         if len(self._hits) >= 50_000:
             self._flush_hits()
-        return [_NEW(Change, r) for r in rows]
+        self.extras = [_NEW(Event, r) for r in rows if r[3]] or None
+        return [_NEW(Change, r[:3]) for r in rows if not r[3]] or None
 
     def _flush_hits(self) -> None:
         if self._db is not None and self._hits:

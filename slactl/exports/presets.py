@@ -20,7 +20,8 @@ TEXT_FIELDS = ("id", "customer", "service", "priority", "status")
 TIME_FIELDS = ("created_at", "first_response_at", "resolved_at")
 DURATION_FIELDS = ("first_response_minutes", "resolution_minutes")
 SNAPSHOT_FIELD = "updated_at"  # an event log's snapshot time (see slactl.exports.collapse)
-FIELDS = TEXT_FIELDS + TIME_FIELDS + DURATION_FIELDS + (SNAPSHOT_FIELD,)
+GROUP_FIELD = "group"  # the team holding the ticket (OLAs), when there is no group history
+FIELDS = TEXT_FIELDS + TIME_FIELDS + DURATION_FIELDS + (SNAPSHOT_FIELD, GROUP_FIELD)
 REQUIRED = ("id", "priority", "created_at")
 
 
@@ -56,7 +57,7 @@ GENERIC = Preset(
     "generic", "generic (slactl contract)",
     {"id": ("id",), "customer": ("customer",), "service": ("service",), "priority": ("priority",),
      "status": ("status",), "created_at": ("created_at",), "first_response_at": ("first_response_at",),
-     "resolved_at": ("resolved_at",)},
+     "resolved_at": ("resolved_at",), "group": ("group", "assignment_group", "team")},
     signature=("id", "created_at"), closed=("closed_at",),
     where="any tool that can write these columns (a report, a database query)",
 )
@@ -67,7 +68,7 @@ ZENDESK = Preset(
      # a custom Service/Category field says more than the agent group
      "service": ("Service", "Category", "Group"), "priority": ("Priority",), "status": ("Status",),
      "created_at": ("Created at",), "resolved_at": ("Solved at",),
-     "first_response_minutes": ("First reply time in minutes",)},
+     "first_response_minutes": ("First reply time in minutes",), "group": ("Group",)},
     signature=("Id", "Created at"),
     any_of=("Solved at", "First reply time in minutes", "Requester", "Organization"),
     where="Admin Center > Account > Tools > Reports > Export (CSV), or Explore > Tickets dataset",
@@ -78,7 +79,7 @@ JIRA = Preset(
     {"id": ("Issue key",), "customer": ("Custom field (Organizations)",),
      "service": ("Component/s", "Custom field (Request Type)"), "priority": ("Priority",), "status": ("Status",),
      "created_at": ("Created",), "first_response_at": ("Custom field ([CHART] Date of First Response)",),
-     "resolved_at": ("Resolved",)},
+     "resolved_at": ("Resolved",), "group": ("Team", "Assignee group", "Custom field (Team)")},
     signature=("Issue key", "Created"),
     where="Filters > search > Export > Export Excel CSV (all fields)",
 )
@@ -88,7 +89,7 @@ FRESHDESK = Preset(
     {"id": ("Ticket ID",), "customer": ("Company Name", "Company"),
      "service": ("Group", "Type"),  # the group first: it names the team that owes the SLA
      "priority": ("Priority",), "status": ("Status",), "created_at": ("Created time",),
-     "first_response_at": ("Initial response time",), "resolved_at": ("Resolved time",)},
+     "first_response_at": ("Initial response time",), "resolved_at": ("Resolved time",), "group": ("Group",)},
     signature=("Ticket ID", "Created time"), closed=("Closed time",),
     where="Tickets > Export (CSV or Excel)",
 )
@@ -97,7 +98,7 @@ SERVICENOW = Preset(
     "servicenow", "ServiceNow (incident list export)",
     {"id": ("number",), "customer": ("company",), "service": ("business_service", "category", "cmdb_ci"),
      "priority": ("priority",), "status": ("incident_state", "state"), "created_at": ("opened_at", "opened"),
-     "resolved_at": ("resolved_at", "resolved")},
+     "resolved_at": ("resolved_at", "resolved"), "group": ("assignment_group", "assignment group")},
     signature=("number",), any_of=("opened_at", "opened"), closed=("closed_at", "closed"),
     where="Incident list > column menu > Export > CSV (also the incident event log)",
 )
@@ -119,7 +120,8 @@ GLPI = Preset(
      "priority": ("Priorité", "Priority"), "status": ("Statut", "Status"),
      "created_at": ("Date d'ouverture", "Opening date"),
      "first_response_at": ("Date de prise en compte", "Take into account date"),
-     "resolved_at": ("Date de résolution", "Resolution date")},
+     "resolved_at": ("Date de résolution", "Resolution date"),
+     "group": ("Attribué à - Groupe", "Assigned to - Group")},
     signature=("ID", ("Date d'ouverture", "Opening date")),
     any_of=("Titre", "Title", "Statut", "Status", "Priorité", "Priority"),
     closed=("Date de clôture", "Closing date", "Close date"),
@@ -135,7 +137,7 @@ OTRS = Preset(
      # FirstResponse and SolutionTime); its ...InMin columns are business minutes of the
      # desk's own calendar, never read: the agreement's clock measures
      "created_at": ("Created",), "first_response_at": ("FirstResponse", "First Response", "First Response Time"),
-     "resolved_at": ("Solved", "SolutionTime", "Solution Time")},
+     "resolved_at": ("Solved", "SolutionTime", "Solution Time"), "group": ("Queue",)},
     signature=(("TicketNumber", "Ticket#", "Ticket Number"), "Created"),
     any_of=("Queue", "State", "Age", "Lock", "Owner"),
     closed=("Closed", "Close Time"),
@@ -149,7 +151,8 @@ OTRS = Preset(
 ZAMMAD = Preset(
     "zammad", "Zammad (reporting XLSX)",
     {"id": ("#", "Number"), "customer": ("Organization",), "service": ("Group",), "priority": ("Priority",),
-     "status": ("State",), "created_at": ("Created At",), "first_response_at": ("First Response At",)},
+     "status": ("State",), "created_at": ("Created At",), "first_response_at": ("First Response At",),
+     "group": ("Group",)},
     signature=(("#", "Number"), "Created At"), any_of=("Closed At", "First Response At", "Organization"),
     closed=("Closed At", "Close At"), closed_is_resolution=True,
     where="Reporting > (a profile) > Download XLSX: title row, header on row 3, a 'Timezone:' footer "

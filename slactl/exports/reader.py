@@ -36,7 +36,6 @@ from slactl.exports.timestamps import ColumnFormat, clip, detect_format
 
 SAMPLE_RECORDS = 1000  # records buffered to decide each timestamp column's format
 SAMPLE_CHARS = 8 * 1024 * 1024  # and at most this much of them
-
 # Fields in the order the loop unpacks them.
 ORDER = ("id", "customer", "service", "priority", "status",
          "created_at", "first_response_at", "resolved_at",
@@ -117,7 +116,7 @@ class Export:
         else:
             getters = [_first(ix) if len(ix) > 1 else itemgetter(ix[0] if ix else ncols) for ix in slots]
             self._get = lambda rec: tuple([g(rec) for g in getters])
-        self._labels = {f: self._label(f) for f in (*ORDER, "updated_at")}
+        self._labels, self.group_index = {f: self._label(f) for f in (*ORDER, "updated_at")}, indices.get("group", (-1,))[0]
         self._fmt: dict[str, ColumnFormat] = {}
         self._texts: dict[str, str] = {}  # text cell -> as read (see text())
         self._dst_said: set[str] = set()
@@ -297,7 +296,7 @@ class Export:
         explain = self._explain
         T = self._texts
         text = self.text
-        Row = TicketRow
+        Row, gi = TicketRow, self.group_index  # gi: the group column (OLAs), -1 without one
         for f in fmt.values():  # DST gap / fold counts of this pass
             dst = getattr(f.parse, "dst", None)
             if dst is not None:
@@ -385,6 +384,7 @@ class Export:
                                 except KeyError:
                                     st = text(st)
                                 row = Row(n, i, cu, sv, pp, st, c, fr, rs)
+                                if gi >= 0: row.group = text(rec[gi])  # noqa: E701  # (the file's line budget)
                                 seen_add(i)
                             except Exception:
                                 del rec[ncols:]

@@ -11,7 +11,10 @@ LIST_LIMIT = 50
 
 
 def _pct(v: object) -> str:
-    return "-" if not isinstance(v, (int, float)) else f"{v:.1f}"
+    """As score's table shows a compliance (one display rounding: slactl.core.figures)."""
+    from slactl.core.figures import percent_text
+
+    return "-" if not isinstance(v, (int, float)) else percent_text(v)
 
 
 def _diff(v: object) -> str:
@@ -52,6 +55,7 @@ def compare_extras(sections: list[Any], others: list[Any], ref: str, lang: str |
     """``report --compare``: attach to each section the same objectives under REF's terms
     (``Section.extras["compare"]``), in the section's language."""
     from slactl.i18n import percent, text
+    from slactl.i18n.formats import DASH, number
 
     theirs = {(s.agreement.name, s.customer.key): s for s in others}
     for section in sections:
@@ -62,9 +66,10 @@ def compare_extras(sections: list[Any], others: list[Any], ref: str, lang: str |
             mine = tally.compliance
             there = other.tallies.get((priority, metric)).compliance \
                 if other is not None and (priority, metric) in other.tallies else None
-            diff = "-" if mine is None or there is None else f"{mine - there:+.1f}"
-            rows.append([priority, text(said, "metric_" + metric), percent(said, mine) if mine is not None else "-",
-                         percent(said, there) if there is not None else "-", diff])
+            gap = None if mine is None or there is None else round(mine - there, 1)
+            diff = DASH if gap is None else text(
+                said, "points", value=("+" if gap > 0 else "−" if gap < 0 else "") + number(said, abs(gap), 1))
+            rows.append([priority, text(said, "metric_" + metric), percent(said, mine), percent(said, there), diff])
         if rows:
             section.extras["compare"] = {
                 "title": text(said, "compare_title", ref=ref),

@@ -75,6 +75,11 @@ def write_text(out: IO[str], e: Explained) -> None:
         w(f"  Not judged: {why}.")
         w(f"  Customer '{row.customer}', service '{row.service}', priority '{row.priority}', "
           f"created {when(row.created, z, year)}.")
+        if e.behind is not None:
+            from slactl.reporters.behind_text import behind_lines
+
+            for line in behind_lines(e.behind, lambda t: when(t, z, year)):
+                w(line)
         return
     terms, ag = match.terms, match.agreement
     amended = f" as amended from {ag.version.isoformat()}" if ag.version is not None else ""
@@ -86,7 +91,7 @@ def write_text(out: IO[str], e: Explained) -> None:
     if e.history is None:
         w("  History     none: the clocks ran without pauses")
     else:
-        n = len(r.segments) - 1
+        n = max(len(r.segments) - 1, 0)
         reopens = f", {res.reopens} reopen{'s' if res.reopens != 1 else ''}" if res.reopens else ""
         w(f"  History     {n} status change{'s' if n != 1 else ''} from {e.history}{reopens}")
         for seg in r.segments:
@@ -102,6 +107,11 @@ def write_text(out: IO[str], e: Explained) -> None:
     for m in r.metrics:
         w()
         _metric_text(w, m, z, year, now)
+    if e.behind is not None:
+        from slactl.reporters.behind_text import behind_lines
+
+        for line in behind_lines(e.behind, lambda t: when(t, z, year)):
+            w(line)
 
 
 def _metric_text(w, m: MetricReceipt, z: tzinfo, year: int, now: Segment | None) -> None:  # type: ignore[no-untyped-def]
@@ -185,6 +195,8 @@ def as_json(e: Explained) -> dict[str, object]:
         "history_rejected": [{"row": x.row, "reason": x.reason} for x in e.history_rejected],
         "reopens": res.reopens, "notes": e.notes, "metrics": {},
     }
+    if e.behind is not None:
+        out.update(e.behind.as_dict(lambda t: iso(t, z)))
     for m in r.metrics:
         mr = m.result
         out["metrics"][m.metric] = {  # type: ignore[index]

@@ -212,14 +212,29 @@ def _list_table(title: str, heads: list[tuple[str, bool]], rows: list[list[str]]
     return "".join(out)
 
 
+def breach_rows(items: list[dict[str, Any]], lang: str) -> list[list[str]]:
+    """The breached tickets' rows, each followed by the team stages that overran their OLA."""
+    t = lambda k, **v: text(lang, k, **v)  # noqa: E731 - a local shorthand
+    rows, said = [], set()
+    for b in items:
+        rows.append([b["id"], b["priority"], t("metric_" + b["metric"]), duration(lang, b["target_minutes"]),
+                     duration(lang, b["actual_minutes"]), duration(lang, b["over_by_minutes"])])
+        if b["id"] in said:
+            continue  # the stages of a ticket with two breaches: under the first
+        said.add(b["id"])
+        for s in b.get("ola_stages", ()):
+            rows.append(["", "", t("ola_stage_overran", team=s["team"], ola=s["ola"]),
+                         duration(lang, s["target_minutes"]), duration(lang, s["actual_minutes"]),
+                         duration(lang, s["over_by_minutes"])])
+    return rows
+
+
 def _lists(s: dict[str, Any], lang: str) -> str:
     t = lambda k: text(lang, k)  # noqa: E731 - a local shorthand
     lists = s["lists"]
     out = [_list_table(t("list_breached"), [(t("ticket"), False), (t("priority"), False), (t("metric"), False),
                                             (t("target"), True), (t("actual"), True), (t("over_by"), True)],
-                       [[b["id"], b["priority"], t("metric_" + b["metric"]), duration(lang, b["target_minutes"]),
-                         duration(lang, b["actual_minutes"]), duration(lang, b["over_by_minutes"])]
-                        for b in lists["breached"]["items"]], lists["breached"]["more"], lang)]
+                       breach_rows(lists["breached"]["items"], lang), lists["breached"]["more"], lang)]
     out.append(_list_table(t("list_at_risk"), [(t("ticket"), False), (t("priority"), False), (t("metric"), False),
                                                (t("elapsed"), True), (t("target"), True), (t("due"), True)],
                            [[r["id"], r["priority"], t("metric_" + r["metric"]), duration(lang, r["elapsed_minutes"]),

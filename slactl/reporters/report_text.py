@@ -12,7 +12,7 @@ from typing import IO, Any, Callable
 from slactl.i18n import duration, percent, text
 from slactl.reporters.report_extras import extra_tables
 from slactl.reporters.report_html import (
-    agreement_period_words, as_of_words, due_words, metric_words, page_title, period_words,
+    agreement_period_words, as_of_words, breach_rows, due_words, metric_words, page_title, period_words,
 )
 from slactl.sanitize import terminal_text
 
@@ -35,9 +35,7 @@ def _lists(s: dict[str, Any], lang: str) -> list[Table]:
     lists = s["lists"]
     out: list[Table] = [
         (t("list_breached"), [t("ticket"), t("priority"), t("metric"), t("target"), t("actual"), t("over_by")],
-         [[b["id"], b["priority"], t("metric_" + b["metric"]), duration(lang, b["target_minutes"]),
-           duration(lang, b["actual_minutes"]), duration(lang, b["over_by_minutes"])]
-          for b in lists["breached"]["items"]], lists["breached"]["more"], ""),
+         breach_rows(lists["breached"]["items"], lang), lists["breached"]["more"], ""),
         (t("list_at_risk"), [t("ticket"), t("priority"), t("metric"), t("elapsed"), t("target"), t("due")],
          [[r["id"], r["priority"], t("metric_" + r["metric"]), duration(lang, r["elapsed_minutes"]),
            duration(lang, r["target_minutes"]), due_words(r["due_at"])] for r in lists["at_risk"]["items"]],

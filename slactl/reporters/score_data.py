@@ -74,6 +74,8 @@ def ticket_dict(r: TicketResult, stamp: Callable[[float | None], str | None] = i
     out["first_response"] = r.first_response.as_dict(zone) if r.first_response else None
     out["resolution"] = r.resolution.as_dict(zone) if r.resolution else None
     out["reopens"] = r.reopens
+    if r.behind is not None:
+        out.update(r.behind.as_dict(stamp))
     return out
 
 
@@ -182,7 +184,8 @@ def ticket_json_tail(r: TicketResult, stamp: Callable[[float | None], str | None
             f'"first_response_at": {fr}, '
             f'"resolved_at": {rs}{cands}, '
             f'"first_response": {_metric_json(r.first_response, due_stamp)}, '
-            f'"resolution": {_metric_json(r.resolution, due_stamp)}, "reopens": {r.reopens}}}')
+            f'"resolution": {_metric_json(r.resolution, due_stamp)}, "reopens": {r.reopens}'
+            f'{"" if r.behind is None else r.behind.json_tail(stamp)}}}')
 
 
 def _json_record(r: TicketResult, row: int, stamp: Callable[[float | None], str | None], first: bool) -> str:

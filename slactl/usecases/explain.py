@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
+from slactl.core.activity import Event
+from slactl.core.behind import Behind
 from slactl.core.coverage import agreement_zone
 from slactl.core.model import Workspace
 from slactl.core.pauses import Change, from_snapshots
@@ -30,6 +32,7 @@ class Explained:
     history: str | None  # where the status history came from (a file, the event log's snapshots)
     history_rejected: list[Rejected] = field(default_factory=list)  # the ticket's unreadable history rows
     notes: list[str] = field(default_factory=list)
+    behind: Behind | None = None  # OLA stages, next reply, updates (None: nothing to measure)
 
 
 def explain_run(ws: Workspace, options: TicketOptions, ticket_id: str, as_of: Callable[[str], float],
@@ -57,13 +60,16 @@ def explain_ticket(ws: Workspace, source: Export, ticket_id: str, as_of: float,
     """The receipt of ``ticket_id``; ``InputError`` when the export does not hold it."""
     row = _find(source, ticket_id.strip())
     changes: list[Change] | None = None
+    events: list[Event] = []
     rejected: list[Rejected] = []
     origin = None
     if history is not None:
         changes = []
         for item in history:
             if isinstance(item, HistoryRow):
-                if item.ticket == row.id:
+                if item.ticket == row.id and item.kind:
+                    events.append(Event(item.at, item.to, item.before, item.kind))
+                elif item.ticket == row.id:
                     changes.append(Change(item.at, item.to, item.before))
             elif item.id == row.id:
                 rejected.append(item)
@@ -82,7 +88,12 @@ def explain_ticket(ws: Workspace, source: Export, ticket_id: str, as_of: float,
     if scorer.pauses_not_applied:
         notes.append(f"no status history: pauses in {', '.join(sorted(scorer.pauses_not_applied))} not applied "
                      "(give --history FILE)")
-    return Explained(receipt, source.path, origin, rejected, notes)
+    behind = None
+    from slactl.core.behind import BehindScorer, wanted
+
+    if wanted(ws) or events:
+        behind = BehindScorer(ws, as_of).ticket(row, result.match, changes or None, events or None, result.reopens)
+    return Explained(receipt, source.path, origin, rejected, notes, behind)
 
 
 def _find(source: Export, wanted: str) -> TicketRow:

@@ -39,7 +39,7 @@ def build(ws: Workspace, run: TicketRun, *, trend: int | None = None) -> ReportR
         return build_report(ws, _counting(items, run), as_of=run.as_of, period=period, selection=selection,
                             exclusions=run.exclusions, trend=trend, has_first_response=source.has_first_response,
                             has_resolution=source.has_resolution, changes=run.changes,
-                            history=run.paused_by_history)
+                            history=run.paused_by_history, stages=_overran(ws, run))
 
     report = run.passes(one_pass)
     check_customer_seen(ws, run)
@@ -49,6 +49,26 @@ def build(ws: Workspace, run: TicketRun, *, trend: int | None = None) -> ReportR
     if notice:
         done.warnings.append(notice)
     return done
+
+
+def _overran(ws: Workspace, run: TicketRun) -> Any:
+    """``stages(row, result)`` for the report: the ticket's OLA stages that breached (None
+    without OLAs), from the group rows the history found with its status changes."""
+    if not ws.olas:
+        return None
+    from slactl.core.behind import BehindScorer
+    from slactl.core.pauses import Change
+    from slactl.core.totals import BREACHED
+
+    behind = BehindScorer(ws, run.as_of)
+
+    def stages(row: Any, result: Any) -> tuple[Any, ...]:
+        events = run.history.extras if run.history is not None else None
+        segs = result.pauses.segments if result.pauses is not None else []
+        changes = [Change(seg.start, seg.status, segs[0].status if i == 0 else None) for i, seg in enumerate(segs[1:])]
+        b = behind.ticket(row, result.match, changes or None, events, result.reopens)
+        return tuple(s for s in b.stages or () if s.resolution.status == BREACHED)
+    return stages
 
 
 def _counting(items, run: TicketRun):  # type: ignore[no-untyped-def]

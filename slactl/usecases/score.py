@@ -120,8 +120,17 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
         "as_of": as_of, "has_first_response": source.has_first_response, "has_resolution": source.has_resolution,
         "group_by": group_by, "report_zone": ZoneInfo(source.timezone), "history": history is not None}
 
+    from slactl.core.behind import wanted
+
+    behind = wanted(ws) or history is not None  # OLAs, replies, first contact (slactl.core.behind)
+
     def make_scorer() -> Scorer:
-        return Scorer(ws, **scorer_args)
+        scorer = Scorer(ws, **scorer_args)
+        if behind:
+            from slactl.core.behind import BehindScorer
+
+            scorer.behind = BehindScorer(ws, as_of)
+        return scorer
 
     summary_only = getattr(reporter_cls, "summary_only", False)
     # An event log is only known at its first repeated id: the report is then started
@@ -134,7 +143,8 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
             done = None
             for _ in range(3):  # at most: an event log found, then a history out of order
                 try:
-                    n = _jobs(source, jobs) if history is None and keep is None and not source.collapse else 1
+                    n = _jobs(source, jobs) if history is None and keep is None and not source.collapse \
+                        and not behind else 1
                     if n > 1 and (summary_only or hasattr(reporter, "append_part")):
                         from slactl.usecases.parallel import score_parallel
 
@@ -168,6 +178,10 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
             scorer.pauses_not_applied.clear()  # the event log's snapshots were the history
         if scorer.pauses_not_applied:
             meta.pause_notes.append(pauses_notice(scorer))
+        if scorer.behind is not None:
+            from slactl.core.behind import no_rule_notes
+
+            meta.pause_notes.extend(scorer.behind.notes() + no_rule_notes(scorer.behind.olas))
         reporter.finish(meta, scorer)
     return (scorer, meta) if with_meta else scorer
 
@@ -223,6 +237,10 @@ def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
     on_rejected = getattr(reporter, "rejected", None)
     rejected: list[Rejected] = []
     score, emit, tally = scorer.score, reporter.ticket, scorer.tally
+    if scorer.behind is not None:
+        from slactl.usecases.behind import measured
+
+        score, tally = measured(scorer, history)
     changes = history.changes if history is not None else None
     n = 0
     items: Iterator[TicketRow | Rejected] = _reporting(source, update) if update is not None else iter(source)

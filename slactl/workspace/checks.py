@@ -34,6 +34,10 @@ def check_workspace(loaded: Loaded, as_of: date) -> list[Finding]:
             found += _policy(loaded, entry, entry.obj)  # type: ignore[arg-type]
         elif entry.kind == "Agreement":
             found += _agreement(loaded, entry, entry.obj, as_of)  # type: ignore[arg-type]
+        elif entry.kind == "OLA":
+            from slactl.workspace.ola_checks import check_ola
+
+            found += check_ola(loaded, entry, entry.obj, _at, _rules, _unknown)  # type: ignore[arg-type]
         if entry.partial:  # a key dropped for a structural error must not read as "missing"
             found = [f for f in found if f.code not in _ABSENCE]
         out += found

@@ -15,7 +15,7 @@ from typing import Any
 from slactl.core.findings import ERROR, WARNING, Finding
 from slactl.core.model import (
     AMENDABLE, NO_PAUSE, WEEKDAYS, Agreement, AmendedRule, Amendment, CallObjective, Calendar, CreditTier, Credits, Customer, Hours,
-    Loc, Manager, Objective, Pause, Policy, RenewalTerms, Rule, Service, Span, Workspace,
+    Loc, Manager, OLA, Objective, Pause, Policy, RenewalTerms, Rule, Service, Span, Team, Workspace,
 )
 from slactl.core.durations import parse_duration
 from slactl.workspace.structure import check_document, readable_part
@@ -127,8 +127,11 @@ def load_workspace(root: str, extra_files: list[str] = ()) -> Loaded:  # type: i
     policies: dict[str, Policy] = {}
     services: dict[str, Service] = {}
     agreements: dict[str, Agreement] = {}
-    by_kind = {"Calendar": calendars, "Policy": policies, "Service": services, "Agreement": agreements}
-    builders = {"Calendar": _calendar, "Policy": _policy, "Service": _service, "Agreement": _agreement}
+    olas: dict[str, OLA] = {}
+    by_kind = {"Calendar": calendars, "Policy": policies, "Service": services, "Agreement": agreements,
+               "OLA": olas}
+    builders = {"Calendar": _calendar, "Policy": _policy, "Service": _service, "Agreement": _agreement,
+                "OLA": _ola}
     for entry in entries:
         loc = Loc(entry.doc.file, entry.doc.root.line, entry.doc.root.column)
         if entry.data is None:  # structural errors: check what can still be read, in this same run
@@ -147,7 +150,7 @@ def load_workspace(root: str, extra_files: list[str] = ()) -> Loaded:  # type: i
             continue
         by_kind[entry.kind].setdefault(entry.name, entry.obj)  # type: ignore[attr-defined]
     workspace = Workspace(root=root, calendars=calendars, policies=policies, services=services,
-                          agreements=agreements, files=tuple(display_path(f) for f in files))
+                          agreements=agreements, files=tuple(display_path(f) for f in files), olas=olas)
     return Loaded(workspace, findings, entries, [display_path(f) for f in files])
 
 
@@ -221,7 +224,26 @@ def _rule(data: dict[str, Any], loc: Loc) -> Rule:
         pause=_pause(data.get("pause")),
         loc=loc,
         alert_at=data.get("alert_at"),
+        next_reply=_duration(data.get("next_reply")),
+        update_every=_duration(data.get("update_every")),
     )
+
+
+def _duration(text: str | None) -> int | None:
+    return parse_duration(text) if text else None
+
+
+def _ola(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -> OLA:
+    team, period, pause = spec["team"], spec.get("period") or {}, spec.get("pause") or {}
+    supports = spec.get("supports")
+    rules = tuple(Rule(priority=r["priority"].strip(), aliases=tuple(r.get("aliases", ())),
+                       first_response=_duration(r.get("response")), resolution=_duration(r.get("resolution")),
+                       calendar=r.get("calendar"), loc=loc) for r in spec.get("rules", ()))
+    return OLA(name=name, team=Team(team["name"].strip(), tuple(a.strip() for a in team.get("aliases", ()))),
+               supports=tuple(supports) if supports is not None else None, policy=spec.get("policy"),
+               rules=rules, calendar=spec.get("calendar"), start=period.get("start"), end=period.get("end"),
+               pause=Pause(_statuses(pause.get("response")), _statuses(pause.get("resolution"))),
+               compliance_target=spec.get("compliance_target"), loc=loc)
 
 
 def _policy(name: str, spec: dict[str, Any], _doc: dict[str, Any], loc: Loc) -> Policy:

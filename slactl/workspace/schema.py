@@ -64,7 +64,38 @@ RULE = _obj({
     "calendar": _REF,
     "pause": {"$ref": "#/$defs/pause"},
     "alert_at": {"$ref": "#/$defs/alertAt"},
+    "next_reply": {"$ref": "#/$defs/duration", "description": "every later customer message answered by an "
+                   "agent within this (needs comment history)"},
+    "update_every": {"$ref": "#/$defs/duration", "description": "while open, an agent comment at least this "
+                     "often (needs comment history)"},
 }, required=("priority",))
+
+OLA_RULE = _obj({
+    "priority": _str(minLength=1, description="canonical priority name, e.g. P1"),
+    "aliases": _list(_str(), description="export values meaning this priority (case-insensitive)"),
+    "response": {"$ref": "#/$defs/duration", "description": "from the ticket reaching the team to its first "
+                 "agent comment or status change"},
+    "resolution": {"$ref": "#/$defs/duration", "description": "business time the team holds the ticket, "
+                   "all its stretches summed"},
+    "calendar": _REF,
+}, required=("priority",))
+
+OLA_SPEC = _obj({
+    "team": _obj({
+        "name": _str(minLength=1, format="slactl-one-line", pattern=ONE_LINE_PATTERN,
+                     description="the team as the export's group column or the group history names it"),
+        "aliases": _list(_str(minLength=1), description="other spellings (trimmed, case-insensitive)"),
+    }, required=("name",)),
+    "supports": _list(_REF, description="Agreement names it underpins; omitted: every ticket"),
+    "policy": {**_REF, "description": "a Policy whose rules give the targets (first_response = response)"},
+    "rules": _list({"$ref": "#/$defs/olaRule"}, description="per priority; override the policy's"),
+    "calendar": _REF,
+    "period": _obj({"start": {"$ref": "#/$defs/date"}, "end": {"$ref": "#/$defs/date"}}, required=("start", "end")),
+    "pause": _obj({"response": _STATUSES, "resolution": _STATUSES},
+                  description="statuses that stop the team's clocks (needs a status history)"),
+    "compliance_target": _PERCENT,
+    "description": _str(),
+}, required=("team",))
 
 CALENDAR_SPEC = _obj({
     "timezone": _str(format="slactl-timezone", description="IANA time zone, e.g. Europe/Moscow"),
@@ -209,12 +240,13 @@ HOURS = _obj({
 _ALERT_AT = {"type": "number", "minimum": 1, "maximum": 100,
              "description": "percent of a target used that makes a pending ticket 'at risk' (default 75)"}
 
-SPECS = {"Agreement": AGREEMENT_SPEC, "Policy": POLICY_SPEC, "Calendar": CALENDAR_SPEC, "Service": SERVICE_SPEC}
+SPECS = {"Agreement": AGREEMENT_SPEC, "Policy": POLICY_SPEC, "Calendar": CALENDAR_SPEC, "Service": SERVICE_SPEC,
+         "OLA": OLA_SPEC}
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://slactl.dev/schema/v1.json",
-    "title": "slactl document (Agreement, Policy, Calendar or Service)",
+    "title": "slactl document (Agreement, Policy, Calendar, Service or OLA)",
     "type": "object",
     "properties": {
         "apiVersion": {"type": "string", "const": API_VERSION},
@@ -240,6 +272,7 @@ SCHEMA: dict[str, Any] = {
         "span": _SPAN,
         "email": _EMAIL,
         "rule": RULE,
+        "olaRule": OLA_RULE,
         "pause": PAUSE,
         "objective": OBJECTIVE,
         "callObjective": CALL_OBJECTIVE,
