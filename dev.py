@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Developer tasks that need nothing but Python: ``python3 dev.py demo`` and ``python3 dev.py test``.
+"""Developer tasks that need nothing but Python: ``python3 dev.py demo`` and ``python3 dev.py test``;
+``python3 dev.py docs`` rewrites the README's example output from real runs (``docs --check``: only show
+what would change).
 
 Creates ``.venv`` on first use and installs slactl into it (editable, with the
 test extra), so a fresh clone works on a machine that has only python3.
@@ -64,12 +66,15 @@ def test(args: list[str]) -> None:
 
 def main() -> None:
     task = sys.argv[1] if len(sys.argv) > 1 else "help"
-    if task not in ("demo", "test", "catalogues"):
-        print("usage: python3 dev.py demo | test [pytest args] | catalogues")
+    if task not in ("demo", "test", "catalogues", "docs"):
+        print("usage: python3 dev.py demo | test [pytest args] | catalogues | docs [--check]")
         sys.exit(2)
     ensure_env()
     if task == "catalogues":  # slactl/locales/*.po -> *.mo and slactl.pot
         run([str(PY), "-m", "slactl.i18n.build"])
+        return
+    if task == "docs":  # README.md: every console example's output from a real run (tests/readme_runner.py)
+        run([str(PY), "-m", "tests.readme_runner", *([] if "--check" in sys.argv[2:] else ["--write"])])
         return
     demo() if task == "demo" else test(sys.argv[2:])
 

@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.conftest import run_in_workspace as run
+from tests.conftest import state_file, run_in_workspace as run
 from tests.test_notify import Recorder, _serve
 
 WORKSPACE = """apiVersion: slactl/v1
@@ -127,7 +127,7 @@ def test_three_runs_mail_each_manager_only_what_is_new(setup: tuple[Path, Path],
     assert keys(got["tom@provider.example"]) == {("B-1", "first response")}
     assert keys(got["desk@provider.example"]) == {("C-1", "resolution")}
     assert sum(len(v) for v in got.values()) == 5  # nothing mailed twice
-    state = json.loads((ws / ".slactl-alerts.json").read_text(encoding="utf-8"))
+    state = json.loads(state_file(ws, "alerts").read_text(encoding="utf-8"))
     assert "first_response:breached:A-1" in state["sent"] and "first_response:at_risk:A-1" in state["sent"]
     assert state["sent"]["first_response:breached:B-1"]["to"] == "tom@provider.example"
 
@@ -166,14 +166,14 @@ def test_dry_run_sends_and_records_nothing(setup: tuple[Path, Path], smtp: Recor
     result = run(ws, "alert", str(export), "--as-of", T2, "--mail", "--dry-run")
     assert result.exit_code == 0
     assert "dry run: not sent, not recorded" in result.stdout and "To: mia@provider.example" in result.stdout
-    assert smtp.messages == [] and not (ws / ".slactl-alerts.json").exists()
+    assert smtp.messages == [] and not state_file(ws, "alerts").exists()
 
 
 def test_only_resolved_tickets_are_pruned_and_absent_ones_after_the_retention(setup: tuple[Path, Path],
                                                                              smtp: Recorder) -> None:
     ws, export = setup
     run(ws, "alert", str(export), "--as-of", T2, "--mail")
-    state = ws / ".slactl-alerts.json"
+    state = state_file(ws, "alerts")
     sent = lambda: json.loads(state.read_text(encoding="utf-8"))["sent"]  # noqa: E731
     assert any(k.endswith(":C-1") for k in sent()) and any(k.endswith(":A-1") for k in sent())
     # C-1 left the export (a partial pull?): its record stays; A-1 is resolved now: its at-risk record

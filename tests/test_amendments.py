@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tests.conftest import BUNDLED, run_in_workspace as run
+from tests.conftest import copy_bundled, BUNDLED, run_in_workspace as run
 
 AGREEMENT = """apiVersion: slactl/v1
 kind: Agreement
@@ -51,7 +51,7 @@ def aws(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     root.mkdir()
     for folder in ("calendars", "policies", "services"):
-        shutil.copytree(BUNDLED / folder, root / folder)
+        copy_bundled(root / folder, folder)
     (root / "acme.yaml").write_text(AGREEMENT, encoding="utf-8")
     (tmp_path / "t.csv").write_text(TICKETS, encoding="utf-8")
     return root
@@ -140,7 +140,7 @@ def _workspace(text: str) -> Path:
     if text not in _CACHE:
         root = Path(tempfile.mkdtemp(prefix="slactl-amend-"))
         for folder in ("calendars", "policies", "services"):
-            shutil.copytree(BUNDLED / folder, root / folder)
+            copy_bundled(root / folder, folder)
         (root / "acme.yaml").write_text(text, encoding="utf-8")
         _CACHE[text] = root
     return _CACHE[text]
@@ -167,7 +167,7 @@ def test_outages_and_time_entries_by_the_version_in_force(tmp_path: Path) -> Non
     from tests.conftest import ROOT
 
     ws = tmp_path / "ws"
-    shutil.copytree(BUNDLED, ws)
+    copy_bundled(ws)
     acme = ws / "customers" / "acme.yaml"
     acme.write_text(acme.read_text(encoding="utf-8").replace("  hours:                                # 20", (
         "  amendments:\n    - effective: 2026-11-01\n      note: email objective relaxed, 30 hours a month\n"

@@ -468,13 +468,13 @@ def test_readme_worked_example(run_line) -> None:  # type: ignore[no-untyped-def
     import re
     import shlex
 
-    from tests.conftest import ROOT
+    from tests.conftest import BUNDLED, ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### A worked example you can check by hand", 1)[1]
     command = re.search(r"```sh\n(slactl .*?)\n```", section, re.S).group(1).replace("\\\n", " ")  # type: ignore[union-attr]
     args = shlex.split(command)[1:]
-    args[args.index("agreements")] = str(ROOT / "agreements")
+    args[args.index("agreements")] = str(BUNDLED)
     args[args.index("examples/outages.csv")] = str(ROOT / "examples" / "outages.csv")
     result = run_line(*args, "--format", "json")
     assert result.exit_code == 0, result.output

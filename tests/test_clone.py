@@ -19,7 +19,7 @@ from slactl.core.model import Customer
 
 from tests.conftest import run_in_workspace as run  # noqa: E402
 
-BUNDLED = Path(__file__).resolve().parent.parent / "agreements"
+from tests.conftest import BUNDLED  # noqa: E402
 D = date.fromisoformat
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED, ROOT, run_in_workspace as run
+from tests.conftest import copy_bundled, BUNDLED, ROOT, run_in_workspace as run
 
 GENERIC = ROOT / "examples" / "generic.csv"
 AS_OF = "2026-11-22T12:00:00Z"
@@ -30,8 +30,8 @@ def _tighter(ws: Path) -> None:
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Path, Path]:
     here, there = tmp_path / "here", tmp_path / "there"
-    shutil.copytree(BUNDLED, here)
-    shutil.copytree(BUNDLED, there)
+    copy_bundled(here)
+    copy_bundled(there)
     _tighter(here)
     return here, there
 
@@ -77,7 +77,7 @@ def test_compare_with_another_workspace_folder(pair: tuple[Path, Path]) -> None:
 
 def test_compare_with_a_git_revision(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    shutil.copytree(BUNDLED, repo)
+    copy_bundled(repo)
     git = ["git", "-C", str(repo), "-c", "user.email=t@example.com", "-c", "user.name=t"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
@@ -105,7 +105,7 @@ def test_compare_refusals(pair: tuple[Path, Path], tmp_path: Path) -> None:
     nowhere = run(here, "score", str(GENERIC), "--as-of", AS_OF, "--format", "json", "--compare", "HEAD")
     assert nowhere.exit_code == 2 and "not in a git repository" in nowhere.output
     broken = tmp_path / "broken"
-    shutil.copytree(BUNDLED, broken)
+    copy_bundled(broken)
     (broken / "bad.yaml").write_text("apiVersion: slactl/v1\nkind: Policy\nmetadata: {name: x}\nspec: {rules: 3}\n")
     refused = run(here, "score", str(GENERIC), "--as-of", AS_OF, "--format", "json", "--compare", str(broken))
     assert refused.exit_code == 2 and "do not validate" in refused.output

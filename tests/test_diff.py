@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED, run_in_workspace as run
+from tests.conftest import copy_bundled, BUNDLED, run_in_workspace as run
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -27,7 +27,7 @@ def repo(tmp_path: Path) -> Path:
     """A git repository whose folder 'agreements' is the bundled workspace, committed once."""
     root = tmp_path / "repo"
     root.mkdir()
-    shutil.copytree(BUNDLED, root / "agreements")
+    copy_bundled(root / "agreements")
     (root / "README.txt").write_text("not an agreement\n")
     _git(root, "init", "-q")
     _git(root, "add", "-A")
@@ -85,7 +85,7 @@ def test_no_changes_and_errors(repo: Path, tmp_path: Path) -> None:
     bad = run(repo, "diff", "no-such-rev")
     assert bad.exit_code == 2 and "'no-such-rev' is not a revision" in bad.output
     loose = tmp_path / "loose"
-    shutil.copytree(BUNDLED, loose)
+    copy_bundled(loose)
     out = run(loose, "diff")
     assert out.exit_code == 2 and "is not in a git repository" in out.output
     assert "Traceback" not in out.output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import BUNDLED, ROOT
 
 EXAMPLES = ROOT / "examples"
 AS_OF = "2026-11-22T12:00:00Z"
@@ -77,13 +77,13 @@ def test_json_pieces_add_up_to_score(run_line, workspace, files):
 
 def test_bundled_examples_every_ticket_adds_up(run_line):
     """Every matched ticket of the Jira example with its history: the receipt agrees with score."""
-    scored = json.loads(run_line("-w", str(ROOT / "agreements"), "score", str(EXAMPLES / "jira.csv"), "--history",
+    scored = json.loads(run_line("-w", str(BUNDLED), "score", str(EXAMPLES / "jira.csv"), "--history",
                                  str(EXAMPLES / "jira-history.csv"), "--as-of", AS_OF, "--format", "json").stdout)
     picked = [t for t in scored["tickets"] if t["match"] == "matched"
               and (t["reopens"] or t["resolution"]["paused_minutes"] or t["resolution"]["paused"])][:12]
     assert len(picked) >= 8
     for t in picked:
-        got = json.loads(run_line("-w", str(ROOT / "agreements"), "explain", t["id"], str(EXAMPLES / "jira.csv"),
+        got = json.loads(run_line("-w", str(BUNDLED), "explain", t["id"], str(EXAMPLES / "jira.csv"),
                                   "--history", str(EXAMPLES / "jira-history.csv"), "--as-of", AS_OF,
                                   "--format", "json").stdout)
         for metric in ("first_response", "resolution"):
@@ -105,7 +105,7 @@ def test_paused_ticket_says_since_when_and_has_no_due_time(run_line, workspace, 
 
 
 def test_event_log_snapshots_explain_without_history(run_line):
-    result = run_line("-w", str(ROOT / "agreements"), "explain", "INC0031020",
+    result = run_line("-w", str(BUNDLED), "explain", "INC0031020",
                       str(EXAMPLES / "servicenow-event-log.csv"), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     assert "(an event log)" in result.stdout and "Total" in result.stdout

@@ -28,7 +28,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import BUNDLED
+from conftest import copy_bundled, BUNDLED
 
 EXAMPLES: Counter[str] = Counter()
 FINDING_KEYS = {"file", "line", "column", "severity", "code", "message"}
@@ -191,7 +191,7 @@ def test_raw_yaml_text_is_findings_never_crashes(run_line, text):
 @pytest.fixture(scope="module")
 def mutable_ws(tmp_path_factory):
     root = tmp_path_factory.mktemp("mut") / "agreements"
-    shutil.copytree(BUNDLED, root)
+    copy_bundled(root)
     return root
 
 

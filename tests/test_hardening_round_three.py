@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.conftest import run_in_workspace as run
+from tests.conftest import state_file, run_in_workspace as run
 from tests.test_alert import WORKSPACE
 from tests.test_notify import Recorder, _serve
 
@@ -35,7 +35,7 @@ def alert_ws(tmp_path: Path) -> Path:
 
 
 def _state(ws: Path) -> dict:  # type: ignore[type-arg]
-    return json.loads((ws / ".slactl-alerts.json").read_text(encoding="utf-8"))
+    return json.loads(state_file(ws, "alerts").read_text(encoding="utf-8"))
 
 
 # ----------------------------------------------------------------- 1: a bad pull never wipes the alert state
@@ -46,14 +46,14 @@ def test_an_export_with_no_judgeable_ticket_is_exit_2_and_the_state_is_untouched
     export = tmp_path / "export.csv"
     export.write_text(_open_tickets(20), encoding="utf-8")
     assert run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail").exit_code == 0
-    before = (alert_ws / ".slactl-alerts.json").read_bytes()
+    before = state_file(alert_ws, "alerts").read_bytes()
     assert len(_state(alert_ws)["sent"]) == 40  # 20 tickets x (first response, resolution) breached
     export.write_text(content, encoding="utf-8")
     result = run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--mail")
     assert result.exit_code == 2, result.output
     assert ("no ticket in the export can be judged" in result.stderr and "untouched" in result.stderr) or (
         content == "" and "is empty" in result.stderr)
-    assert (alert_ws / ".slactl-alerts.json").read_bytes() == before
+    assert state_file(alert_ws, "alerts").read_bytes() == before
     # the next good pull mails nothing again
     smtp.messages.clear()
     export.write_text(_open_tickets(20), encoding="utf-8")
@@ -80,7 +80,7 @@ def test_a_run_that_would_drop_most_of_the_state_refuses(alert_ws: Path, tmp_pat
     export.write_text(HEADER + "".join(f"T-{i},one,P1,2026-11-22T00:00:00Z,,\n" for i in range(12)),
                       encoding="utf-8")
     assert run(alert_ws, "alert", str(export), "--as-of", "2026-11-22T00:55:00Z").exit_code == 0
-    before = (alert_ws / ".slactl-alerts.json").read_bytes()
+    before = state_file(alert_ws, "alerts").read_bytes()
     assert len(_state(alert_ws)["sent"]) == 12  # first response at risk
     # every ticket answered and resolved in time: nothing to report, every record would go
     export.write_text(HEADER + "".join(f"T-{i},one,P1,2026-11-22T00:00:00Z,2026-11-22T00:58:00Z,"
@@ -88,7 +88,7 @@ def test_a_run_that_would_drop_most_of_the_state_refuses(alert_ws: Path, tmp_pat
     result = run(alert_ws, "alert", str(export), "--as-of", AS_OF)
     assert result.exit_code == 2, result.output
     assert "would drop 12 of the 12 records" in result.stderr and "--allow-prune" in result.stderr
-    assert (alert_ws / ".slactl-alerts.json").read_bytes() == before
+    assert state_file(alert_ws, "alerts").read_bytes() == before
     assert run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--allow-prune").exit_code == 0
     assert _state(alert_ws)["sent"] == {}
 

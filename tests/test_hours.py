@@ -11,7 +11,7 @@ import pytest
 from slactl.core.hours import window_of
 from slactl.core.period import parse_period
 from slactl.exports.time_entries import parse_billable, parse_duration_cell, read_time_entries
-from tests.conftest import run_in_workspace as run
+from tests.conftest import BUNDLED, run_in_workspace as run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -150,10 +150,10 @@ def test_bad_rows_are_rejected_with_row_and_reason(tmp_path: Path) -> None:
 
 
 def test_a_file_without_time_entry_columns_is_refused(tmp_path: Path, run_line) -> None:
-    result = run_line("-w", str(ROOT / "agreements"), "hours", str(EXAMPLES / "generic.csv"))
+    result = run_line("-w", str(BUNDLED), "hours", str(EXAMPLES / "generic.csv"))
     assert result.exit_code == 2
     assert "no recognisable time-entry columns" in result.stderr and "'created_at'" in result.stderr
-    result = run_line("-w", str(ROOT / "agreements"), "hours", str(tmp_path / "missing.csv"))
+    result = run_line("-w", str(BUNDLED), "hours", str(tmp_path / "missing.csv"))
     assert result.exit_code == 2 and "does not exist" in result.stderr
 
 
@@ -294,7 +294,7 @@ spec:
 def test_bundled_agreements_carry_hours() -> None:
     from slactl.workspace.loader import load_workspace
 
-    ws = load_workspace(str(ROOT / "agreements")).workspace
+    ws = load_workspace(str(BUNDLED)).workspace
     acme, initech = ws.agreements["acme-support-2026"].hours, ws.agreements["initech-erp-2026"].hours
     assert acme is not None and acme.included == 20 and acme.rollover and acme.rounding == 900
     assert initech is not None and initech.bank == 100 and initech.included is None

@@ -20,7 +20,7 @@ from slactl.core.model import Agreement, Customer, Manager
 
 from tests.conftest import run_in_workspace as run  # noqa: E402
 
-BUNDLED = Path(__file__).resolve().parent.parent / "agreements"
+from tests.conftest import BUNDLED  # noqa: E402
 AS_OF = "2026-11-22"
 
 

@@ -21,7 +21,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from tests.conftest import run_in_workspace as run
+from tests.conftest import state_file, run_in_workspace as run
 from tests.test_notify import ACME, AS_OF, GLOBEX, Recorder, free_port, state
 
 SMTP_VARS = ("SLACTL_SMTP_USER", "SLACTL_SMTP_PASSWORD", "SLACTL_SMTP_STARTTLS", "SLACTL_SMTP_TLS",
@@ -198,7 +198,7 @@ def test_implicit_tls(ws: Path, certs: Certs, monkeypatch: pytest.MonkeyPatch) -
         assert result.exit_code == 0, result.output
         assert server.login_tls == [True] and len(server.messages) == 2
         monkeypatch.delenv("SLACTL_SMTP_CA_FILE")  # an unknown CA is refused, nothing sent
-        (ws / ".slactl-state.json").unlink()
+        state_file(ws).unlink()
         result = run(ws, "expiring", "--as-of", AS_OF, "--notify")
         assert result.exit_code == 1 and "certificate cannot be verified" in result.stderr
         assert len(server.messages) == 2
@@ -296,7 +296,7 @@ def test_state_write_fails_after_delivery(ws: Path, monkeypatch: pytest.MonkeyPa
         assert "globex-premium-2026: expiry warning" in result.stderr  # it says which notices went out
         assert "acme-support-2026: expiry warning" in result.stderr
         assert len(server.messages) == 2
-        assert (ws / ".slactl-state.json.journal").exists()
+        assert Path(str(state_file(ws)) + ".journal").exists()
         monkeypatch.setattr(notify, "write_state", original)  # the disk has room again
         again = run(ws, "expiring", "--as-of", AS_OF, "--notify")
         assert again.exit_code == 0, again.output
@@ -304,7 +304,7 @@ def test_state_write_fails_after_delivery(ws: Path, monkeypatch: pytest.MonkeyPa
         assert set(state(ws)["sent"]) == {"expiry:globex-premium-2026:2026-11-30:14",
                                           "expiry:acme-support-2026:2026-12-31:60",
                                           "expiry:globex-premium-2026:2026-11-30:30"}
-        assert not (ws / ".slactl-state.json.journal").exists()
+        assert not Path(str(state_file(ws)) + ".journal").exists()
 
 
 @pytest.fixture
@@ -364,12 +364,12 @@ def test_disk_fills_up_while_mailing(ws: Path, tiny_disk: Path, monkeypatch: pyt
 ])
 def test_a_broken_state_file_is_exit_2(ws: Path, content: str, words: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for server in serve(monkeypatch):
-        (ws / ".slactl-state.json").write_text(content)
+        state_file(ws).write_text(content)
         result = run(ws, "expiring", "--as-of", AS_OF, "--notify")
         assert result.exit_code == 2, result.output
         assert "state file" in result.stderr and words in result.stderr
         assert server.messages == []
-        assert (ws / ".slactl-state.json").read_text() == content  # never overwritten
+        assert state_file(ws).read_text() == content  # never overwritten
         dry = run(ws, "notify", "--as-of", AS_OF, "--dry-run")
         assert dry.exit_code == 2
 
@@ -380,7 +380,7 @@ def test_recipients_accounted(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None
         assert run(ws, "expiring", "--as-of", AS_OF, "--notify").exit_code == 0
         assert {tuple(sorted(m.rcpt_tos)) for m in server.messages} == {tuple(sorted(GLOBEX)),
                                                                          tuple(sorted(ACME))}
-        assert not (ws / ".slactl-state.json.journal").exists()
+        assert not Path(str(state_file(ws)) + ".journal").exists()
 
 
 

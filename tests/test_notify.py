@@ -21,9 +21,9 @@ from slactl.mail import notify as mail
 from slactl.mail import state as mail_state
 
 
-from tests.conftest import run_in_workspace as run  # noqa: E402
+from tests.conftest import state_file, run_in_workspace as run  # noqa: E402
 
-BUNDLED = Path(__file__).resolve().parent.parent / "agreements"
+from tests.conftest import BUNDLED  # noqa: E402
 AS_OF = "2026-11-22"
 GLOBEX = {"it-director@globex.example", "sam@provider.example"}
 ACME = {"ops@acme.example", "cio@acme.example", "irina@provider.example"}
@@ -106,7 +106,7 @@ def smtp_auth(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
 
 
 def state(ws: Path) -> dict:  # type: ignore[type-arg]
-    return json.loads((ws / ".slactl-state.json").read_text())
+    return json.loads(state_file(ws).read_text())
 
 
 # ---------------------------------------------------------------- delivery
@@ -227,7 +227,7 @@ def test_every_recipient_refused(ws: Path, smtp: Recorder) -> None:
 
 
 def state_or_empty(ws: Path) -> dict:  # type: ignore[type-arg]
-    p = ws / ".slactl-state.json"
+    p = state_file(ws)
     return json.loads(p.read_text()) if p.exists() else {"sent": {}, "partial": {}}
 
 
@@ -257,7 +257,7 @@ def test_missing_host_is_a_usage_error(ws: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_a_second_concurrent_run_does_not_send(ws: Path, smtp: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mail_state, "LOCK_WAIT_SECONDS", 0.3)
-    fd = os.open(str(ws / ".slactl-state.json.lock"), os.O_RDWR | os.O_CREAT)
+    fd = os.open(str(state_file(ws)) + ".lock", os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # another run is in progress
         result = run(ws, "expiring", "--as-of", AS_OF, "--notify")
@@ -298,7 +298,7 @@ def test_dry_run_prints_and_never_shows_the_password(ws: Path, smtp: Recorder,
     assert "To: ops@acme.example, cio@acme.example" in result.stdout
     assert "Cc: irina@provider.example" in result.stdout
     assert "s3cret-pw" not in result.output
-    assert smtp.messages == [] and not (ws / ".slactl-state.json").exists()
+    assert smtp.messages == [] and not state_file(ws).exists()
     monkeypatch.delenv("SLACTL_SMTP_HOST")  # a dry run needs no server
     result = run(ws, "notify", "--as-of", AS_OF, "--dry-run", "--format", "json")
     assert result.exit_code == 0 and "s3cret-pw" not in result.output
@@ -334,14 +334,14 @@ def test_state_file_option_and_json_log(ws: Path, smtp: Recorder, tmp_path: Path
     assert [s["agreement"] for s in data["sent"]] == ["globex-premium-2026", "acme-support-2026"]
     assert data["failed"] == []
     assert "expiry:acme-support-2026:2026-12-31:60" in json.loads(path.read_text())["sent"]
-    assert not (ws / ".slactl-state.json").exists()
+    assert not state_file(ws).exists()
 
 
 def test_corrupt_state_file_is_not_overwritten(ws: Path, smtp: Recorder) -> None:
-    (ws / ".slactl-state.json").write_text("{not json")
+    state_file(ws).write_text("{not json")
     result = run(ws, "expiring", "--as-of", AS_OF, "--notify")
     assert result.exit_code == 2 and "state file" in result.stderr
-    assert (ws / ".slactl-state.json").read_text() == "{not json" and smtp.messages == []
+    assert state_file(ws).read_text() == "{not json" and smtp.messages == []
 
 
 def test_header_safe() -> None:

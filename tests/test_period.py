@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from slactl.core.period import last_complete_month, months, months_back, parse_period
-from tests.conftest import ROOT, run_in_workspace as run
+from tests.conftest import BUNDLED, ROOT, run_in_workspace as run
 
 DAYS = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
 
@@ -118,7 +118,7 @@ def test_unmatched_halves_merge_in_file_order() -> None:
     from slactl.core.unmatched import IDS_KEPT, Unmatched
     from slactl.workspace.loader import load_workspace
 
-    ws = load_workspace(str(ROOT / "agreements")).workspace
+    ws = load_workspace(str(BUNDLED)).workspace
     first, second = Unmatched(ws), Unmatched(ws)
     created = datetime(2025, 12, 10, tzinfo=ZoneInfo("UTC")).timestamp()
     for i in range(7):

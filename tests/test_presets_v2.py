@@ -234,5 +234,5 @@ def test_other_inputs_given_to_score_name_the_command_that_reads_them(run_line, 
     """A history, outage log or time-entry file passed to score points at the right command."""
     from tests.conftest import ROOT
 
-    result = run_line("-w", str(ROOT / "agreements"), "score", str(ROOT / "examples" / name))
+    result = run_line("-w", str(BUNDLED), "score", str(ROOT / "examples" / name))
     assert result.exit_code == 2 and says in result.stderr, result.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import copy_bundled, copy_repository, ROOT
 
 RECIPES = ROOT / "examples" / "recipes"
 VENV_SITE = next(Path(p) for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
@@ -40,7 +40,7 @@ def test_ci_recipes_install_from_the_repository_not_an_index() -> None:
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the repository, as actions/checkout leaves it."""
     target = tmp_path_factory.mktemp("gha") / "repo"
-    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    copy_repository("", target)
     return target
 
 
@@ -120,7 +120,7 @@ def test_crontab_mails_each_notice_once(tmp_path: Path, monkeypatch: pytest.Monk
 
     # /srv/sla: a git checkout of the agreements, with an upstream to pull from
     upstream = tmp_path / "upstream"
-    shutil.copytree(ROOT / "agreements", upstream / "agreements")
+    copy_bundled(upstream / "agreements")
     acme = upstream / "agreements" / "customers" / "acme.yaml"
     end = date.today() + timedelta(days=20)  # due now, whenever the test runs
     text = acme.read_text(encoding="utf-8")

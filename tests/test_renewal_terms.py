@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 from slactl.core.renewal import parse_interval, shift, term_in_force
 from slactl.core.model import Agreement, Customer, RenewalTerms
-from tests.conftest import BUNDLED, run_in_workspace as run
+from tests.conftest import copy_bundled, BUNDLED, run_in_workspace as run
 from tests.test_notify import Recorder, smtp  # noqa: F401  (the loopback SMTP fixture)
 
 RENEWING = """apiVersion: slactl/v1
@@ -46,7 +46,7 @@ def rws(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     root.mkdir()
     for folder in ("calendars", "policies", "services"):
-        shutil.copytree(BUNDLED / folder, root / folder)
+        copy_bundled(root / folder, folder)
     (root / "renewing.yaml").write_text(RENEWING, encoding="utf-8")
     return root
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_in_workspace as run
+from tests.conftest import BUNDLED, ROOT, run_in_workspace as run
 
 GENERIC = ROOT / "examples" / "generic.csv"
 AS_OF = "2026-12-01T06:00:00Z"
@@ -240,7 +240,7 @@ def test_outages_add_availability_and_the_credit_due(run_line) -> None:  # type:
     """--outages: the section shows each objective's availability and the month's credit. ACME's
     October: one 40-minute email outage in a 31-day 24x7 month (44,640 min): 99.910 %, 4.64 min of
     the 44.64-min budget left; resolution compliance below 95 % earns the 5 % tier of 12,000 EUR."""
-    result = run_line("-w", str(ROOT / "agreements"), "report", str(GENERIC), "--customer", "acme",
+    result = run_line("-w", str(BUNDLED), "report", str(GENERIC), "--customer", "acme",
                       "--period", "2026-10", "--as-of", "2026-11-22T12:00:00Z",
                       "--outages", str(ROOT / "examples" / "outages.csv"), "--format", "json")
     assert result.exit_code == 0, result.stderr
@@ -252,7 +252,7 @@ def test_outages_add_availability_and_the_credit_due(run_line) -> None:  # type:
     (credit,) = extras["credits"]["rows"]
     assert (credit["window"], credit["credit_pct"], credit["amount"], credit["currency"]) == ("2026-10", 5, 600, "EUR")
     assert [c["kind"] for c in credit["causes"]] == ["compliance"] and credit["causes"][0]["of"] == "resolution"
-    html_page = run_line("-w", str(ROOT / "agreements"), "report", str(GENERIC), "--customer", "acme",
+    html_page = run_line("-w", str(BUNDLED), "report", str(GENERIC), "--customer", "acme",
                          "--period", "2026-10", "--as-of", "2026-11-22T12:00:00Z",
                          "--outages", str(ROOT / "examples" / "outages.csv"), "--format", "html").stdout
     assert "Service credits" in html_page and "€600.00" in html_page and "99.9%" in html_page

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_in_workspace as run
+from tests.conftest import state_file, ROOT, run_in_workspace as run
 from tests.test_notify import Recorder, smtp  # noqa: F401  (the loopback SMTP server fixture)
 
 GENERIC = str(ROOT / "examples" / "generic.csv")
@@ -47,7 +47,7 @@ def test_one_multipart_message_per_customer_then_nothing(ws: Path, smtp: Recorde
     assert got["ACME Corp"].message["Subject"] == "SLA report: ACME Corp, 2026-11"  # type: ignore[attr-defined]
     assert got["Initech LLC"].message["Subject"] == "Отчёт SLA: Initech LLC, 2026-11"  # type: ignore[attr-defined]
     assert "ноябрь 2026" in got["Initech LLC"].message.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
-    state = json.loads((ws / ".slactl-state.json").read_text())
+    state = json.loads(state_file(ws).read_text())
     assert {k for k in state["sent"] if k.startswith("report:")} == {
         "report:acme:2026-11", "report:globex:2026-11", "report:initech:2026-11"}
     second = run(ws, *BASE, "--mail")
@@ -60,7 +60,7 @@ def test_one_multipart_message_per_customer_then_nothing(ws: Path, smtp: Recorde
 def test_dry_run_names_recipients_and_sends_nothing(ws: Path, smtp: Recorder) -> None:  # noqa: F811
     result = run(ws, *BASE, "--mail", "--dry-run")
     assert result.exit_code == 0, result.output
-    assert smtp.messages == [] and not (ws / ".slactl-state.json").exists()
+    assert smtp.messages == [] and not state_file(ws).exists()
     assert "To: ops@acme.example, cio@acme.example" in result.output and "Cc: irina@provider.example" in result.output
     assert "Subject: SLA report: ACME Corp, 2026-11" in result.output
     assert "Hooli: report not mailed: no agreement of its own" in result.output
@@ -73,7 +73,7 @@ def test_review_goes_to_managers_only_as_a_draft_and_records_nothing(ws: Path, s
     assert received.rcpt_tos == ["irina@provider.example"]
     assert received.message["Subject"].startswith("[DRAFT for review] SLA report: ACME Corp")
     assert "draft for review" in received.message.get_body(("plain",)).get_content()
-    assert not (ws / ".slactl-state.json").exists()
+    assert not state_file(ws).exists()
     assert run(ws, *BASE, "--mail", "--customer", "acme").exit_code == 0 and len(smtp.messages) == 2
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import BUNDLED, EXAMPLES, ROOT
+from tests.conftest import copy_bundled, BUNDLED, EXAMPLES, ROOT
 
 VALID = EXAMPLES / "valid"
 INVALID = sorted((EXAMPLES / "invalid").glob("*.yaml"))
@@ -136,7 +136,7 @@ def test_paths_limit_the_report_but_references_resolve(run_line, tmp_path):
     ws = tmp_path / "ws"
     import shutil
 
-    shutil.copytree(BUNDLED, ws)
+    copy_bundled(ws)
     (ws / "policies" / "standard.yaml").write_text(
         (ws / "policies" / "standard.yaml").read_text(encoding="utf-8").replace("resolution: 4h", "resolutoin: 4h"),
         encoding="utf-8")

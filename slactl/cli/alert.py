@@ -27,7 +27,8 @@ def alert(
     allow_prune: Annotated[bool, typer.Option("--allow-prune", help="Let this run drop more than half of the "
                                               "alert state (resolved tickets, or absent past the retention).")] = False,
     state: Annotated[Optional[str], typer.Option("--state", metavar="FILE", help="State file of the items reported (default: "
-                                                 "WORKSPACE/.slactl-alerts.json).", show_default=False)] = None,
+                                                 "alerts.json in $SLACTL_STATE_DIR, else in "
+                                                 "~/.local/state/slactl/<workspace>-<digest>/).", show_default=False)] = None,
     preset: PresetOpt = "auto",
     mapping: MappingOpt = None,
     tz: TzOpt = "UTC",
@@ -87,7 +88,10 @@ def alert(
         err(f"slactl: warning: {warning}")
     mode = "baseline" if baseline else ("dry-run-mail" if dry_run and mail else "dry-run" if dry_run
                                         else "mail" if mail else "list")
-    run = alert_mail.run(found.items, found.tickets, state_path=state or alert_mail.default_state_path(root),
+    from slactl.mail import location
+
+    state_path = location.resolve(root, location.ALERTS, state, os.environ, dry_run=dry_run).told(err)
+    run = alert_mail.run(found.items, found.tickets, state_path=state_path,
                          resolved=found.resolved, allow_prune=allow_prune, send=mail, dry_run=dry_run,
                          baseline=baseline, fallback=fallback, config=config, now=moment.now,
                          languages={n: a.language for n, a in loaded.workspace.agreements.items()})
@@ -102,7 +106,7 @@ def alert(
     for to, group, why in run.failed:
         err(f"slactl: not delivered to {to} ({len(group)} item(s)): {why}")
     if run.state_error is not None:
-        err("slactl: " + alert_mail.state_problem(run, state or alert_mail.default_state_path(root)))
+        err("slactl: " + alert_mail.state_problem(run, state_path))
         raise typer.Exit(2)
     if run.failed or (mail and run.unaddressed and not dry_run):
         err("slactl: the items not mailed are not recorded and will be retried on the next run")

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 FormatOpt = Annotated[Optional[str], typer.Option(
     "--format", "-f", help="table, text, json, csv, markdown or html.", show_default=False)]
 StateOpt = Annotated[Optional[str], typer.Option(
-    "--state", help="State file recording the notices sent (default: WORKSPACE/.slactl-state.json).",
+    "--state", metavar="FILE", help="State file recording the notices sent (default: notices.json in "
+    "$SLACTL_STATE_DIR, else in ~/.local/state/slactl/<workspace>-<digest>/).",
     show_default=False)]
 DryRunOpt = Annotated[bool, typer.Option(
     "--dry-run", help="Print the messages instead of sending them; nothing is recorded.")]
@@ -404,7 +405,9 @@ def _send(ctx: typer.Context, workspace: str | None, state: str | None, dry_run:
     root = workspace_root(ctx, workspace)
     loaded = load(ctx, workspace)
     require_clean(loaded, moment.day())
-    state_path = state or mail.default_state_path(root)
+    from slactl.mail import location
+
+    state_path = location.resolve(root, location.NOTICES, state, os.environ, dry_run=dry_run).told(err)
     from slactl.i18n import use_workspace
 
     use_workspace(root, err)  # translations/<lang>.po

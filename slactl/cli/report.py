@@ -42,7 +42,7 @@ def report(
     review: Annotated[bool, typer.Option("--review", help="With --mail: send each report to the managers only, marked as a draft; nothing is recorded.")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="With --mail: send again reports already sent for this period.")] = False,
     compare: Annotated[Optional[str], typer.Option("--compare", help="What-if: the same tickets under REF's terms too (another workspace folder or a git revision), side by side per objective.", metavar="REF", show_default=False)] = None,
-    state: Annotated[Optional[str], typer.Option("--state", metavar="FILE", help="State file of mails sent (default: WORKSPACE/.slactl-state.json).", show_default=False)] = None,
+    state: Annotated[Optional[str], typer.Option("--state", metavar="FILE", help="State file of mails sent (default: notices.json in $SLACTL_STATE_DIR, else in ~/.local/state/slactl/<workspace>-<digest>/).", show_default=False)] = None,
     preset: PresetOpt = "auto",
     mapping: MappingOpt = None,
     tz: TzOpt = "UTC",
@@ -170,7 +170,10 @@ def _mail(ctx: typer.Context, workspace: str | None, state: str | None, result: 
         if review:
             delivery = report_mail.review(mails, config=config, dry_run=dry_run, out=out)
         else:
-            state_path = state or notify.default_state_path(workspace_root(ctx, workspace))
+            from slactl.mail import location
+
+            state_path = location.resolve(workspace_root(ctx, workspace), location.NOTICES, state, os.environ,
+                                          dry_run=dry_run).told(err)
             delivery = report_mail.send(mails, state_path=state_path, config=config, dry_run=dry_run,
                                         resend=resend, out=out, now=now)
         if not dry_run:

@@ -40,6 +40,15 @@ def translations(
             lang = lang.strip().replace("-", "_")
     from slactl.i18n.build import template_text
 
+    if output not in (None, "-"):  # a workspace's first language: its translations/ folder is made
+        import os
+
+        from slactl.cli.base import workspace_root
+
+        folder = os.path.dirname(os.path.abspath(output))
+        wanted = os.path.join(os.path.abspath(workspace_root(ctx, workspace)), "translations")
+        if folder == wanted and not os.path.lexists(folder):
+            os.mkdir(folder)
     with output_to(output, force) as out:
         out.write(template_text(lang))
     if output not in (None, "-"):

@@ -24,13 +24,6 @@ from slactl.core.alerts import (  # line and when of slactl.core.alerts are the 
 from slactl.errors import InputError, SlactlError
 from slactl.sanitize import header_safe
 
-STATE_NAME = ".slactl-alerts.json"
-
-
-def default_state_path(workspace: str) -> str:
-    return os.path.join(workspace, STATE_NAME)
-
-
 def when(item: AlertItem, lang: str = "en") -> str:
     """Due time and time left or over, in the message's language."""
     from slactl.i18n import duration, text

@@ -29,8 +29,8 @@ from typing import IO, Callable
 
 from slactl.core.lifecycle import ACTIVATION, CANCEL_BY, EXPIRED, EXPIRING_SOON, Notice
 from slactl.errors import InputError, SlactlError
-from slactl.mail.state import (  # noqa: F401  (STATE_NAME, default_state_path: the CLI's names)
-    STATE_NAME, Journal, apply_record, clear_journal, default_state_path, describe_os_error, read_journal, read_state,
+from slactl.mail.state import (
+    Journal, apply_record, clear_journal, describe_os_error, read_journal, read_state,
     record_size, state_lock, write_state,
 )
 from slactl.mail.transport import SmtpConfig, SmtpSender  # noqa: F401  (the CLI's names)

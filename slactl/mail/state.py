@@ -1,9 +1,11 @@
 """The notice state file, its lock and its write-ahead journal.
 
-- ``.slactl-state.json`` records every notice delivered (``sent``) and, for a
+Where these files live is :mod:`slactl.mail.location`'s business (outside the workspace).
+
+- the state file (``notices.json``) records every notice delivered (``sent``) and, for a
   notice some recipients refused, the ones that did accept it (``partial``).
-- ``.slactl-state.json.lock`` is held (``flock``) for a whole run.
-- ``.slactl-state.json.journal`` is the write-ahead journal: before the first
+- ``<state>.lock`` is held (``flock``) for a whole run.
+- ``<state>.journal`` is the write-ahead journal: before the first
   message goes out, space for a record of every planned notice is allocated;
   right after the server accepts a message its record is written into that
   space. Writing into space already allocated cannot fail for want of disk,
@@ -25,16 +27,11 @@ from typing import Any, Iterator
 
 from slactl.errors import InputError, Refused
 
-STATE_NAME = ".slactl-state.json"
 LOCK_WAIT_SECONDS = 60.0
 MAX_STATE_BYTES = 64 * 1024 * 1024
 STATE_VERSION = 1
 
 State = dict[str, Any]
-
-
-def default_state_path(workspace: str) -> str:
-    return os.path.join(workspace, STATE_NAME)
 
 
 def journal_path(path: str) -> str:
