@@ -108,6 +108,8 @@ def test_auto_takes_columnar_only_for_a_large_export(run_line, tmp_path, monkeyp
     assert calls == [str(path)] and large.stdout == small.stdout and SAID not in large.stderr
     _score(run_line, path, "auto", "json", env={NO_PYARROW_ENV: "1"})
     assert len(calls) == 1  # no pyarrow: auto streams, silently
+    two = run_line("-w", str(BUNDLED), "score", str(path), "--as-of", AS_OF, "--format", "json", "--jobs", "2")
+    assert len(calls) == 1 and two.stdout == small.stdout  # several cores: the streaming engine's parallel path
 
 
 def test_an_unknown_engine_is_an_error(run_line, tmp_path):

@@ -212,6 +212,18 @@ def _texts(export: Export, values: Any, size: int) -> list[str]:
     return [read[j] for j in coded.indices.to_pylist()]
 
 
+_tables: dict[int, tuple[dict[str, float], Any, Any]] = {}
+
+
+def _table(mmss: dict[str, float], pa: Any) -> tuple[Any, Any]:
+    """``mmss`` (``:MM:SS`` -> seconds, a constant of ``make_iso``) as arrow arrays, built once."""
+    got = _tables.get(id(mmss))
+    if got is None or got[0] is not mmss:
+        got = _tables[id(mmss)] = (mmss, pa.array(list(mmss), pa.string()),
+                                   pa.array(list(mmss.values()), pa.float64()))
+    return got[1], got[2]
+
+
 def _epochs(values: Any, size: int, parse: Any, required: bool = False) -> list[float | None]:
     """A timestamp column as UTC epoch seconds (None for an empty cell; ``required``: every
     cell is parsed, as the streaming reader parses the creation time)."""
@@ -220,26 +232,32 @@ def _epochs(values: Any, size: int, parse: Any, required: bool = False) -> list[
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    raw = values.to_pylist()
     fast = getattr(parse, "fast", None)
-    got: list[Any]
+    got: list[Any] | None = None
     if fast is not None and pc.all(pc.string_is_ascii(values)).as_py() is not False:
         local, naive, suffixes, mmss, cut = fast
         key = pc.utf8_slice_codeunits(values, 0, 13).dictionary_encode()
-        mid = pc.utf8_slice_codeunits(values, 13, cut).dictionary_encode()
+        mid = pc.utf8_slice_codeunits(values, 13, cut)
         rest = pc.utf8_slice_codeunits(values, cut, 1 << 30)
         rest_coded = rest.dictionary_encode()
         keys = key.dictionary.to_pylist()
         hour_local = pa.array([local.get(k) for k in keys], pa.float64()).take(key.indices)
         hour_naive = pa.array([naive.get(k) for k in keys], pa.float64()).take(key.indices)
-        into = pa.array([mmss.get(m) for m in mid.dictionary.to_pylist()], pa.float64()).take(mid.indices)
+        names, seconds = _table(mmss, pa)
+        into = seconds.take(pc.index_in(mid, value_set=names))
         offset = pa.array([suffixes.get(s) for s in rest_coded.dictionary.to_pylist()],
                           pa.float64()).take(rest_coded.indices)
         # the streaming loop's sums, in its order: hour + minutes:seconds (- offset)
         aware = pc.subtract(pc.add(hour_local, into), offset)
         plain = pc.add(hour_naive, into)
-        got = pc.if_else(pc.equal(pc.binary_length(rest), 0), plain, aware).to_pylist()
-    else:
+        epochs = pc.if_else(pc.equal(pc.binary_length(rest), 0), plain, aware)
+        missed = epochs.null_count if required else \
+            pc.sum(pc.and_(pc.is_null(epochs), pc.greater(pc.binary_length(values), 0))).as_py() or 0
+        got = epochs.to_pylist()
+        if not missed:  # every value from the caches (or empty): no cell to parse one by one
+            return got
+    raw = values.to_pylist()
+    if got is None:
         got = [None] * len(raw)
     out: list[float | None] = []
     for value, epoch in zip(raw, got):

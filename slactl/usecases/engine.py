@@ -3,8 +3,11 @@
 The streaming engine (``python``) is the reference and reads everything. The columnar
 engine (``slactl.exports.columnar``, pyarrow from ``slactl[fast]``) only replaces the
 reading: its rows go through the same scorer and reporter, one by one, so a run it takes
-writes the same bytes. ``auto`` takes it for a large export whose run it handles;
-``columnar`` asked for a run it does not handle says why, once, and streams.
+writes the same bytes. ``auto`` takes it for a large export whose run it handles and
+that would run in one process;
+``columnar`` asked for a run it does not handle says why, once, and streams. The
+columnar engine runs in one process: ``auto`` leaves a run the streaming engine would
+score on several cores (``--jobs``) to it.
 """
 from __future__ import annotations
 
@@ -22,16 +25,18 @@ AUTO_MIN_BYTES = 24 * 1024 * 1024  # where auto takes the columnar reader (as th
 Say = Callable[[str], None]
 
 
-def columnar_wanted(engine: str, source: Export, *, history: bool, say: Say | None) -> bool:
+def columnar_wanted(engine: str, source: Export, *, history: bool, parallel: bool, say: Say | None) -> bool:
     """Whether this run reads ``source`` with the columnar engine; with ``--engine columnar``
-    and a run it does not take, says why (once) through ``say``."""
+    and a run it does not take, says why (once) through ``say``. ``parallel``: the streaming
+    engine would score this run on several cores, which auto leaves it to (measured: one
+    columnar process is slower than two streaming ones, see docs/drafts/i25.md)."""
     if engine == "python":
         return False
     from slactl.exports.columnar import pyarrow_missing, refusal
 
     reason = pyarrow_missing() or ("a status history (--history)" if history else None) or refusal(source)
     if engine == "auto":
-        return reason is None and _size(source.path) >= AUTO_MIN_BYTES
+        return reason is None and not parallel and _size(source.path) >= AUTO_MIN_BYTES
     if reason is not None and say is not None:
         say(f"--engine columnar: not for this run ({reason}); scored with the streaming engine")
     return reason is None

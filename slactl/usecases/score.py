@@ -139,11 +139,12 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
         return scorer
 
     summary_only = getattr(reporter_cls, "summary_only", False)
-    # An event log is only known at its first repeated id: the report is then started
-    # again (see slactl.exports.collapse), so a streamed report must be rewindable.
     from slactl.usecases.engine import columnar_wanted
 
-    columnar = columnar_wanted(engine, source, history=history is not None, say=say)
+    parallel = history is None and keep is None and not source.collapse and not behind and _jobs(source, jobs) > 1
+    columnar = columnar_wanted(engine, source, history=history is not None, parallel=parallel, say=say)
+    # An event log is only known at its first repeated id: the report is then started
+    # again (see slactl.exports.collapse), so a streamed report must be rewindable.
     with _rewindable(out, summary_only) as (target, rewind):
         reporter = reporter_cls(target, meta)
         with _progress_bar(source, progress) as update:
