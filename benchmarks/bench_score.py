@@ -170,9 +170,12 @@ def main() -> int:
             "json": [*score, "--format", "json"],
             "csv": [*score, "--format", "csv"],
         }
+        engines = args.engines and _has_engines(args.slactl)
+        # the one-process passes are the streaming engine's (auto would take the columnar one there)
+        streaming = ["--engine", "python"] if engines else []
         if args.one_process:  # the same passes in one process (--jobs 1), side by side
-            passes.update({f"{name} -j1": [*passes[name], "--jobs", "1"] for name in ("text", "json", "csv")})
-        if args.engines and _has_engines(args.slactl):
+            passes.update({f"{name} -j1": [*passes[name], "--jobs", "1", *streaming] for name in ("text", "json", "csv")})
+        if engines:
             passes.update({f"{name} col": [*passes[name], "--engine", "columnar"] for name in ("text", "json")})
         print(f"{args.rows:,} rows, {size:.1f} MiB generic export ({gen:.1f} s to generate): {path}")
         print(f"python {sys.version.split()[0]}, {'best' if args.repeat > 1 else 'one run'} of {args.repeat}, "

@@ -198,3 +198,25 @@ def test_the_engine_does_not_import_pyarrow_at_start(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert out.stdout.strip() == "False", out.stderr
+
+
+OPTIONS = [("--customer", "acme"), ("--group-by", "customer"), ("--group-by", "month"), ("--format", "html"),
+           ("--format", "junit"), ("--format", "table"), ("--fail-under", "target"), ("--tz", "Europe/Berlin"),
+           ("--period", "2026-10")]
+
+
+@pytest.mark.parametrize("option", OPTIONS, ids=[" ".join(o) for o in OPTIONS])
+def test_options_score_to_the_same_bytes_through_the_columnar_reader(run_line, tmp_path, option):
+    path = _export(tmp_path / "t.csv", 400)
+    fmt = option[1] if option[0] == "--format" else "json"
+    more = () if option[0] == "--format" else option
+    _, said = _both(run_line, path, fmt, *more)
+    assert SAID not in said  # it read the file itself
+
+
+def test_a_bom_and_crlf_lines_read_the_same(run_line, tmp_path):
+    path = _export(tmp_path / "t.csv", 300)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    for fmt in ("json", "text"):
+        _, said = _both(run_line, path, fmt)
+        assert SAID not in said
