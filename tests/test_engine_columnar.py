@@ -220,3 +220,35 @@ def test_a_bom_and_crlf_lines_read_the_same(run_line, tmp_path):
     for fmt in ("json", "text"):
         _, said = _both(run_line, path, fmt)
         assert SAID not in said
+
+
+ROW = "T-{i},acme,email,P1,2026-10-0{d}T10:00:00Z,,,open,{s}\n"
+TRICKY = {
+    "stray quotes": HEADER + ROW.format(i=1, d=1, s='5" screen') + ROW.format(i=2, d=2, s='a"b'),
+    "text after a closing quote": HEADER + ROW.format(i=1, d=1, s='"ab"cd') + ROW.format(i=2, d=2, s='"ab" '),
+    "quoted newlines": HEADER + ROW.format(i=1, d=1, s='"a\nb"') + ROW.format(i=2, d=2, s='"a\r\nb"'),
+    "no final newline": HEADER + ROW.format(i=1, d=1, s="x").rstrip("\n"),
+    "a quote never closed": HEADER + ROW.format(i=1, d=1, s="x") + ROW.format(i=2, d=2, s='"abc'),
+    "a quote never closed, no final newline": HEADER + ROW.format(i=1, d=1, s='"abc').rstrip("\n"),
+    "a quote closed lines later": HEADER + ROW.format(i=1, d=1, s='"abc') + ROW.format(i=2, d=2, s='x"'),
+    "a trailing delimiter": HEADER + ROW.format(i=1, d=1, s="x,"),
+    "a lone carriage return": HEADER + ROW.format(i=1, d=1, s="x\ry"),
+    "a NUL": HEADER + ROW.format(i=1, d=1, s="x\x00y"),
+    "blank lines": HEADER + "\n\n" + ROW.format(i=1, d=1, s="x") + "\n",
+    "header only": HEADER,
+}
+
+
+@pytest.mark.parametrize("name", TRICKY)
+def test_the_columnar_reader_reads_as_the_streaming_reader_or_stops(tmp_path, run_line, name):
+    path = tmp_path / "t.csv"
+    path.write_bytes(TRICKY[name].encode("utf-8"))
+    with open_export(str(path)) as export:
+        streamed = list(export)
+    try:
+        with open_export(str(path)) as export:
+            assert list(ticket_rows(export)) == streamed
+    except NotColumnar:
+        pass
+    for fmt in ("json", "text"):
+        _both(run_line, path, fmt)

@@ -15,6 +15,7 @@ which fills them. pyarrow is imported here only, when the engine runs.
 """
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -66,7 +67,7 @@ def ticket_rows(export: Export) -> Iterator[TicketRow]:
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    _check_bytes(export.path)
+    ends_with_newline = _check_bytes(export.path)
     ncols = len(export.header)
     names = [f"c{i}" for i in range(ncols)]
     options = dict(
@@ -79,15 +80,30 @@ def ticket_rows(export: Export) -> Iterator[TicketRow]:
         dst = getattr(f.parse, "dst", None)
         if dst is not None:
             dst[:] = [0, 0]
+    end = ("" if ends_with_newline else "\n") + export.delimiter.join([END] * ncols) + "\n"
+    stream = _Ended(export.path, end.encode())
     try:
-        reader = pacsv.open_csv(export.path, **options)
+        yield from _read(export, stream, pacsv.open_csv, options, pa)
+    finally:
+        stream.close()
+
+
+def _read(export: Export, stream: Any, open_csv: Any, options: dict[str, Any], pa: Any) -> Iterator[TicketRow]:
+    ncols = len(export.header)
+    try:
+        reader = open_csv(stream, **options)
     except (pa.ArrowInvalid, OSError, ValueError) as e:
         raise NotColumnar(f"pyarrow cannot read it ({_first_line(e)})") from None
     batches = _batches(reader, pa)
     n = 0
     seen: list[str] = []
-    header_seen = False
+    header_seen = ended = False
     for batch in batches:
+        if ended:
+            raise NotColumnar("records after the end")  # cannot happen: the end line is the last one
+        last = batch.num_rows - 1
+        if last >= 0 and all(batch.column(i)[last].as_py() == END for i in range(ncols)):
+            batch, ended = batch.slice(0, last), True
         if not header_seen:
             if batch.num_rows == 0:
                 continue
@@ -101,6 +117,8 @@ def ticket_rows(export: Export) -> Iterator[TicketRow]:
             n += len(rows)
             seen.extend(row.id for row in rows)
             yield from rows
+    if not ended:
+        raise NotColumnar("a quoted field is never closed (the file ends inside it)")
     if len(set(seen)) != len(seen):
         raise NotColumnar("ticket ids repeat (an event log)")
     dst_warnings(export)
@@ -121,9 +139,39 @@ def _first_line(e: BaseException) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
 
 
-def _check_bytes(path: str) -> None:
+END = "\x00slactl-end\x00"  # the cells of the line after the file's last (the file holds no NUL)
+
+
+class _Ended(io.RawIOBase):
+    """The file, then one line of ``END`` cells: a quote the file never closes swallows that
+    line, which then does not arrive as a record of its own (the streaming reader's
+    end-of-file marker, ``slactl.exports.quotes``, the same way)."""
+
+    def __init__(self, path: str, end: bytes) -> None:
+        super().__init__()
+        self._fh = open(path, "rb")  # noqa: SIM115 - closed with this stream
+        self._end = end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        got = self._fh.readinto(buffer)
+        if got:
+            return got
+        n = min(len(buffer), len(self._end))
+        buffer[:n], self._end = self._end[:n], self._end[n:]
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def _check_bytes(path: str) -> bool:
     """NUL bytes and carriage returns without a line feed: bytes the two CSV parsers may
-    read differently, left to the streaming reader."""
+    read differently, left to the streaming reader. Returns whether the file ends with a
+    line feed."""
     tail = b""
     with open(path, "rb") as fh:
         while True:
@@ -138,6 +186,7 @@ def _check_bytes(path: str) -> None:
             tail = data[-1:]
     if tail == b"\r":
         raise NotColumnar("it holds carriage returns without a line feed")
+    return tail == b"\n"
 
 
 def _batch_rows(export: Export, batch: Any, before: int) -> list[TicketRow]:
