@@ -100,7 +100,7 @@ def test_auto_takes_columnar_only_for_a_large_export(run_line, tmp_path, monkeyp
     path = _export(tmp_path / "t.csv", 200)
     calls: list[str] = []
     real = engine.columnar_rows
-    monkeypatch.setattr(engine, "columnar_rows", lambda source: calls.append(source.path) or real(source))
+    monkeypatch.setattr(engine, "columnar_rows", lambda source, *more: calls.append(source.path) or real(source, *more))
     small = _score(run_line, path, "auto", "json")
     assert calls == []
     monkeypatch.setattr(engine, "AUTO_MIN_BYTES", 1)
@@ -252,3 +252,20 @@ def test_the_columnar_reader_reads_as_the_streaming_reader_or_stops(tmp_path, ru
         pass
     for fmt in ("json", "text"):
         _both(run_line, path, fmt)
+
+
+def test_the_progress_bar_follows_the_columnar_reader(tmp_path, monkeypatch):
+    from slactl.exports import columnar
+
+    path = _export(tmp_path / "t.csv", 3000)
+    monkeypatch.setattr(columnar, "BLOCK_BYTES", 16 * 1024)  # several batches
+    seen: list[float] = []
+    with open_export(str(path)) as export:
+        rows = list(ticket_rows(export, seen.append))
+    assert len(rows) == 3000
+    assert len(seen) > 3 and seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_progress_with_the_columnar_engine_gives_the_same_bytes(run_line, tmp_path):
+    _, said = _both(run_line, _export(tmp_path / "t.csv", 500), "json", "--progress")
+    assert SAID not in said

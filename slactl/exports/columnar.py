@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from slactl.core.tickets import TicketRow
@@ -61,9 +61,9 @@ def refusal(export: Export) -> str | None:
     return None
 
 
-def ticket_rows(export: Export) -> Iterator[TicketRow]:
+def ticket_rows(export: Export, update: Callable[[float], None] | None = None) -> Iterator[TicketRow]:
     """The export's rows as the streaming reader reads them; ``NotColumnar`` on the first
-    record it cannot take exactly (nothing is skipped)."""
+    record it cannot take exactly (nothing is skipped). ``update``: the fraction read, per batch."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -83,12 +83,13 @@ def ticket_rows(export: Export) -> Iterator[TicketRow]:
     end = ("" if ends_with_newline else "\n") + export.delimiter.join([END] * ncols) + "\n"
     stream = _Ended(export.path, end.encode())
     try:
-        yield from _read(export, stream, pacsv.open_csv, options, pa)
+        yield from _read(export, stream, pacsv.open_csv, options, pa, update)
     finally:
         stream.close()
 
 
-def _read(export: Export, stream: Any, open_csv: Any, options: dict[str, Any], pa: Any) -> Iterator[TicketRow]:
+def _read(export: Export, stream: _Ended, open_csv: Any, options: dict[str, Any], pa: Any,
+          update: Callable[[float], None] | None) -> Iterator[TicketRow]:
     ncols = len(export.header)
     try:
         reader = open_csv(stream, **options)
@@ -117,6 +118,8 @@ def _read(export: Export, stream: Any, open_csv: Any, options: dict[str, Any], p
             n += len(rows)
             seen.extend(row.id for row in rows)
             yield from rows
+        if update is not None:
+            update(stream.consumed / stream.size)
     if not ended:
         raise NotColumnar("a quoted field is never closed (the file ends inside it)")
     if len(set(seen)) != len(seen):
@@ -151,6 +154,8 @@ class _Ended(io.RawIOBase):
         super().__init__()
         self._fh = open(path, "rb")  # noqa: SIM115 - closed with this stream
         self._end = end
+        self.size = max(os.fstat(self._fh.fileno()).st_size, 1)
+        self.consumed = 0  # bytes of the file read so far (pyarrow reads a little ahead)
 
     def readable(self) -> bool:
         return True
@@ -158,6 +163,7 @@ class _Ended(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         got = self._fh.readinto(buffer)
         if got:
+            self.consumed += got
             return got
         n = min(len(buffer), len(self._end))
         buffer[:n], self._end = self._end[:n], self._end[n:]

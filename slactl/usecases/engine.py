@@ -49,11 +49,12 @@ def _size(path: str) -> int:
         return 0
 
 
-def columnar_rows(source: Export) -> Iterator[TicketRow]:
-    """The export's rows read by the columnar engine (``NotColumnar`` where it stops)."""
+def columnar_rows(source: Export, update: Callable[[float], None] | None = None) -> Iterator[TicketRow]:
+    """The export's rows read by the columnar engine (``NotColumnar`` where it stops);
+    ``update`` takes the fraction read (the progress bar)."""
     from slactl.exports.columnar import ticket_rows
 
-    return ticket_rows(source)
+    return ticket_rows(source, update)
 
 
 def gave_up(engine: str, source: Export, error: Exception, say: Say | None) -> None:

@@ -155,7 +155,8 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
                 try:
                     if columnar:
                         columnar = False  # tried once: a second pass streams
-                        done = _columnar_pass(source, make_scorer(), reporter, summary_only, keep, engine, say)
+                        done = _columnar_pass(source, make_scorer(), reporter, summary_only, keep, engine, say,
+                                              update)
                         if done is None:  # it stopped inside the file: the report from the top
                             rewind()
                             reporter = reporter_cls(target, meta)
@@ -247,14 +248,16 @@ def _rewindable(out: IO[str], summary_only: bool) -> Iterator[tuple[IO[str], Cal
 
 def _columnar_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
                    keep: Callable[[TicketRow], bool] | None, engine: str,
-                   say: Callable[[str], None] | None) -> tuple[Scorer, int, list[Rejected]] | None:
+                   say: Callable[[str], None] | None, update: Callable[[float], None] | None = None
+                   ) -> tuple[Scorer, int, list[Rejected]] | None:
     """``_one_pass`` over the rows of the columnar reader; None where it stopped (said by
     ``slactl.usecases.engine.gave_up``)."""
     from slactl.exports.columnar import NotColumnar
     from slactl.usecases.engine import columnar_rows, gave_up
 
     try:
-        return _one_pass(source, scorer, reporter, summary_only, None, None, keep, columnar_rows(source))
+        return _one_pass(source, scorer, reporter, summary_only, None, None, keep,
+                         columnar_rows(source, update))
     except NotColumnar as e:
         gave_up(engine, source, e, say)
         return None
