@@ -269,3 +269,13 @@ def test_the_progress_bar_follows_the_columnar_reader(tmp_path, monkeypatch):
 def test_progress_with_the_columnar_engine_gives_the_same_bytes(run_line, tmp_path):
     _, said = _both(run_line, _export(tmp_path / "t.csv", 500), "json", "--progress")
     assert SAID not in said
+
+
+@pytest.mark.parametrize("more", [("--format", "json"), ("--format", "text"), ("--ola", "--format", "json")])
+def test_a_workspace_with_olas_scores_to_the_same_bytes(run_line, more):
+    ola = EXAMPLES / "ola"
+    runs = [run_line("-w", str(ola / "workspace"), "score", str(ola / "tickets.csv"), "--as-of", AS_OF,
+                     "--engine", engine, *more) for engine in ("python", "columnar")]
+    assert runs[0].exit_code == runs[1].exit_code
+    assert runs[1].stdout == runs[0].stdout and runs[0].stdout
+    assert SAID not in runs[1].stderr  # the OLA stages were measured on the columnar reader's rows
