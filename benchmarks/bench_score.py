@@ -148,7 +148,12 @@ def main() -> int:
     ap.add_argument("--workspace", default=os.path.join(ROOT, "agreements"))
     ap.add_argument("--one-process", action="store_true",
                     help="also run text, json and csv with --jobs 1 (one process)")
+    ap.add_argument("--engines", action="store_true",
+                    help="every figure in one run: the passes with --jobs 1 too, --engine columnar when "
+                         "slactl has it, the bars beside each ratio, and bench_startup.py (validate, --help)")
     args = ap.parse_args()
+    if args.engines:
+        args.one_process = True
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or tmp
@@ -165,23 +170,45 @@ def main() -> int:
             "json": [*score, "--format", "json"],
             "csv": [*score, "--format", "csv"],
         }
+        engines = args.engines and _has_engines(args.slactl)
+        # the one-process passes are the streaming engine's (auto would take the columnar one there)
+        streaming = ["--engine", "python"] if engines else []
         if args.one_process:  # the same passes in one process (--jobs 1), side by side
-            passes.update({f"{name} -j1": [*passes[name], "--jobs", "1"] for name in ("text", "json", "csv")})
+            passes.update({f"{name} -j1": [*passes[name], "--jobs", "1", *streaming] for name in ("text", "json", "csv")})
+        if engines:
+            passes.update({f"{name} col": [*passes[name], "--engine", "columnar"] for name in ("text", "json")})
         print(f"{args.rows:,} rows, {size:.1f} MiB generic export ({gen:.1f} s to generate): {path}")
         print(f"python {sys.version.split()[0]}, {'best' if args.repeat > 1 else 'one run'} of {args.repeat}, "
               "stdout to /dev/null, peak RSS of the pass's own process\n")
         results = best_of(passes, args.repeat)
         base = results["dictreader"]["seconds"]
-        print(f"{'pass':<11} {'seconds':>8} {'x DictReader':>13} {'peak RSS MiB':>13} {'rows/s':>10}")
+        print(f"{'pass':<11} {'seconds':>8} {'x DictReader':>13} {'peak RSS MiB':>13} {'rows/s':>10}"
+              + (f" {'bar':>6}" if args.engines else ""))
         for name, r in results.items():
+            bar = BARS.get(name)
             print(f"{name:<11} {r['seconds']:8.2f} {r['seconds'] / base:13.2f} {r['rss_mib']:13.1f} "
-                  f"{args.rows / r['seconds']:10,.0f}")
+                  f"{args.rows / r['seconds']:10,.0f}" + (f" {bar:>6}" if args.engines and bar else ""))
         print("\ncommands:")
         for name, cmd in passes.items():
             shown = shlex.join(cmd) if name != "dictreader" else \
                 f"{sys.executable} -c 'for r in csv.DictReader(f): pass' {path}"
             print(f"  {name:<11} {shown} > /dev/null")
+    if args.engines:  # start-up: validate against yamllint, --help
+        print("\n" + "-" * 60)
+        sys.stdout.flush()
+        subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "bench_startup.py"), "--runs", "15"])
+        print("bars: validate / yamllint <= 1.00, --help <= 60 ms")
     return 0
+
+
+# the issue's bars on two cores (x DictReader); -j1 is shown for the one-core figures
+BARS = {"text": "<=1.5", "json": "<=2.5", "text col": "<=0.5", "json col": "<=1.0"}
+
+
+def _has_engines(slactl: str) -> bool:
+    """Whether this slactl's score takes --engine (the columnar engine of slactl[fast])."""
+    out = subprocess.run([slactl, "score", "--help"], capture_output=True, text=True)
+    return "--engine" in out.stdout
 
 
 if __name__ == "__main__":

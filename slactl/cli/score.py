@@ -16,6 +16,7 @@ from slactl.cli.tickets import (
 from slactl.core.totals import GROUP_BYS
 from slactl.errors import InputError
 from slactl.reporters.score import REPORTERS
+from slactl.usecases.engine import ENGINES
 
 if TYPE_CHECKING:
     from slactl.core.scoring import Scorer
@@ -46,6 +47,7 @@ def score(
     exclude: ExcludeOpt = None,
     jobs: JobsOpt = None,
     ola: Annotated[bool, typer.Option("--ola", help="Score the OLAs (kind OLA: each team's stages) instead of the agreements, per OLA x team x priority.")] = False,
+    engine: Annotated[str, typer.Option("--engine", metavar="ENGINE", help="auto, python (streaming) or columnar (pyarrow: pip install 'slactl[fast]'); auto takes columnar for an export of 24 MiB and more that it reads, the same bytes either way.")] = "auto",
     compare: Annotated[Optional[str], typer.Option("--compare", metavar="REF", help="What-if: score the same tickets under REF too (another workspace folder, or a git revision of this one) and show both side by side, with the tickets whose verdict differs.", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     output: OutputOpt = None,
@@ -65,6 +67,10 @@ def score(
     chosen = choose_format(fmt, output, tuple(REPORTERS))
     if group_by not in GROUP_BYS:
         raise InputError(f"--group-by {group_by}: choose one of {', '.join(GROUP_BYS)}")
+    if engine not in ENGINES:
+        raise InputError(f"--engine {engine}: choose one of {', '.join(ENGINES)}")
+    if compare is not None and engine == "columnar":
+        say("--engine columnar: not for this run (--compare); scored with the streaming engine")
     threshold = fail_under_value(fail_under)
     moment = as_of_value(as_of)
     loaded = load(ctx, workspace)
@@ -80,7 +86,8 @@ def score(
         with _compared(ctx, workspace, compare, chosen, run, ola) as reporter, \
                 output_to(output, force, newline="" if chosen == "csv" else None) as out:
             said = len(run.source.warnings)
-            result = score_tickets(loaded.workspace, run, reporter, out, group_by=group_by, progress=progress)
+            result = score_tickets(loaded.workspace, run, reporter, out, group_by=group_by, progress=progress,
+                                   engine="python" if compare is not None else engine, say=say)
         for warning in run.source.warnings[said:]:  # learnt while reading (event-log collapse...)
             err(f"slactl: warning: {run.source.path}: {warning}")
     scorer, meta = result.scorer, result.meta

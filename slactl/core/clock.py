@@ -208,7 +208,16 @@ class BusinessClock:
             raise ValueError("seconds is NaN")
         if self._closed_forever:
             return None
-        target = self.cumulative(start) + seconds
+        return self.due_from(start, self.cumulative(start), seconds)
+
+    def due_from(self, start: float, cum_start: float, seconds: float) -> float | None:
+        """``due(start, seconds)`` for a caller that already has ``cum_start =
+        cumulative(start)`` (the scorer does: it measured the ticket from there)."""
+        if seconds <= 0:
+            return start
+        if self._closed_forever:
+            return None
+        target = cum_start + seconds
         limit = None
         while True:
             cum_end = self._cum_end
@@ -365,6 +374,9 @@ class _WallClock(BusinessClock):
         return end - start if end > start else 0.0
 
     def due(self, start: float, seconds: float) -> float | None:
+        return start + seconds if seconds > 0 else start
+
+    def due_from(self, start: float, cum_start: float, seconds: float) -> float | None:
         return start + seconds if seconds > 0 else start
 
     def day_spans(self, d: date) -> tuple[tuple[Span, ...], str]:

@@ -117,6 +117,7 @@ class Scorer:
         self.history = history  # a status history was given: tickets without rows simply never paused
         self.pauses_not_applied: set[str] = set()  # where pauses were configured, without a history
         self.reopens = 0
+        self._start = 0.0  # open seconds up to the last tallied ticket's creation
         self.behind: Any = None  # a slactl.core.behind.BehindScorer when OLAs or reply targets are measured
 
     # -------------------------------------------------------------- matching
@@ -159,7 +160,7 @@ class Scorer:
             chosen = self._slot_for(match)
         self.match_counts["matched"] += 1
         clock, rule = chosen.clock, chosen.terms.rule
-        start = clock.cumulative(created)
+        start = self._start = clock.cumulative(created)  # score() reuses it for the due times
         # a ticket resolved without a recorded reply: first response stops at the resolution
         resolved = row.resolved
         fr_stop = row.first_response if row.first_response is not None else resolved
@@ -239,13 +240,15 @@ class Scorer:
             return TicketResult(row, pick, None, None)  # type: ignore[arg-type]
         assert isinstance(pick, _Slot)
         clock, terms = pick.clock, pick.terms
-        due, created = clock.due, row.created
+        created = row.created
         fr_target, res_target = terms.rule.first_response, terms.rule.resolution
         if pauses is None:
+            due, start = clock.due_from, self._start
             return TicketResult(
                 row, pick.match,
-                MetricResult(fr[0], fr_target, fr[1], None if fr_target is None else due(created, fr_target)),
-                MetricResult(res[0], res_target, res[1], None if res_target is None else due(created, res_target)))
+                MetricResult(fr[0], fr_target, fr[1], None if fr_target is None else due(created, start, fr_target)),
+                MetricResult(res[0], res_target, res[1],
+                             None if res_target is None else due(created, start, res_target)))
         out = []
         fr_stop = row.first_response if row.first_response is not None else row.resolved
         for (status, elapsed), target, mp, stop in ((fr, fr_target, pauses.first_response, fr_stop),

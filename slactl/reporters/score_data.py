@@ -112,17 +112,35 @@ def _jfixed(seconds: float | None) -> str:
     return text
 
 
+_PLAIN_TAIL = ', "paused_minutes": 0.0, "paused": false}'  # no pause: most tickets
+_texts: dict[str, str] = {}  # cell text -> its JSON string (customers, services, statuses repeat)
+# id of a Match (held, so the id stays its own) -> (the match, the keys it decides, its due stamp)
+_matches: dict[int, tuple[object, str, Callable[[float | None], str | None]]] = {}
+
+
+def _jtext(value: str) -> str:
+    """``_jstr(value)``, cached while the cache is small."""
+    out = _texts.get(value)
+    if out is None:
+        out = _jstr(value)
+        if len(_texts) < 4096:
+            _texts[value] = out
+    return out
+
+
 def _metric_json(m: MetricResult | None, due_stamp: Callable[[float | None], str | None]) -> str:
     if m is None:
         return "null"
     e = m.elapsed
     elapsed = "null" if e is None else repr(round(e / 60, 4))
-    tail = f', "paused_minutes": {_jfixed(m.paused_seconds)}, "paused": {"true" if m.paused else "false"}}}'
+    tail = _PLAIN_TAIL if not m.paused_seconds and not m.paused else \
+        f', "paused_minutes": {_jfixed(m.paused_seconds)}, "paused": {"true" if m.paused else "false"}}}'
     if m.target is None:
         return f'{{"target_minutes": null, "elapsed_minutes": {elapsed}, "status": "{m.status}"{tail}'
     due = due_stamp(m.due)
+    due = "null" if due is None else f'"{due}"'
     return (f'{{"target_minutes": {_jfixed(m.target)}, "elapsed_minutes": {elapsed}, "status": "{m.status}", '
-            f'"due_at": {"null" if due is None else _jstr(due)}{tail}')
+            f'"due_at": {due}{tail}')
 
 
 def ticket_json(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> str:
@@ -130,22 +148,41 @@ def ticket_json(r: TicketResult, stamp: Callable[[float | None], str | None] = i
     return f'{{"row": {r.ticket.row}, {ticket_json_tail(r, stamp)}'
 
 
+def _match_keys(r: TicketResult) -> tuple[str, Callable[[float | None], str | None]]:
+    """The keys a match decides (agreement, agreement_version, priority, match) and its due
+    stamp: built once per match the matcher hands out (it keeps them; unmatched ones vary)."""
+    m = r.match
+    hit = _matches.get(id(m))
+    if hit is not None and hit[0] is m:
+        return hit[1], hit[2]
+    agreement = m.agreement.name if m.agreement is not None else None
+    version = _version(r)
+    keys = (f'"agreement": {"null" if agreement is None else _jstr(agreement)}, '
+            f'"agreement_version": {"null" if version is None else _jstr(version)}, '
+            f'"priority": {_jstr(m.priority)}, "match": "{m.kind}", ')
+    due_stamp = _due_stamp(r) if m.terms is not None else _no_stamp
+    if len(_matches) >= 4096:
+        _matches.clear()
+    _matches[id(m)] = (m, keys, due_stamp)
+    return keys, due_stamp
+
+
 def ticket_json_tail(r: TicketResult, stamp: Callable[[float | None], str | None] = iso) -> str:
     """``ticket_json`` after its first key (the row number), which a part of a parallel
     run only knows at the end (see ``slactl.usecases.parallel``)."""
     row, m = r.ticket, r.match
-    agreement = m.agreement.name if m.agreement is not None else None
-    due_stamp = _due_stamp(r) if m.terms is not None else _no_stamp
+    keys, due_stamp = _match_keys(r)
     cands = f', "candidates": [{", ".join(_jstr(c) for c in m.candidates)}]' if m.candidates else ""
     created, fr, rs = stamp(row.created), stamp(row.first_response), stamp(row.resolved)
-    version = _version(r)
-    return (f'"id": {_jstr(row.id)}, "agreement": {"null" if agreement is None else _jstr(agreement)}, '
-            f'"agreement_version": {"null" if version is None else _jstr(version)}, '
-            f'"priority": {_jstr(m.priority)}, "match": "{m.kind}", "customer": {_jstr(row.customer)}, '
-            f'"service": {_jstr(row.service)}, "status": {_jstr(row.status)}, '
-            f'"created_at": {"null" if created is None else _jstr(created)}, '
-            f'"first_response_at": {"null" if fr is None else _jstr(fr)}, '
-            f'"resolved_at": {"null" if rs is None else _jstr(rs)}{cands}, '
+    # ISO 8601 stamps hold no character JSON escapes: quoted as they are
+    created = "null" if created is None else f'"{created}"'
+    fr = "null" if fr is None else f'"{fr}"'
+    rs = "null" if rs is None else f'"{rs}"'
+    return (f'"id": {_jstr(row.id)}, {keys}"customer": {_jtext(row.customer)}, '
+            f'"service": {_jtext(row.service)}, "status": {_jtext(row.status)}, '
+            f'"created_at": {created}, '
+            f'"first_response_at": {fr}, '
+            f'"resolved_at": {rs}{cands}, '
             f'"first_response": {_metric_json(r.first_response, due_stamp)}, '
             f'"resolution": {_metric_json(r.resolution, due_stamp)}, "reopens": {r.reopens}'
             f'{"" if r.behind is None else r.behind.json_tail(stamp)}}}')

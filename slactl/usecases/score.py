@@ -31,8 +31,10 @@ class ScoreResult:
 
 
 def score_tickets(ws: Workspace, run: TicketRun, reporter_cls: Any, out: IO[str], *,
-                  group_by: str = "agreement", progress: bool | None = None) -> ScoreResult:
-    """``score`` over the one reading of the export (:mod:`slactl.usecases.tickets`)."""
+                  group_by: str = "agreement", progress: bool | None = None, engine: str = "python",
+                  say: Callable[[str], None] | None = None) -> ScoreResult:
+    """``score`` over the one reading of the export (:mod:`slactl.usecases.tickets`); ``engine``
+    and ``say``: see ``run_score``."""
     from slactl.usecases.tickets import check_customer_seen, customer_known, service_notice
 
     selecting = run.filter is not None or bool(run.exclusions)
@@ -40,7 +42,8 @@ def score_tickets(ws: Workspace, run: TicketRun, reporter_cls: Any, out: IO[str]
     with _held(out, customer is not None and not customer_known(ws, customer)) as (target, hold):
         scorer, meta = run_score(ws, run.source, run.as_of, reporter_cls, target, group_by=group_by,
                                  progress=progress, history=run.history, with_meta=True,
-                                 keep=run.keep if selecting else None, jobs=run.options.jobs)
+                                 keep=run.keep if selecting else None, jobs=run.options.jobs,
+                                 engine=engine, say=say)
         check_customer_seen(ws, run)  # a misspelt customer: an error, and nothing written
         hold()
     result = ScoreResult(scorer, meta, run.filter.left_out if run.filter is not None else None)
@@ -102,7 +105,8 @@ GROUP_KEYS = ("customer", "priority", "service", "month")
 def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, out: IO[str], *,
               group_by: str = "agreement", progress: bool | None = None,
               history: HistoryLookup | None = None, with_meta: bool = False,
-              keep: Callable[[TicketRow], bool] | None = None, jobs: int | None = 1) -> Any:
+              keep: Callable[[TicketRow], bool] | None = None, jobs: int | None = 1,
+              engine: str = "python", say: Callable[[str], None] | None = None) -> Any:
     """Score every row of ``source`` into ``out``; returns the scorer with the totals.
 
     With ``history`` each ticket's status changes pause its clocks (one pass, one core).
@@ -110,6 +114,8 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
     scored and counted; rejected rows are always reported. Filtering runs on one core.
     ``jobs``: processes to score with (None: one per core for a big export, see
     ``slactl.usecases.parallel``); a history, a filter or an event log take one.
+    ``engine``: ``python``, ``columnar`` or ``auto`` (see ``slactl.usecases.engine``); ``say``
+    tells why an explicit ``columnar`` streams after all.
     """
     from zoneinfo import ZoneInfo
 
@@ -133,6 +139,10 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
         return scorer
 
     summary_only = getattr(reporter_cls, "summary_only", False)
+    from slactl.usecases.engine import columnar_wanted
+
+    parallel = history is None and keep is None and not source.collapse and not behind and _jobs(source, jobs) > 1
+    columnar = columnar_wanted(engine, source, history=history is not None, parallel=parallel, say=say)
     # An event log is only known at its first repeated id: the report is then started
     # again (see slactl.exports.collapse), so a streamed report must be rewindable.
     with _rewindable(out, summary_only) as (target, rewind):
@@ -143,9 +153,16 @@ def run_score(ws: Workspace, source: Export, as_of: float, reporter_cls: Any, ou
             done = None
             for _ in range(3):  # at most: an event log found, then a history out of order
                 try:
+                    if columnar:
+                        columnar = False  # tried once: a second pass streams
+                        done = _columnar_pass(source, make_scorer(), reporter, summary_only, keep, engine, say,
+                                              update)
+                        if done is None:  # it stopped inside the file: the report from the top
+                            rewind()
+                            reporter = reporter_cls(target, meta)
                     n = _jobs(source, jobs) if history is None and keep is None and not source.collapse \
                         and not behind else 1
-                    if n > 1 and (summary_only or hasattr(reporter, "append_part")):
+                    if done is None and n > 1 and (summary_only or hasattr(reporter, "append_part")):
                         from slactl.usecases.parallel import score_parallel
 
                         done = score_parallel(source, n, ws, scorer_args, None if summary_only else reporter, update)
@@ -229,11 +246,30 @@ def _rewindable(out: IO[str], summary_only: bool) -> Iterator[tuple[IO[str], Cal
         shutil.copyfileobj(spool, out)
 
 
+def _columnar_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
+                   keep: Callable[[TicketRow], bool] | None, engine: str,
+                   say: Callable[[str], None] | None, update: Callable[[float], None] | None = None
+                   ) -> tuple[Scorer, int, list[Rejected]] | None:
+    """``_one_pass`` over the rows of the columnar reader; None where it stopped (said by
+    ``slactl.usecases.engine.gave_up``)."""
+    from slactl.exports.columnar import NotColumnar
+    from slactl.usecases.engine import columnar_rows, gave_up
+
+    try:
+        return _one_pass(source, scorer, reporter, summary_only, None, None, keep,
+                         columnar_rows(source, update))
+    except NotColumnar as e:
+        gave_up(engine, source, e, say)
+        return None
+
+
 def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
               update: Callable[[float], None] | None,
               history: HistoryLookup | None = None,
-              keep: Callable[[TicketRow], bool] | None = None) -> tuple[Scorer, int, list[Rejected]]:
-    """Every row in order, in this process: (scorer, rows, rejected)."""
+              keep: Callable[[TicketRow], bool] | None = None,
+              rows: Iterator[TicketRow] | None = None) -> tuple[Scorer, int, list[Rejected]]:
+    """Every row in order, in this process: (scorer, rows, rejected). ``rows``: read by
+    another engine than the source's own streaming reader."""
     on_rejected = getattr(reporter, "rejected", None)
     rejected: list[Rejected] = []
     score, emit, tally = scorer.score, reporter.ticket, scorer.tally
@@ -243,7 +279,8 @@ def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
         score, tally = measured(scorer, history)
     changes = history.changes if history is not None else None
     n = 0
-    items: Iterator[TicketRow | Rejected] = _reporting(source, update) if update is not None else iter(source)
+    items: Iterator[TicketRow | Rejected] = (rows if rows is not None else  # type: ignore[assignment]
+                                             _reporting(source, update) if update is not None else iter(source))
     if keep is not None:
         items = (i for i in items if type(i) is Rejected or keep(i))  # type: ignore[arg-type]
     for item in items:
