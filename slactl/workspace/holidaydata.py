@@ -211,7 +211,13 @@ class CacheFile:
             entries = json.loads(body)
         except Exception:  # noqa: BLE001 - unreadable, truncated, damaged or too deep: start afresh
             return {}
-        return _in_years(entries) if isinstance(entries, dict) else {}
+        if not isinstance(entries, dict):
+            return {}
+        kept = _in_years(entries)
+        if len(kept) < len(entries):  # written anew without them, so the next run reads less
+            self.entries = kept
+            self._save()
+        return kept
 
     def _save(self) -> None:
         """Write the whole file anew (atomically: a reader sees the old or the new one)."""
