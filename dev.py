@@ -32,6 +32,12 @@ def ensure_env() -> None:
         # import hook that every slactl command would import first (~15 ms of each start-up)
         run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]",
              "--config-settings", "editable_mode=compat"])
+        # the fast extra (pyarrow), so the columnar engine's byte-for-byte tests run; where it
+        # cannot be installed they skip, saying so, and everything else is tested the same
+        if subprocess.call([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                            "-e", ".[fast]", "--config-settings", "editable_mode=compat"], cwd=ROOT):
+            print("dev.py: could not install the fast extra (pyarrow): the columnar engine's tests "
+                  "will be skipped", file=sys.stderr, flush=True)
         STAMP.touch()
     # Byte-compile slactl (only what changed): where PYTHONDONTWRITEBYTECODE is set, as on
     # many CI images and containers, Python would otherwise compile every module it imports
