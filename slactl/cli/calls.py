@@ -8,6 +8,7 @@ from slactl.cli.base import (
     ForceOpt, OutputOpt, WorkspaceOpt, app, as_of_value, choose_format, err, fail_under_value, load, output_to,
     require_clean,
 )
+from slactl.cli.logs import LogAgreementOpt, LogCustomerOpt, LogEncodingOpt, LogPeriodOpt
 from slactl.errors import InputError
 
 if TYPE_CHECKING:
@@ -22,16 +23,12 @@ def calls(
     call_log: Annotated[str, typer.Argument(
         help="Call log: Asterisk's queue_log, or a CSV of call_id, queue, offered_at, answered_at, ended_at.",
         metavar="CALL_LOG", show_default=False)],
-    period: Annotated[Optional[str], typer.Option(
-        "--period", help="2026-11, 2026-Q4, 2026 or 2026-10-01..2026-12-31, in each agreement's time zone "
-        "(default: each agreement's whole period).", show_default=False)] = None,
+    period: LogPeriodOpt = None,
     as_of: Annotated[Optional[str], typer.Option(
         "--as-of", help="Measure up to this instant (default now); a call without its outcome by then is in "
         "progress and left out.", show_default=False)] = None,
-    agreement: Annotated[Optional[str], typer.Option("--agreement", "-a", help="Only this agreement.",
-                                                     show_default=False)] = None,
-    customer: Annotated[Optional[str], typer.Option("--customer", "-c", help="Only this customer's agreements "
-                                                    "(id, name or alias).", show_default=False)] = None,
+    agreement: LogAgreementOpt = None,
+    customer: LogCustomerOpt = None,
     fail_under: Annotated[Optional[str], typer.Option(
         "--fail-under", help="Exit 1 when a row's service level is below PCT, or 'target' when any objective "
         "(service level, abandonment, ASA) is missed.", show_default=False)] = None,
@@ -39,8 +36,7 @@ def calls(
     mapping: Annotated[Optional[str], typer.Option(
         "--mapping", help="YAML file naming a CSV's columns (default: CALL_LOG.mapping.yaml beside it).",
         show_default=False)] = None,
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force the log's encoding (e.g. cp1251).",
-                                                    show_default=False)] = None,
+    encoding: LogEncodingOpt = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f",
                                                help="table, text, json, csv, markdown or html.")] = None,
     workspace: WorkspaceOpt = None,

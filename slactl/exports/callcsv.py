@@ -19,7 +19,8 @@ from slactl.core.tickets import Rejected
 from slactl.errors import InputError
 from slactl.exports import presets as P
 from slactl.exports.reader import SAMPLE_RECORDS
-from slactl.exports.sniff import LONG_LINE, bad_bytes, csv_reason, field_limit, has_marks, open_records
+from slactl.exports.rowcheck import fit_record
+from slactl.exports.sniff import csv_reason, field_limit, open_records
 from slactl.exports.timestamps import ColumnFormat, TimestampError, detect_format, parse_slow
 from slactl.sanitize import clip
 
@@ -126,16 +127,10 @@ class CallCsv:
 
     def _record(self, n: int, rec: list[str]) -> Call | Rejected:
         ref = clip(self._cell(rec, "call_id"), 80)
-        if rec == [LONG_LINE]:
-            return Rejected(n, "", "the line is longer than 2 MiB; it is not a call")
-        if has_marks(rec) and any(bad_bytes(c, self.encoding) for c in rec):
-            return Rejected(n, ref, f"undecodable bytes: the row is not valid {self.encoding}; "
-                                    "name the file's encoding with --encoding")
-        ncols = len(self.header)
-        if len(rec) > ncols and not "".join(rec[ncols:]).strip():
-            rec = rec[:ncols]  # trailing delimiters
-        if len(rec) != ncols:
-            return Rejected(n, ref, f"row has {len(rec)} cells, the header has {ncols}")
+        fitted = fit_record(n, ref, rec, len(self.header), self.encoding, "a call")
+        if isinstance(fitted, Rejected):
+            return fitted
+        rec = fitted
         queue = self._cell(rec, "queue")
         if not queue:
             return Rejected(n, ref, f"{self._label('queue')} is empty")

@@ -24,8 +24,9 @@ from slactl.core.tickets import Rejected
 from slactl.exports import presets as P
 from slactl.exports.mapping import load_mapping
 from slactl.exports.reader import SAMPLE_RECORDS
+from slactl.exports.rowcheck import fit_record
 from slactl.exports.sniff import (
-    FIELD_LIMIT, LONG_LINE, TextStream, bad_bytes, choose_delimiter, csv_reason, detect_encoding, has_marks,
+    FIELD_LIMIT, TextStream, choose_delimiter, csv_reason, detect_encoding,
     field_limit, open_records as open_stream, read_sample, zone_hint,
 )
 from slactl.exports.timestamps import ColumnFormat, TimestampError, detect_format, parse_slow, zone
@@ -126,16 +127,10 @@ class OutageLog:
 
     def _row(self, n: int, rec: list[str]) -> Outage | Rejected:
         ref = clip(self._cell(rec, "ref"), 80)
-        if rec == [LONG_LINE]:
-            return Rejected(n, "", "the line is longer than 2 MiB; it is not an outage row")
-        if has_marks(rec) and any(bad_bytes(c, self.encoding) for c in rec):
-            return Rejected(n, ref, f"undecodable bytes: the row is not valid {self.encoding}; "
-                                    "name the file's encoding with --encoding")
-        ncols = len(self.header)
-        if len(rec) > ncols and not "".join(rec[ncols:]).strip():
-            rec = rec[:ncols]  # trailing delimiters
-        if len(rec) != ncols:
-            return Rejected(n, ref, f"row has {len(rec)} cells, the header has {ncols}")
+        fitted = fit_record(n, ref, rec, len(self.header), self.encoding, "an outage row")
+        if isinstance(fitted, Rejected):
+            return fitted
+        rec = fitted
         spelled = self._cell(rec, "service")
         if not spelled:
             return Rejected(n, ref, f"{self._label('service')} is empty")

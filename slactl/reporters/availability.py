@@ -14,6 +14,7 @@ from slactl.usecases.availability import AvailabilityReport
 from slactl.core.availability import AvailabilityRow
 from slactl.core.credits import format_pct
 from slactl.core.durations import human_minutes
+from slactl.reporters.htmltable import CSS, html_table
 from slactl.sanitize import terminal_text
 
 ROW_HEADERS = ["agreement", "service", "window", "availability", "target", "verdict", "downtime",
@@ -214,39 +215,22 @@ def write_markdown(out: IO[str], report: AvailabilityReport) -> None:
           + md_table(["row", "ref", "reason"], _cells(_rejected(report))))
 
 
-_CSS = """body{font-family:system-ui,Segoe UI,Arial,sans-serif;color:#222;margin:1.5em}
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
-th{background:#f3f3f3}td.n{text-align:right}.ok{color:#176317;font-weight:bold}
-.below{color:#b00020;font-weight:bold}.na{color:#777}"""
-
-
-def _html_table(headers: list[str], body: list[list[str]], numeric: set[int],
-                classes: list[str] | None = None, verdict_col: int = -1) -> str:
-    e = html.escape
-    out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>"]
-    for k, row in enumerate(body):
-        cells = []
-        for i, c in enumerate(row):
-            cls = classes[k] if classes and i == verdict_col else ("n" if i in numeric else "")
-            cells.append(f'<td class="{cls}">{e(c)}</td>' if cls else f"<td>{e(c)}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    return "".join(out) + "</table>"
 
 
 def write_html(out: IO[str], report: AvailabilityReport) -> None:
     e = html.escape
     parts = ['<!doctype html><html><head><meta charset="utf-8"><title>Availability</title>',
-             f"<style>{_CSS}</style></head><body><h1>Availability</h1>"]
+             f"<style>{CSS}</style></head><body><h1>Availability</h1>"]
     parts += [f"<p>{e(line)}</p>" for line in _headline(report)]
     if report.rows:
         classes = ["na" if r.ok is None else "ok" if r.ok else "below" for r in report.rows]
-        parts.append(_html_table(ROW_HEADERS, [row_cells(r) for r in report.rows], _ROW_NUMERIC, classes,
+        parts.append(html_table(ROW_HEADERS, [row_cells(r) for r in report.rows], _ROW_NUMERIC, classes,
                                  ROW_HEADERS.index("verdict")))
     if report.credits:
-        parts.append("<h2>Service credits</h2>" + _html_table(CREDIT_HEADERS, credit_cells(report), {2, 3}))
+        parts.append("<h2>Service credits</h2>" + html_table(CREDIT_HEADERS, credit_cells(report), {2, 3}))
     if report.rejected:
         parts.append(f"<h2>Rejected rows ({len(report.rejected)})</h2>"
-                     + _html_table(["row", "ref", "reason"], _rejected(report), {0}))
+                     + html_table(["row", "ref", "reason"], _rejected(report), {0}))
     parts.append("</body></html>\n")
     out.write("\n".join(parts))
 

@@ -11,6 +11,7 @@ from typing import IO, Callable
 
 from slactl.core.calls import CallRow
 from slactl.core.report_calls import judged_number
+from slactl.reporters.htmltable import CSS, html_table
 from slactl.sanitize import terminal_text
 from slactl.usecases.calls import CallsReport
 
@@ -236,39 +237,22 @@ def write_markdown(out: IO[str], report: CallsReport) -> None:
           + md_table(["line", "reason"], _cells(_rejected(report))))
 
 
-_CSS = """body{font-family:system-ui,Segoe UI,Arial,sans-serif;color:#222;margin:1.5em}
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
-th{background:#f3f3f3}td.n{text-align:right}.ok{color:#176317;font-weight:bold}
-.below{color:#b00020;font-weight:bold}.na{color:#777}"""
-
-
-def _html_table(headers: list[str], body: list[list[str]], numeric: set[int], classes: list[str] | None = None,
-                verdict_col: int = -1) -> str:
-    e = html.escape
-    out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>"]
-    for k, row in enumerate(body):
-        cells = []
-        for i, c in enumerate(row):
-            cls = classes[k] if classes and i == verdict_col else ("n" if i in numeric else "")
-            cells.append(f'<td class="{cls}">{e(c)}</td>' if cls else f"<td>{e(c)}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    return "".join(out) + "</table>"
 
 
 def write_html(out: IO[str], report: CallsReport) -> None:
     e = html.escape
     parts = ['<!doctype html><html><head><meta charset="utf-8"><title>Calls</title>',
-             f"<style>{_CSS}</style></head><body><h1>Calls</h1>"]
+             f"<style>{CSS}</style></head><body><h1>Calls</h1>"]
     parts += [f"<p>{e(line)}</p>" for line in _headline(report)]
     if report.rows:
         classes = ["na" if r.ok is None else "ok" if r.ok else "below" for r in report.rows]
-        parts.append(_html_table(ROW_HEADERS, [row_cells(r) for r in report.rows], _NUMERIC, classes, _VERDICT))
+        parts.append(html_table(ROW_HEADERS, [row_cells(r) for r in report.rows], _NUMERIC, classes, _VERDICT))
         parts.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in _objectives(report.rows)) + "</ul>")
     if report.unnamed:
-        parts.append("<h2>Queues no agreement names</h2>" + _html_table(_UNNAMED_HEADERS, _unnamed(report), {1, 2, 3, 4}))
+        parts.append("<h2>Queues no agreement names</h2>" + html_table(_UNNAMED_HEADERS, _unnamed(report), {1, 2, 3, 4}))
     if report.rejected:
         parts.append(f"<h2>Rejected lines ({report.rejected_total})</h2>"
-                     + _html_table(["line", "reason"], _rejected(report), {0}))
+                     + html_table(["line", "reason"], _rejected(report), {0}))
     parts.append("</body></html>\n")
     out.write("\n".join(parts))
 

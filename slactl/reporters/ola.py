@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import html
 import json
-from typing import IO, Any
+from typing import Any
 
 from slactl.console import inert
-from slactl.core.scoring import Scorer, TicketResult, iso
+from slactl.core.scoring import Scorer, iso
 from slactl.core.totals import summary_row
+from slactl.reporters.score import _SummaryOnly
 from slactl.reporters.score_data import Meta
 
 HEADERS = ["OLA", "team", "priority", "stage", "tickets", "met", "breached", "pending", "at risk", "compl. %",
@@ -48,17 +49,8 @@ def _headline(meta: Meta, scorer: Scorer) -> list[str]:
     return sla_headline(meta, scorer)
 
 
-class _OlaReporter:
-    summary_only = True
-
-    def __init__(self, out: IO[str], meta: Meta) -> None:
-        self.out = out
-
-    def ticket(self, r: TicketResult) -> None:
-        pass
-
-    def finish(self, meta: Meta, scorer: Scorer) -> None:
-        raise NotImplementedError
+class _OlaReporter(_SummaryOnly):
+    """The OLA rows are totals: tickets are ignored, the table is written at the end."""
 
 
 class OlaTextReporter(_OlaReporter):
