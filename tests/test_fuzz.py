@@ -381,6 +381,8 @@ def test_degenerate_files_are_answered(run_line, data, ops):
             ["0001-01-01", "9999-12-31", "2026-02-30", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-23:59",
              "2026-10-01T09:00:00Z"])), 6, None),
     ("stray quote", BASE.replace(b"T-9,", b'T-9",'), None, None),
+    # the id of a row a quote never closed is shown as clip shows it (was a lone surrogate: exit 3 in JSON)
+    ("undecodable byte after a quote never closed", BASE.replace(b"T-2,", "T-2é,".encode()) + b'"\x80', 31, 1),
     ("truncated mid-row", BASE[: len(BASE) // 2], None, None),
     ("extra and missing cells", BASE.replace(b",closed\n", b",closed,x,y\n", 2).replace(b",open\n", b"\n", 1),
      30, None),

@@ -25,6 +25,7 @@ from typing import Any
 from slactl.core.tickets import Rejected
 
 from slactl.exports.sniff import END
+from slactl.sanitize import clip
 
 END_LINE = END + "\n"
 
@@ -141,4 +142,4 @@ def end_of_file(export: Any, n: int, rec: list[str]) -> Rejected | None:
     if cut is None:
         return None
     export._again = export._reading = cut.records(export.delimiter)
-    return Rejected(n, cut.first_cell.strip(), cut.reason)
+    return Rejected(n, clip(cut.first_cell.strip(), 80), cut.reason)  # as every rejected id is shown
