@@ -351,7 +351,28 @@ def test_report_carries_the_calls_section_in_english_and_russian(run_line, ws_di
     assert "#### Телефонная поддержка" in md and "цель 80\u00a0% за 20 с" in md
     data = json.loads(run_line(*args, "--format", "json").stdout)
     (section_data,) = data["sections"]
-    assert section_data["extras"]["calls"]["languages"]["ru"]["title"] == "Телефонная поддержка"
+    calls = section_data["extras"]["calls"]  # values, worded when a page is written
+    assert calls["kind"] == "calls" and {r["queue"] for r in calls["rows"]} and all(
+        r["offered"] == r["answered"] + r["abandoned"] for r in calls["rows"])
+
+
+def test_the_calls_section_takes_a_workspace_language(run_line, ws_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A workspace's own language words the phone section too (it was made only in the shipped ones)."""
+    log, _, _, _ = make_logs(seed=3)
+    (tmp_path / "queue_log").write_text(log, encoding="ascii")
+    (tmp_path / "tickets.csv").write_text(
+        "id,customer,priority,created_at,first_response_at,resolved_at\n"
+        "T-1,hooli,P1,2026-11-03T14:00:00Z,2026-11-03T14:20:00Z,2026-11-03T16:00:00Z\n", encoding="utf-8")
+    (ws_dir / "translations").mkdir(exist_ok=True)
+    (ws_dir / "translations" / "fr.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\nmsgid "calls_title"\nmsgstr "Assistance téléphonique"\n\n'
+        'msgid "calls_offered"\nmsgstr "Présentés"\n', encoding="utf-8")
+    result = run_line("-w", str(ws_dir), "report", str(tmp_path / "tickets.csv"), "--period", "2026-11", "--as-of",
+                      AS_OF, "--calls", str(tmp_path / "queue_log"), "--format", "text", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    assert "Assistance téléphonique" in result.stdout and "Présentés" in result.stdout
+    assert "Phone support" not in result.stdout
+    assert len([line for line in result.stderr.splitlines() if "not translated" in line]) == 1
 
 
 @pytest.mark.parametrize("fmt", ["table", "text", "json", "csv", "markdown", "html"])

@@ -81,6 +81,11 @@ def test_numbers_money_dates_and_plurals_as_each_language_writes_them() -> None:
         "1 заявка", "2 заявки", "5 заявок", "11 заявок", "21 заявка", "22 заявки", "112 заявок"]
     assert [plural("en", "n_tickets", n) for n in (1, 2)] == ["1 ticket", "2 tickets"]
     assert (duration("ru", 152), duration("en", 152)) == ("2 ч 32 мин", "2 h 32 min")
+    from slactl.i18n import window_label
+
+    assert [window_label("ru", w) for w in ("2026-W45", "2026-Q4", "2026-11", "all")] == [
+        "45-я неделя 2026", "4-й квартал 2026", "ноябрь 2026", "all"]
+    assert window_label("en", "2026-W05") == "week 5, 2026"
 
 
 # --------------------------------------------------------------------------- no English in Russian

@@ -87,7 +87,9 @@ def test_notify_dry_run_lists_a_cancel_by_reminder_to_the_manager(rws: Path, smt
     assert result.stdout.count("--- message") == 1
     assert "X-Slactl-Notice: cancel-by:umbra-2025:2027-05-01:30" in result.stdout
     assert "To: irina@provider.example" in result.stdout and "cio@umbra.example" not in result.stdout
-    assert "renews by itself on 2027-07-01 unless it is cancelled by 2027-05-01" in result.stdout
+    # dates written as the notice's language writes them, like its other dates
+    assert "renews by itself on 1 July 2027 unless it is cancelled by 1 May 2027" in result.stdout
+    assert "2027-05-01 (" not in result.stdout.split("\n\n", 1)[1]
     assert smtp.messages == []
 
 

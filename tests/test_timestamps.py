@@ -86,6 +86,15 @@ def test_dotted_defaults_day_first_and_slash_month_first():
     assert f.parse("01/02/2026 10:00 PM") == datetime(2026, 1, 2, 22, tzinfo=timezone.utc).timestamp()
 
 
+def test_a_comma_between_date_and_time_keeps_the_columns_day_first():
+    """ru-RU writes "05.11.2026, 14:30": it was read month-first by dateutil, --dayfirst ignored."""
+    nov5 = datetime(2026, 11, 5, 14, 30, tzinfo=timezone.utc).timestamp()
+    f = detect_format(["05.11.2026, 14:30", "13.11.2026, 14:30"], timezone.utc)
+    assert f.kind == "dmy" and f.dayfirst and f.parse("05.11.2026, 14:30") == nov5
+    f = detect_format(["05.11.2026, 14:30", "06.11.2026, 10:00"], timezone.utc, dayfirst=True)
+    assert f.parse("05.11.2026, 14:30") == nov5 and f.parse("05.11.2026,") == nov5 - 14.5 * 3600
+
+
 def test_one_value_settles_the_whole_column():
     values = ["01/02/2026 9:00"] * 500 + ["25/12/2026 9:00"]
     f = detect_format(values, timezone.utc)

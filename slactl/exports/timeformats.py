@@ -228,7 +228,7 @@ def make_dmy(tz: tzinfo, sep: str, dayfirst: bool) -> Parser:
     times: dict[str, tuple[float, float | None]] = {}  # time text -> (seconds, offset or None)
 
     def parse_date(d: str, s: str) -> int:
-        a, b, c = d.split(sep)
+        a, b, c = (d[:-1] if d[-1:] == "," else d).split(sep)  # "05.11.2026, 14:30" (ru-RU's style)
         if len(a) == 4:  # year first
             if not b.isdigit():
                 raise ValueError(s)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from slactl.i18n.catalogues import REGISTRY, SHIPPED, text  # noqa: F401
 from slactl.i18n.formats import (  # noqa: F401 - the one place pages import formatting from
     date_text, day_text, days_text, duration, money, month_label, number, percent, period_text, plural,
+    window_label,
 )
 
 LANGUAGES = SHIPPED
@@ -31,7 +32,8 @@ def check_language(lang: str) -> str:
     known = languages()
     if code not in known:
         raise ValueError(f"language '{lang}' is not available; choose one of: {', '.join(known)} "
-                         "(or add translations/<lang>.po to the workspace: slactl translations template)")
+                         f"(or start one in the workspace: slactl translations --lang {code} "
+                         f"-o WORKSPACE/translations/{code}.po)")
     return code
 
 

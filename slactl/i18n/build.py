@@ -3,8 +3,8 @@
     python -m slactl.i18n.build      (what ``python3 dev.py catalogues`` runs)
 
 The template is ``en.po`` with the English text moved into a comment, so a translator's
-tool (Poedit, Weblate, ``msginit``) starts a language from it; ``slactl translations
-template`` writes the same file for a workspace.
+tool (Poedit, Weblate, ``msginit``) starts a language from it; ``slactl translations``
+writes the same file for a workspace.
 """
 from __future__ import annotations
 

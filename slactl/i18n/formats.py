@@ -97,6 +97,23 @@ def month_label(lang: str, label: str) -> str:
     return str(format_date(date(int(year), int(month), 1), text(lang, "month_short_pattern"), locale=_locale(lang)))
 
 
+def window_label(lang: str, window: str) -> str:
+    """A measuring window's label in words: ``2026-10`` -> ``October 2026`` / ``октябрь 2026``,
+    ``2026-Q4`` -> ``Q4 2026``, ``2026-W45`` -> ``week 45, 2026`` / ``45-я неделя 2026``;
+    anything else as it is."""
+    year, _, rest = window.partition("-")
+    if not year.isdigit():
+        return window
+    if rest.isdigit():
+        first = date(int(year), int(rest), 1)
+        return period_text(lang, "month", first, first)
+    if rest[:1] == "Q" and rest[1:].isdigit():
+        return text(lang, "quarter", q=int(rest[1:]), year=int(year))
+    if rest[:1] == "W" and rest[1:].isdigit():
+        return text(lang, "week", week=int(rest[1:]), year=int(year))
+    return window
+
+
 def period_text(lang: str, kind: str, first: date, last: date) -> str:
     """A period in words: ``November 2026``, ``Q4 2026``, ``2026``, ``5 November 2026``,
     ``1 October 2026 – 31 December 2026``."""

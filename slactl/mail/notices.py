@@ -60,7 +60,7 @@ def _facts(ws: Workspace, notice: Notice, lang: str, found: Renewal | None) -> l
         facts.append((text(lang, "fact_days_left"), str(notice.days_left)))
     day = cancel_by(ag)
     if day is not None and notice.kind in (EXPIRING_SOON, CANCEL_BY):
-        facts.append((text(lang, "fact_cancel_by"), day.isoformat()))
+        facts.append((text(lang, "fact_cancel_by"), day_text(lang, day)))
     if found is not None:
         facts.append((text(lang, "fact_renewal"), f"{found.successor.name} ({day_text(lang, found.successor.start)})"))
     if manager:
@@ -92,8 +92,8 @@ def _values(ws: Workspace, notice: Notice, lang: str, found: Renewal | None, sty
         "successor_start": day_text(lang, found.successor.start) if found else "",
         "facts": "\n".join(f"  {k + ':':<{width + 1}} {v}" for k, v in facts), "levels": level_block,
         "signature": style.from_name or text(lang, "mail_signature"),
-        "cancel_by": (cancel_by(ag) or ag.end).isoformat(),
-        "next_start": (ag.end + timedelta(days=1)).isoformat() if ag.end < date.max else "",
+        "cancel_by": day_text(lang, cancel_by(ag) or ag.end),
+        "next_start": day_text(lang, ag.end + timedelta(days=1)) if ag.end < date.max else "",
     }
 
 

@@ -1,7 +1,8 @@
 """The report's added sections (``Section.extras``) as tables in the reader's language.
 
-Availability and credits arrive as values (:mod:`slactl.core.report_availability`) and
-are written here with :mod:`slactl.i18n`; any other extra is a ready table
+Availability and credits (:mod:`slactl.core.report_availability`) and calls
+(:mod:`slactl.core.report_calls`) arrive as values and are written here with
+:mod:`slactl.i18n`, in any language the page takes; any other extra is a ready table
 ``{"title", "headers", "rows", "note"}`` shown as it is (its feature translates it).
 A new kind of section: add a function to ``_KINDS`` and its words to the catalogues.
 """
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple
 
-from slactl.core.report_calls import localized
-from slactl.i18n import duration, money, percent, text
+from slactl.core.report_calls import judged_number
+from slactl.i18n import duration, money, month_label, percent, text, window_label
 
 
 class ExtraTable(NamedTuple):
@@ -25,19 +26,9 @@ def _verdict(ok: bool | None, lang: str) -> str:
 
 
 def _window(lang: str, window: str, partial: bool) -> str:
-    """``2026-10`` -> ``October 2026`` / ``октябрь 2026``, ``2026-Q4`` -> ``Q4 2026``; running ones marked."""
-    from datetime import date
-
-    from slactl.i18n import period_text
-
-    year, _, rest = window.partition("-")
-    shown = window
-    if year.isdigit() and rest.isdigit():
-        first = date(int(year), int(rest), 1)
-        shown = period_text(lang, "month", first, first)
-    elif year.isdigit() and rest[:1] == "Q" and rest[1:].isdigit():
-        first = date(int(year), 3 * int(rest[1:]) - 2, 1)
-        shown = period_text(lang, "quarter", first, first)
+    """``2026-10`` -> ``October 2026`` / ``октябрь 2026``, ``2026-Q4`` -> ``Q4 2026``, weeks in words;
+    running ones marked."""
+    shown = window_label(lang, window)
     return text(lang, "window_so_far", window=shown) if partial else shown
 
 
@@ -82,15 +73,67 @@ def _credits(extra: dict[str, Any], lang: str) -> ExtraTable:
                       text(lang, "credits_note"))
 
 
+def _call_pct(lang: str, value: float | None, bound: float | None = None, *, higher_is_better: bool = True) -> str:
+    """``79.96%`` / ``79,96 %``: as the language writes a percentage, never on the wrong side of ``bound``."""
+    if value is None:
+        return "–"
+    from decimal import Decimal
+
+    from slactl.i18n.formats import percent_of
+
+    return percent_of(lang, Decimal(judged_number(value, bound, higher_is_better=higher_is_better)))
+
+
+def _call_seconds(lang: str, seconds: float | None, bound: float | None = None) -> str:
+    """``27 s``, ``30,4 с`` (a decimal only where it decides the verdict), ``1 min 5 s``."""
+    if seconds is None:
+        return "–"
+    from decimal import Decimal
+
+    from slactl.i18n.formats import number
+
+    s_, min_ = text(lang, "second_short"), text(lang, "minute_short")
+    if seconds < 60 or (bound is not None and round(seconds) == round(bound) and seconds != bound):
+        shown = judged_number(seconds, bound, higher_is_better=False, digits=0)
+        return number(lang, Decimal(shown), decimals=3) + f" {s_}"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} {min_} {rest} {s_}" if rest else f"{minutes} {min_}"
+
+
+def _call_cells(lang: str, r: dict[str, Any]) -> list[str]:
+    sl = _call_pct(lang, r["service_level_pct"], r["service_level_target_pct"])
+    if r["answered_within_seconds"] is not None and r["service_level_target_pct"] is not None:
+        sl += " (" + text(lang, "calls_target_within", pct=_call_pct(lang, r["service_level_target_pct"]),
+                          within=_call_seconds(lang, r["answered_within_seconds"])) + ")"
+    ab = _call_pct(lang, r["abandonment_pct"], r["abandonment_max_pct"], higher_is_better=False)
+    if r["abandonment_max_pct"] is not None:
+        ab += " (" + text(lang, "calls_max", value=_call_pct(lang, r["abandonment_max_pct"])) + ")"
+    asa = _call_seconds(lang, r["asa_seconds"], r["asa_max_seconds"])
+    if r["asa_max_seconds"] is not None:
+        asa += " (" + text(lang, "calls_max", value=_call_seconds(lang, r["asa_max_seconds"])) + ")"
+    verdicts = [f"{text(lang, 'calls_' + name)}: "
+                f"{text(lang, 'verdict_no data' if ok is None else 'verdict_met' if ok else 'verdict_missed')}"
+                for name, ok in r["met"].items()]
+    window = month_label(lang, r["window"]) if r["window_kind"] == "month" else window_label(lang, r["window"])
+    return [r["queue"], text(lang, "calls_so_far", window=window) if r["partial"] else window, str(r["offered"]),
+            str(r["answered"]), str(r["abandoned"]), asa, ab, sl, "; ".join(verdicts)]
+
+
+def _calls(extra: dict[str, Any], lang: str) -> ExtraTable:
+    heads = ("calls_queue", "period", "calls_offered", "calls_answered", "calls_abandoned", "calls_asa",
+             "calls_abandonment", "calls_service_level", "verdict")
+    return ExtraTable(text(lang, "calls_title"), [(text(lang, k), False) for k in heads],
+                      [_call_cells(lang, r) for r in extra["rows"]], text(lang, "calls_note"))
+
+
 _KINDS: dict[str, Callable[[dict[str, Any], str], ExtraTable]] = {"availability": _availability,
-                                                                  "credits": _credits}
+                                                                  "credits": _credits, "calls": _calls}
 
 
 def extra_tables(section: dict[str, Any], lang: str) -> list[ExtraTable]:
     """Every added section of a report section, in order, ready to draw."""
     out = []
     for extra in section.get("extras", {}).values():
-        extra = localized(extra, lang)  # calls: made in each language (slactl.core.report_calls)
         kind = _KINDS.get(str(extra.get("kind")))
         if kind is not None:
             out.append(kind(extra, lang))
