@@ -137,6 +137,20 @@ def test_the_russian_report_has_no_english_word_and_russian_numbers(workspace: P
             assert re.search(r"[а-я]", labels) and _english(labels, _data_words(workspace)) == []
 
 
+def test_counts_are_grouped_as_each_language_writes_them(workspace: Path, tmp_path: Path) -> None:
+    export = tmp_path / "many.csv"
+    export.write_text("id,customer,priority,created_at,first_response_at\n" + "".join(
+        f"M-{i},acme,P2,2026-10-{1 + i % 28:02d}T09:00:00Z,2026-10-{1 + i % 28:02d}T09:10:00Z\n"
+        for i in range(1200)), encoding="utf-8")
+    args = ("report", str(export), "--customer", "acme", "--period", "2026-10", "--as-of", "2026-11-22T12:00:00Z",
+            "--format", "text")
+    ru = run_in_workspace(workspace, *args, "--lang", "ru")
+    en = run_in_workspace(workspace, *args, "--lang", "en")
+    assert ru.exit_code == 0 and en.exit_code == 0, ru.output + en.output
+    assert "1\u00a0200" in ru.stdout and "1200" not in ru.stdout
+    assert "1,200" in en.stdout and "1200" not in en.stdout
+
+
 def test_the_english_report_writes_english_numbers(workspace: Path) -> None:
     result = run_in_workspace(workspace, *REPORT, "--lang", "en", "--format", "html")
     shown = _visible(result.stdout)

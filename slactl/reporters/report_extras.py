@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable, NamedTuple
 
 from slactl.core.report_calls import judged_number
-from slactl.i18n import duration, money, month_label, percent, text, window_label
+from slactl.i18n import duration, money, month_label, number, percent, text, window_label
 
 
 class ExtraTable(NamedTuple):
@@ -47,7 +47,7 @@ def _availability(extra: dict[str, Any], lang: str) -> ExtraTable:
         rows.append([r["service"], _window(lang, r["window"], r["partial"]),
                      percent(lang, r["availability_pct"], r["target_pct"]), percent(lang, r["target_pct"], r["target_pct"]),
                      _verdict(r["ok"], lang), duration(lang, r["downtime_minutes"], calendar=calendar),
-                     _left(lang, r["budget_left_minutes"], calendar), str(r["outages"])])
+                     _left(lang, r["budget_left_minutes"], calendar), number(lang, r["outages"])])
     return ExtraTable(text(lang, "avail_title"), [(text(lang, k), n) for k, n in heads], rows,
                       text(lang, "avail_note"))
 
@@ -90,8 +90,6 @@ def _call_seconds(lang: str, seconds: float | None, bound: float | None = None) 
         return "–"
     from decimal import Decimal
 
-    from slactl.i18n.formats import number
-
     s_, min_ = text(lang, "second_short"), text(lang, "minute_short")
     if seconds < 60 or (bound is not None and round(seconds) == round(bound) and seconds != bound):
         shown = judged_number(seconds, bound, higher_is_better=False, digits=0)
@@ -115,8 +113,8 @@ def _call_cells(lang: str, r: dict[str, Any]) -> list[str]:
                 f"{text(lang, 'verdict_no data' if ok is None else 'verdict_met' if ok else 'verdict_missed')}"
                 for name, ok in r["met"].items()]
     window = month_label(lang, r["window"]) if r["window_kind"] == "month" else window_label(lang, r["window"])
-    return [r["queue"], text(lang, "calls_so_far", window=window) if r["partial"] else window, str(r["offered"]),
-            str(r["answered"]), str(r["abandoned"]), asa, ab, sl, "; ".join(verdicts)]
+    return [r["queue"], text(lang, "calls_so_far", window=window) if r["partial"] else window, number(lang, r["offered"]),
+            number(lang, r["answered"]), number(lang, r["abandoned"]), asa, ab, sl, "; ".join(verdicts)]
 
 
 def _calls(extra: dict[str, Any], lang: str) -> ExtraTable:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from slactl.i18n import day_text, duration, month_label, percent, period_text, text
+from slactl.i18n import day_text, duration, month_label, number, percent, period_text, text
 from slactl.reporters import svgchart
 from slactl.reporters.report_extras import extra_tables
 from slactl.sanitize import html_text
@@ -104,7 +104,7 @@ def _section(s: dict[str, Any], data: dict[str, Any], lang: str, chart_id: str) 
     services = ", ".join(s["services"]) if s["services"] is not None else text(lang, "all_services")
     facts = [("customer", s["customer"]["name"]), ("agreement", s["agreement"]), ("services", services),
              ("agreement_period", ag_period), ("period", period_words(data, lang)), ("timezone", s["timezone"]),
-             ("as_of", as_of_words(data, lang)), ("tickets", str(s["tickets"]))]
+             ("as_of", as_of_words(data, lang)), ("tickets", number(lang, s["tickets"]))]
     out = ['<section class="agreement" style="margin:24px 0;padding-top:8px;border-top:3px solid #1a237e">',
            f'<h3 style="font-size:17px;margin:4px 0">{html_text(text(lang, "agreement"))} '
            f'{html_text(s["agreement"])}</h3>']
@@ -208,7 +208,7 @@ def _list_table(title: str, heads: list[tuple[str, bool]], rows: list[list[str]]
                                     for i, c in enumerate(row)) + "</tr>")
     out.append("</tbody></table>")
     if more:
-        out.append(f"<p>{html_text(text(lang, 'list_more', n=more))}</p>")
+        out.append(f"<p>{html_text(text(lang, 'list_more', n=number(lang, more)))}</p>")
     return "".join(out)
 
 
@@ -242,7 +242,7 @@ def _lists(s: dict[str, Any], lang: str) -> str:
                             for r in lists["at_risk"]["items"]], lists["at_risk"]["more"], lang))
     if lists["no_rule"]:
         out.append(_list_table(t("list_no_rule"), [(t("priority"), False), (t("tickets"), True)],
-                               [[r["priority"], str(r["tickets"])] for r in lists["no_rule"]], 0, lang))
+                               [[r["priority"], number(lang, r["tickets"])] for r in lists["no_rule"]], 0, lang))
     if lists["excluded"]["items"]:
         out.append(_list_table(t("list_excluded"), [(t("ticket"), False), (t("priority"), False),
                                                     (t("reason"), False)],
@@ -260,7 +260,7 @@ def due_words(iso: str | None) -> str:
 
 
 def _uncovered(items: list[dict[str, Any]], lang: str) -> str:
-    rows = [[text(lang, "reason_" + u["reason"]), str(u["tickets"]),
-             ", ".join(u["ids"]) + (" " + text(lang, "list_more", n=u["more"]) if u["more"] else "")] for u in items]
+    rows = [[text(lang, "reason_" + u["reason"]), number(lang, u["tickets"]),
+             ", ".join(u["ids"]) + (" " + text(lang, "list_more", n=number(lang, u["more"])) if u["more"] else "")] for u in items]
     return _list_table(text(lang, "list_uncovered"), [(text(lang, "reason"), False), (text(lang, "tickets"), True),
                                                       (text(lang, "ticket"), False)], rows, 0, lang)

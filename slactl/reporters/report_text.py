@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any, Callable
 
-from slactl.i18n import duration, percent, text
+from slactl.i18n import duration, number, percent, text
 from slactl.reporters.report_extras import extra_tables
 from slactl.reporters.report_html import (
     agreement_period_words, as_of_words, breach_rows, due_words, metric_words, page_title, period_words,
@@ -23,8 +23,8 @@ Table = tuple[str, list[str], list[list[str]], int, str]
 def _objective_rows(s: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
     heads = [text(lang, k) for k in ("priority", "metric", "tickets", "met", "breached", "pending", "compliance",
                                      "target", "median", "p90_short", "verdict")]
-    rows = [[o["priority"], metric_words(lang, o["metric"], o["target_minutes"]), str(o["tickets"]), str(o["met"]),
-             str(o["breached"]), str(o["pending"]), percent(lang, o["compliance_pct"]), percent(lang, o["target_pct"]),
+    rows = [[o["priority"], metric_words(lang, o["metric"], o["target_minutes"]), number(lang, o["tickets"]), number(lang, o["met"]),
+             number(lang, o["breached"]), number(lang, o["pending"]), percent(lang, o["compliance_pct"]), percent(lang, o["target_pct"]),
              duration(lang, o["median_minutes"]), duration(lang, o["p90_minutes"]),
              text(lang, "verdict_" + o["verdict"])] for o in s["objectives"]]
     return heads, rows
@@ -42,7 +42,7 @@ def _lists(s: dict[str, Any], lang: str) -> list[Table]:
          lists["at_risk"]["more"], "")]
     if lists["no_rule"]:
         out.append((t("list_no_rule"), [t("priority"), t("tickets")],
-                    [[r["priority"], str(r["tickets"])] for r in lists["no_rule"]], 0, ""))
+                    [[r["priority"], number(lang, r["tickets"])] for r in lists["no_rule"]], 0, ""))
     if lists["excluded"]["items"]:
         out.append((t("list_excluded"), [t("ticket"), t("priority"), t("reason")],
                     [[x["id"], x["priority"], x["reason"]] for x in lists["excluded"]["items"]],
@@ -57,8 +57,8 @@ def _uncovered(data: dict[str, Any], customer: str, lang: str) -> Table | None:
     if not items:
         return None
     return (text(lang, "list_uncovered"), [text(lang, "reason"), text(lang, "tickets"), text(lang, "ticket")],
-            [[text(lang, "reason_" + u["reason"]), str(u["tickets"]),
-              ", ".join(u["ids"]) + (" " + text(lang, "list_more", n=u["more"]) if u["more"] else "")]
+            [[text(lang, "reason_" + u["reason"]), number(lang, u["tickets"]),
+              ", ".join(u["ids"]) + (" " + text(lang, "list_more", n=number(lang, u["more"])) if u["more"] else "")]
              for u in items], 0, "")
 
 
@@ -73,7 +73,7 @@ def _walk(data: dict[str, Any], lang: str, heading: Callable[[int, str], str], p
         out.append(heading(4, title))
         out.append(table(heads, rows) if rows else para(text(lang, "none")))
         if more:
-            out.append(para(text(lang, "list_more", n=more)))
+            out.append(para(text(lang, "list_more", n=number(lang, more))))
         if note:
             out.append(para(note))
 
@@ -87,7 +87,7 @@ def _walk(data: dict[str, Any], lang: str, heading: Callable[[int, str], str], p
             services = ", ".join(s["services"]) if s["services"] is not None else text(lang, "all_services")
             facts = [(text(lang, "customer"), s["customer"]["name"]), (text(lang, "services"), services),
                      (text(lang, "agreement_period"), agreement_period_words(s, lang)),
-                     (text(lang, "timezone"), s["timezone"]), (text(lang, "tickets"), str(s["tickets"]))]
+                     (text(lang, "timezone"), s["timezone"]), (text(lang, "tickets"), number(lang, s["tickets"]))]
             if s["provider_wide"]:
                 facts.append(("", text(lang, "provider_wide")))
             out.append(para("\n".join(f"{k}: {v}" if k else v for k, v in facts)))
