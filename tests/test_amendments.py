@@ -189,3 +189,23 @@ def test_outages_and_time_entries_by_the_version_in_force(tmp_path: Path) -> Non
     included = {r["window"]: r["included_hours"] for r in json.loads(result.stdout)["rows"]}
     # included hours roll over: each month adds its own, 20 until October, 30 from November
     assert included["2026-10"] - included["2026-09"] == 20 and included["2026-11"] - included["2026-10"] == 30
+
+
+def test_an_amendment_of_other_terms_cuts_no_availability_window(tmp_path: Path) -> None:
+    """Only P2's resolution changes on 10 November: the month is measured whole, its outage of the
+    3rd included (it was measured in two parts, the budget of the second blind to the first)."""
+    from tests.conftest import ROOT
+
+    ws = tmp_path / "ws"
+    copy_bundled(ws)
+    acme = ws / "customers" / "acme.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace("  hours:                                # 20", (
+        "  amendments:\n    - effective: 2026-11-10\n      note: P2 resolution shortened\n"
+        "      rules:\n        - priority: P2\n          resolution: 8h\n"
+        "  hours:                                # 20"), 1), encoding="utf-8")
+    assert run(ws, "validate").exit_code == 0
+    args = ("availability", str(ROOT / "examples" / "outages.csv"), "--as-of", "2026-11-20T00:00:00Z",
+            "--agreement", "acme-support-2026", "--period", "2026-11")
+    rows = json.loads(run(ws, *args, "--format", "json").stdout)["rows"]
+    email = [r for r in rows if r["service"] == "email"]
+    assert len(email) == 1 and email[0]["downtime_minutes"] > 0 and email[0]["availability_pct"] < 100

@@ -274,7 +274,8 @@ def _rows(ws: Workspace, ag: Agreement, logs: Mapping[str, _Log], period: Period
     out: list[AvailabilityRow] = []
     # an amended agreement: each version's objectives over its own stretch (a window an
     # amendment cuts is measured in two parts, each by the terms then in force)
-    parts = [(ag, cov_begin, stop)] if not ag.amendments else Versions(ws, ag, zone).windows(cov_begin, stop)
+    parts = [(ag, cov_begin, stop)] if not ag.amendments else \
+        _by_terms(ws, Versions(ws, ag, zone).windows(cov_begin, stop))
     for version, v_begin, v_end in parts:
         for index, objective in enumerate(objectives_of(ws, version)):
             clock = clock_for(ws.calendar(objective.calendar))
@@ -288,6 +289,23 @@ def _rows(ws: Workspace, ag: Agreement, logs: Mapping[str, _Log], period: Period
                     rows = log.touching(start, end) if log is not None else []
                     m = measure(objective, clock, start, end, rows, as_of)
                     out.append(_row(ag, index, objective, service, label, objective.window, start, end, partial, m))
+    return out
+
+
+def _by_terms(ws: Workspace, parts: list[tuple[Agreement, float, float]]
+              ) -> list[tuple[Agreement, float, float]]:
+    """Versions in force one after another, with the stretches of those that keep the same
+    availability terms joined: an amendment of other keys (rules, hours) cuts no window."""
+    def terms(version: Agreement) -> tuple[object, ...]:
+        objectives = tuple(objectives_of(ws, version))
+        return objectives, tuple(tuple(services_of(ws, version, o)) for o in objectives)
+
+    out: list[tuple[Agreement, float, float]] = []
+    for version, begin, end in parts:
+        if out and terms(out[-1][0]) == terms(version):
+            out[-1] = (out[-1][0], out[-1][1], end)
+        else:
+            out.append((version, begin, end))
     return out
 
 
