@@ -82,7 +82,24 @@ def test_summary_keeps_one_row_per_agreement_and_priority(aws: Path) -> None:
     rows = [r for r in _score(aws)["summary"] if r["priority"] == "P2" and r["metric"] == "resolution"]
     assert len(rows) == 1
     assert (rows[0]["tickets"], rows[0]["met"], rows[0]["breached"]) == (3, 2, 1)
-    assert rows[0]["target_pct"] == 99  # the target now agreed (the last version's)
+    # the newest version among the row's tickets (2026-07-01: 97 %); 99 % came later, for email
+    # tickets created from October, and this row has none
+    assert rows[0]["target_pct"] == 97
+
+
+def test_score_and_report_rows_take_the_same_target_across_an_amendment(aws: Path) -> None:
+    """The compliance target of a row is that of the newest version among its tickets, in score and
+    report alike (score took the last version's whatever the tickets, report the last ticket's)."""
+    export = aws.parent / "t.csv"
+    export.write_text(TICKETS + "T-6,ACME Corp,Email,P2,2026-10-12T07:00:00Z,2026-10-12T07:30:00Z,,open\n",
+                      encoding="utf-8")
+    for period, expected in (("2026-Q3", 97), ("2026-10", 99), ("2026", 99)):
+        args = (str(export), "--period", period, "--as-of", AS_OF, "--format", "json")
+        summary = json.loads(run(aws, "score", *args, "--customer", "acme").stdout)["summary"]
+        score = {r["metric"]: r["target_pct"] for r in summary if r["priority"] == "P2"}
+        (section,) = json.loads(run(aws, "report", *args).stdout)["sections"]
+        report = {o["metric"]: o["target_pct"] for o in section["objectives"] if o["priority"] == "P2"}
+        assert score == report == {"first_response": expected, "resolution": expected}, period
 
 
 def test_explain_and_report_use_the_version_in_force(aws: Path) -> None:

@@ -89,6 +89,12 @@ class Versions:
         return [(v, lo, hi) for v, lo, hi in zip(self.all, bounds, bounds[1:]) if lo < hi]
 
 
+def later(a: date | None, b: date | None) -> bool:
+    """Whether version ``a`` (an amendment's effective date; None: the agreement as written) took
+    effect after version ``b``."""
+    return a is not None and (b is None or a > b)
+
+
 def version_on(ws: Workspace, ag: Agreement, day: date) -> Agreement:
     """The version of ``ag`` in force on ``day`` (by dates, for reports and hours)."""
     found = ag

@@ -66,7 +66,6 @@ class Matcher:
             if not ag.customer.is_wildcard:
                 for key in ag.customer.names():
                     self._customer_ids.setdefault(key, ag.customer.id)
-        self._latest: dict[str, Agreement] = {}  # an amended agreement's last version
         for ag in ws.agreements.values():
             window = coverage(ws, ag)
             if window is None:
@@ -76,7 +75,6 @@ class Matcher:
                 Versions(ws, ag, agreement_zone(ws, ag)).windows(*window)
             for version, begin, end in parts:
                 self._windows[(ag.name, version.version)] = (begin, end)
-                self._latest[ag.name] = version
                 if ag.customer.is_wildcard:
                     self._wildcard.append(version)
                 else:
@@ -145,15 +143,6 @@ class Matcher:
                           pauses, source)
         self._terms[key] = terms
         return terms
-
-    def row_target(self, terms: Terms) -> float:
-        """The compliance target of a summary row (agreement x priority): that of the agreement's
-        last version, so a row that spans an amendment shows the target now agreed."""
-        latest = self._latest.get(terms.agreement.name)
-        if latest is None or latest.version == terms.agreement.version:
-            return terms.target_pct
-        last = self.terms(latest, terms.rule.priority)
-        return terms.target_pct if last is None else last.target_pct
 
     def _rule_home(self, ag: Agreement, rule: Rule) -> str:
         return f"agreement '{ag.name}'" if rule in ag.rules else f"policy '{ag.policy}'"

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timezone, tzinfo
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from slactl.core.amendments import later
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED
 from slactl.core.model import Agreement, Workspace
 from slactl.core.pauses import Change
@@ -41,6 +42,7 @@ class Tally(Group):
 
     target_seconds: float | None = None
     target_pct: float | None = None
+    target_version: Any = None  # the agreement version the targets are from (an amendment's date, None: as written)
     judged: array = field(default_factory=lambda: array("d"))
     """Elapsed seconds of every judged ticket (met or breached, open breaches too): the histogram."""
 
@@ -208,8 +210,7 @@ def build_report(ws: Workspace, items: Iterable[TicketRow | Rejected], *, as_of:
                 counts = section.trend.setdefault(month, {}).setdefault(metric, [0, 0])
                 counts[measured.status == BREACHED] += 1
             if in_period:
-                _count(section, result.match.priority, metric, measured, result.match.terms.target_pct, row, paused,
-                       overran)
+                _count(section, result.match.priority, metric, measured, result.match.terms, row, paused, overran)
         if in_period:
             section.tickets += 1
     for report in reports.values():
@@ -232,15 +233,18 @@ def _customer(reports: dict[str, CustomerReport], ref: CustomerRef) -> CustomerR
     return found
 
 
-def _count(section: Section, priority: str, metric: str, measured: MetricResult, target_pct: float,
+def _count(section: Section, priority: str, metric: str, measured: MetricResult, terms: Any,
            row: TicketRow, paused: float, overran: tuple[Any, ...] = ()) -> None:
     """Count one metric into its row the way the scorer's summary counts it (first response
-    stops at the resolution when there was no reply; paused seconds are kept)."""
+    stops at the resolution when there was no reply; paused seconds are kept). The row's targets
+    are those of the newest version of the agreement among its tickets, as in score's summary."""
     tally = section.tally(priority, metric)
-    tally.target_pct = target_pct
+    version = terms.agreement.version
+    if tally.target_pct is None or not later(tally.target_version, version):
+        tally.target_pct, tally.target_version = terms.target_pct, version
+        if measured.target is not None:
+            tally.target_seconds = measured.target
     target = measured.target
-    if target is not None:
-        tally.target_seconds = target
     status = measured.status
     at_risk_from = None if target is None else AT_RISK_SHARE * target
     stop = (row.first_response if row.first_response is not None else row.resolved) \

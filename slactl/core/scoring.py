@@ -12,6 +12,7 @@ from typing import Any
 from datetime import datetime, timezone, tzinfo
 
 from slactl.core.tickets import TicketRow
+from slactl.core.amendments import later
 from slactl.core.clock import BusinessClock
 from slactl.core.matching import AMBIGUOUS, MATCHED, NO_RULE, UNCOVERED, Match, Matcher, Terms
 from slactl.core.model import Agreement, Workspace
@@ -105,6 +106,7 @@ class Scorer:
         self.groups: dict[tuple[str, str, str], Group] = {}  # (agreement, priority, metric)
         self.by: dict[tuple[str, str], Group] = {}  # (group value, metric) for --group-by
         self.targets: dict[tuple[str, str], float] = {}  # (agreement, priority) -> compliance target
+        self.target_versions: dict[tuple[str, str], Any] = {}  # ... and the version it is from (see _slot_for)
         self.match_counts = {"matched": 0, "uncovered": 0, "ambiguous": 0, "no_rule": 0}
         self.no_rule_priorities: dict[tuple[str, str], int] = {}  # (priority as written, policy) -> tickets
         self.created_after_as_of = 0  # a sign of a wrong --as-of
@@ -128,7 +130,12 @@ class Scorer:
         name, prio = match.agreement.name, terms.rule.priority
         fr = self.groups.setdefault((name, prio, "first_response"), Group())
         res = self.groups.setdefault((name, prio, "resolution"), Group())
-        self.targets[(name, prio)] = self.matcher.row_target(terms)  # amended: the last version's
+        # amended: the row's target is that of the newest version among its tickets (the terms
+        # agreed now when the row spans an amendment, those then in force when it does not)
+        version = terms.agreement.version
+        if (name, prio) not in self.targets or later(version, self.target_versions[(name, prio)]):
+            self.targets[(name, prio)] = terms.target_pct
+            self.target_versions[(name, prio)] = version
         fr.targets.add(terms.target_pct)
         res.targets.add(terms.target_pct)
         slot = self._slots[id(match)] = _Slot(match, fr, res, terms.clock.cumulative(self.as_of))
@@ -291,13 +298,16 @@ class Scorer:
         """What this scorer has counted (its own containers, not copies)."""
         return Totals(self.groups, self.by, self.targets, self.match_counts, self.no_rule_priorities,
                       self.created_after_as_of, self.worst, self._seq, self.pauses_not_applied,
-                      self.unmatched.state(), self.reopens)
+                      self.unmatched.state(), self.reopens, self.target_versions)
 
     def merge(self, other: Totals) -> None:
         """Add the totals of a later part of the same export (its tickets come after these)."""
         add_groups(self.groups, other.groups)
         add_groups(self.by, other.by)
-        self.targets.update(other.targets)
+        for key, target in other.targets.items():
+            version = other.target_versions.get(key)
+            if key not in self.targets or later(version, self.target_versions.get(key)):
+                self.targets[key], self.target_versions[key] = target, version
         for kind, count in other.match_counts.items():
             self.match_counts[kind] = self.match_counts.get(kind, 0) + count
         for key, count in other.no_rule_priorities.items():

@@ -121,6 +121,7 @@ class Totals:
     pauses_not_applied: set[str]
     unmatched: dict[str, Any]
     reopens: int
+    target_versions: dict[tuple[str, str], Any] = field(default_factory=dict)  # the version of each target
 
 
 def sort_groups(*groups: dict[Any, Group]) -> None:
