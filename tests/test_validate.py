@@ -231,3 +231,24 @@ def test_pre_commit_hook_entry_runs(tmp_path):
     bad = subprocess.run([str(exe), *entry[1:], str(EXAMPLES / "invalid" / "unknown-key.yaml")],
                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SLACTL_WORKSPACE": str(VALID)})
     assert bad.returncode == 1 and "unknown-key" in bad.stdout
+
+
+@pytest.mark.parametrize("argv,code", [
+    (["-w", "{broken}", "validate"], 1),  # -w before the command beats $SLACTL_WORKSPACE
+    (["validate", "-w", "{broken}"], 1),
+    (["validate"], 0),  # $SLACTL_WORKSPACE
+    (["-w", "{good}", "validate", "-w", "{broken}"], 1),  # -w after the command wins
+    (["-w", "{broken}", "validate", "-w", "{good}"], 0),
+])
+def test_a_workspace_given_on_the_command_line_beats_the_environment(tmp_path, argv, code):
+    import shutil
+
+    good, broken = tmp_path / "good", tmp_path / "broken"
+    shutil.copytree(BUNDLED, good)
+    broken.mkdir()
+    (broken / "a.yaml").write_text("apiVersion: slactl/v1\nkind: Agreement\nmetadata: {name: x}\nspec: {customer: }\n",
+                                   encoding="utf-8")
+    args = [a.format(good=good, broken=broken) for a in argv]
+    done = subprocess.run([str(Path(sys.executable).parent / "slactl"), *args], capture_output=True, text=True,
+                          env={**os.environ, "SLACTL_WORKSPACE": str(good)}, cwd=tmp_path)
+    assert done.returncode == code, (args, done.stdout, done.stderr)

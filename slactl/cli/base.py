@@ -147,8 +147,18 @@ def _listed_only() -> None:  # pragma: no cover - a listing app never runs a com
     raise AssertionError("a command of the listing app ran")
 
 
+def _from_environment(ctx: typer.Context | None) -> bool:
+    """Whether this context's ``--workspace`` came from $SLACTL_WORKSPACE, not the command line."""
+    source = ctx.get_parameter_source("workspace") if ctx is not None else None
+    return source is not None and source.name == "ENVIRONMENT"
+
+
 def workspace_root(ctx: typer.Context, local: str | None) -> str:
-    root = local or (ctx.obj or {}).get("workspace") or os.environ.get("SLACTL_WORKSPACE") or "agreements"
+    """The workspace: -w after the command, else -w before it, else $SLACTL_WORKSPACE, else ./agreements."""
+    given = (ctx.obj or {}).get("workspace")
+    if local is not None and _from_environment(ctx) and given is not None and not _from_environment(ctx.parent):
+        local = None  # the command's value is only the environment's: the global -w wins
+    root = local or given or os.environ.get("SLACTL_WORKSPACE") or "agreements"
     if not os.path.exists(root):
         raise InputError(f"workspace {root} does not exist (use -w DIR or set SLACTL_WORKSPACE)")
     if not os.path.isdir(root):
