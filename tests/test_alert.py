@@ -195,6 +195,28 @@ def test_only_resolved_tickets_are_pruned_and_absent_ones_after_the_retention(se
     assert not any(k.endswith(":C-1") for k in sent()) and "first_response:breached:A-1" in sent()
 
 
+def test_the_retention_counts_from_the_last_export_that_showed_the_ticket(setup: tuple[Path, Path],
+                                                                          smtp: Recorder) -> None:
+    """A long-open breach recorded long ago is kept through one pull that lacks it: its ticket was
+    in every export until then (it was dropped, and mailed again on the next full pull)."""
+    ws, export = setup
+    run(ws, "alert", str(export), "--as-of", T2, "--mail")
+    state = state_file(ws, "alerts")
+    data = json.loads(state.read_text(encoding="utf-8"))
+    for record in data["sent"].values():
+        record["at"] = "2020-01-01T00:00:00+00:00"  # recorded years ago, open ever since
+    state.write_text(json.dumps(data), encoding="utf-8")
+    assert run(ws, "alert", str(export), "--as-of", T2, "--mail").exit_code == 0  # a normal run sees them all
+    before = set(json.loads(state.read_text(encoding="utf-8"))["sent"])
+    full = export.read_text(encoding="utf-8")
+    export.write_text("\n".join(ln for ln in full.splitlines() if not ln.startswith("C-1")) + "\n", encoding="utf-8")
+    assert run(ws, "alert", str(export), "--as-of", T2, "--mail").exit_code == 0  # C-1 missing from this pull
+    export.write_text(full, encoding="utf-8")
+    smtp.messages.clear()
+    assert run(ws, "alert", str(export), "--as-of", T2, "--mail").exit_code == 0
+    assert smtp.messages == [] and set(json.loads(state.read_text(encoding="utf-8"))["sent"]) == before
+
+
 def test_a_refused_manager_is_retried_and_the_others_are_not(setup: tuple[Path, Path], smtp: Recorder) -> None:
     ws, export = setup
     smtp.refuse.add("mia@provider.example")

@@ -114,32 +114,38 @@ def news(items: Iterable[AlertItem], reported: Mapping[str, object] | frozenset[
 
 
 RETENTION_DAYS = 180
-"""How long the record of a ticket absent from the export is kept (README "Breach alerts")."""
+"""How long the record of a ticket absent from the export is kept after the last export that
+showed the ticket (README "Breach alerts")."""
 
 
 def prune(reported: Mapping[str, object], *, present: Iterable[str], resolved: Iterable[str],
-          still: Iterable[str], cutoff: str) -> dict[str, object]:
+          still: Iterable[str], cutoff: str, stamp: str) -> dict[str, object]:
     """The reported keys kept: a key goes only when the export shows its ticket resolved and it
     is not reported now (``still``: a resolved ticket still breached keeps its key), or when its
-    ticket is absent from the export and it was recorded before ``cutoff`` (an ISO UTC instant,
-    :data:`RETENTION_DAYS` before now). Absence alone never drops a key: a failed pull is not news."""
+    ticket is absent from the export and was last seen before ``cutoff`` (an ISO UTC instant,
+    :data:`RETENTION_DAYS` before now). A record whose ticket the export shows is stamped
+    ``seen`` with ``stamp`` (now). Absence alone never drops a key: a failed pull is not news."""
     here, done, now = set(present), set(resolved), set(still)
     kept: dict[str, object] = {}
     for key, value in reported.items():
         ticket = key_ticket(key)
         if ticket in done and key not in now:
             continue
-        if ticket not in here and _recorded_before(value, cutoff):
+        if ticket in here:
+            if isinstance(value, dict):
+                value = {**value, "seen": stamp}
+        elif _seen_before(value, cutoff):
             continue
         kept[key] = value
     return kept
 
 
-def _recorded_before(value: object, cutoff: str) -> bool:
-    """True when the record's ``at`` stamp is earlier than ``cutoff`` (unknown stamps are kept)."""
+def _seen_before(value: object, cutoff: str) -> bool:
+    """True when the ticket of a record was last seen (``seen``, else recorded: ``at``) before
+    ``cutoff``; unknown stamps are kept."""
     from datetime import datetime
 
-    at = value.get("at") if isinstance(value, dict) else None
+    at = (value.get("seen") or value.get("at")) if isinstance(value, dict) else None
     if not isinstance(at, str):
         return False
     try:

@@ -108,7 +108,7 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
     name -> ``spec.language``) words each manager's message.
 
     The state keeps a ticket's keys until the export shows it resolved (``resolved``) or, for a
-    ticket absent from the export (``tickets``), for :data:`RETENTION_DAYS` after it was recorded;
+    ticket absent from the export (``tickets``), for :data:`RETENTION_DAYS` after an export last showed it;
     a run that would drop most of the state refuses (exit 2) unless ``allow_prune``."""
     from datetime import timedelta, timezone
 
@@ -127,16 +127,17 @@ def run(items: list[AlertItem], tickets: Iterable[str], *, state_path: str, send
         state = mail.read_state(state_path)
         before = len(state["sent"])
         cutoff = (now - timedelta(days=RETENTION_DAYS)).astimezone(timezone.utc).isoformat(timespec="seconds")
+        stamp = now.astimezone(timezone.utc).isoformat(timespec="seconds")
         state["sent"] = prune(state["sent"], present=tickets, resolved=resolved,
-                              still=[i.key for i in items], cutoff=cutoff)
+                              still=[i.key for i in items], cutoff=cutoff, stamp=stamp)
         if not allow_prune and drops_most(before, len(state["sent"])):
             raise InputError(f"this run would drop {before - len(state['sent'])} of the {before} records of "
-                             f"{state_path} (their tickets are resolved, or absent for {RETENTION_DAYS} days): "
+                             f"{state_path} (their tickets are resolved, or were last in an export over {RETENTION_DAYS} days "
+                             "ago): "
                              "more than half, which looks like a wrong export; nothing was sent or changed "
                              "(--allow-prune drops them)")
         state["partial"] = {}
         result.new = news(items, state["sent"])
-        stamp = now.astimezone(timezone.utc).isoformat(timespec="seconds")
         folded = bool(mail.read_journal(state_path))  # an earlier run's deliveries, now in ``state``
         if not send or baseline:
             for item in result.new:
