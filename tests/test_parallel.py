@@ -174,3 +174,22 @@ def test_the_first_range_can_take_a_larger_share(tmp_path):
     shares = [(b - a) / total for a, b in more]
     assert abs(shares[0] - 0.4) < 0.01 and abs(shares[1] - 0.3) < 0.01 and abs(shares[2] - 0.3) < 0.01
     assert more[0][0] == even[0][0] and more[-1][1] == even[-1][1]
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_dst_warnings_count_every_part(run_line, tmp_path, spy, jobs):
+    """Naive local times in a DST gap and fold anywhere in the file are counted once each, whichever
+    process read them (the warning counted only this process's part)."""
+    lines = [HEADER]
+    for i in range(3000):
+        created = ("2026-10-25 02:%02d:00" % (i % 60) if i % 30 == 0 else
+                   "2026-03-29 02:%02d:00" % (i % 60) if i % 30 == 15 else "2026-06-%02d 10:00:00" % (1 + i % 28))
+        lines.append(f"T-{i},acme,email,P2,{created},,,open,s{i}\n")
+    path = tmp_path / "dst.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    result = run_line("-w", str(BUNDLED), "score", str(path), "--as-of", "2026-11-22T12:00:00Z", "--tz",
+                      "Europe/Berlin", "--jobs", str(jobs))
+    assert result.exit_code == 0 and spy and spy[0] is not None, result.output
+    warnings = [line for line in result.stderr.splitlines() if "DST" in line]
+    assert len(warnings) == 1 and "100 local time(s) fall in a DST gap" in warnings[0], warnings
+    assert "and 100 in a DST fold" in warnings[0]

@@ -147,7 +147,7 @@ def _listed_only() -> None:  # pragma: no cover - a listing app never runs a com
     raise AssertionError("a command of the listing app ran")
 
 
-def _from_environment(ctx: typer.Context | None) -> bool:
+def _from_environment(ctx: Any) -> bool:
     """Whether this context's ``--workspace`` came from $SLACTL_WORKSPACE, not the command line."""
     source = ctx.get_parameter_source("workspace") if ctx is not None else None
     return source is not None and source.name == "ENVIRONMENT"

@@ -142,6 +142,29 @@ def _minutes(self: Any, f: str, v: str) -> float | str:
 
 
 
+def dst_counts(self: Any) -> dict[str, tuple[int, int]]:
+    """Per timestamp column: the DST gap and fold values of the last pass (a worker's, for ``add_dst``)."""
+    return {f: tuple(getattr(fmt.parse, "dst", (0, 0))) for f, fmt in self._fmt.items()}  # type: ignore[misc]
+
+
+def add_dst(self: Any, counts: dict[str, tuple[int, int]]) -> None:
+    """Add another part's DST counts (``score --jobs``) to this pass's and say the warnings again
+    with the sums (the part this process read said them already, with its own counts)."""
+    changed = False
+    for f, (gaps, folds) in counts.items():
+        dst = getattr(self._fmt[f].parse, "dst", None) if f in self._fmt else None
+        if dst is not None and (gaps or folds):
+            dst[0] += gaps
+            dst[1] += folds
+            changed = True
+            if f in self._dst_said:
+                self._dst_said.discard(f)
+                prefix = f"{self._labels[f]}: "
+                self.warnings[:] = [w for w in self.warnings if not (w.startswith(prefix) and "in a DST gap" in w)]
+    if changed:
+        dst_warnings(self)
+
+
 def dst_warnings(self: Any) -> None:
     """Once per column: naive local times that fell in a DST gap or fold."""
     for f, fmt in self._fmt.items():

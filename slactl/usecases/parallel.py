@@ -80,12 +80,14 @@ class PartResult:
     clean: bool = True  # the range ended on a record boundary
     offset: int = 0  # records before the range, as counted (its part file is numbered after them)
     repeated: bool = False  # an id repeats inside the range: an event log
+    dst: dict[str, tuple[int, int]] | None = None  # per timestamp column, its DST gap and fold values
 
 
 def score_part(part: Part) -> PartResult:
     """A worker: score one range (top-level, so ``spawn`` can find it)."""
     from zoneinfo import ZoneInfo
 
+    from slactl.exports.explain import dst_counts
     from slactl.exports.opening import open_export
     from slactl.workspace import holidaydata
 
@@ -107,7 +109,8 @@ def score_part(part: Part) -> PartResult:
                 return PartResult(0, [], None, repeated=True)
         totals = scorer.totals()
         sort_groups(totals.groups, totals.by)  # here, in parallel, rather than all at the end
-        return PartResult(rows, rejected, totals, pack_ids(export.range_ids), clean, offset=offset)
+        return PartResult(rows, rejected, totals, pack_ids(export.range_ids), clean, offset=offset,
+                          dst=dst_counts(export))
 
 
 def _score_range(export: Export, scorer: Scorer, start: int, end: int, sentinel: bool, sink: Any,
@@ -204,9 +207,13 @@ def score_parallel(export: Export, jobs: int, workspace: Workspace, scorer_args:
         if per_ticket is not None and not counts_agree(rows, results):
             return None  # a part's numbers are off: the one-pass result instead
         _check_repeats(export.range_ids, [unpack_ids(r.ids) for r in results], rows)
+        from slactl.exports.explain import add_dst
+
         for part, result in zip(parts[1:], results):
             assert result.totals is not None
             scorer.merge(result.totals)
+            if result.dst:
+                add_dst(export, result.dst)
             for item in result.rejected:
                 item.row += rows
             if per_ticket is not None and part.out_path is not None:
