@@ -611,3 +611,14 @@ def test_alert_mail_carries_the_sender_name_and_reply_to(alert_ws: Path, tmp_pat
     for received in smtp.messages:
         assert received.message["Reply-To"] == "desk-team@provider.example"
         assert str(received.message["From"]).startswith("ACME Service Desk <")
+        body = received.message.get_content().replace("\r\n", "\n")
+        assert body.rstrip().endswith("-- \nACME Service Desk") and "automatic message" not in body  # signed as notify signs
+
+
+def test_alert_writes_json_to_an_output_named_json(alert_ws: Path, tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(_open_tickets(1), encoding="utf-8")
+    target = tmp_path / "alerts.json"
+    result = run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--dry-run", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert json.loads(target.read_text(encoding="utf-8"))["mode"]

@@ -63,7 +63,7 @@ def alert(
     from slactl.mail import notify as smtp
     from slactl.reporters.alerts import report_json, report_text
 
-    chosen = (fmt or "text").lower()
+    chosen = (fmt or ("json" if (output or "").lower().endswith(".json") else "text")).lower()
     if chosen not in ("text", "json"):
         raise InputError(f"--format {chosen} is not available with alerts; choose text or json")
     if baseline and (mail or dry_run):

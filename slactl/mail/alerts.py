@@ -91,7 +91,7 @@ def compose(to: str, items: list[AlertItem], mail_from: str, lang: str = "en",
             body.append(f"{text(lang, key)}:")
             body += [f"  - {header_safe(line(i, lang))}" for i in chosen]
             body.append("")
-    body += [text(lang, "alert_footer"), "", "-- ", text(lang, "alert_signature"), ""]
+    body += [text(lang, "alert_footer"), "", "-- ", style.from_name or text(lang, "alert_signature"), ""]
     msg.set_content("\n".join(body))
     msg["Content-Language"] = header_safe(lang.replace("_", "-"))  # after the content, which clears Content-*
     return msg
