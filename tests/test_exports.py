@@ -160,6 +160,8 @@ def test_mapping_file(tmp_path):
     ("columns: {id: a, priority: b, created_at: c\n", "not valid YAML"),
     ("columns: {id: a, priority: b, created_at: Missing}\n", "does not have.*'Missing'"),
     ("columns: {id: a, priority: b, created_at: c}\ntimezone: Mars/Olympus\n", "unknown time zone"),
+    # PyYAML keeps the last of a repeated key: 'id' silently became another column
+    ("columns:\n  id: a\n  priority: b\n  id: c\n  created_at: c\n", "line 4: the key 'id' is given twice"),
 ])
 def test_bad_mapping_file(tmp_path, content, match):
     m = tmp_path / "map.yaml"

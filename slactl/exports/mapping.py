@@ -27,6 +27,27 @@ class MappingFile:
     doc: dict[str, Any]  # for the keys a caller adds (``extra_keys``)
 
 
+def _no_repeated_keys(root: Any, where: str) -> None:
+    """A key given twice in one mapping is an error naming both lines (PyYAML keeps the last one)."""
+    import yaml
+
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        raise InputError(f"{where}: line {key.start_mark.line + 1}: the key '{key.value}' is given "
+                                         f"twice (first on line {seen[key.value]}); each field names its columns "
+                                         "once (a list for several)")
+                    seen[key.value] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 def read_mapping(path: str, *, fields: tuple[str, ...], required: tuple[str, ...], example: str,
                  extra_keys: tuple[str, ...] = (), what: str = "mapping file",
                  option: str = "--mapping") -> MappingFile:
@@ -47,6 +68,7 @@ def read_mapping(path: str, *, fields: tuple[str, ...], required: tuple[str, ...
         raise InputError(f"cannot read {where}: {e}") from None
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        _no_repeated_keys(yaml.compose(text, Loader=loader), where)
         doc = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as e:
         raise InputError(f"{where} is not valid YAML: {e}") from None
