@@ -126,3 +126,13 @@ def test_without_history_the_page_says_so(run_line, workspace, files):
     result = explain(run_line, workspace, "A-1", str(export), "--as-of", AS_OF)
     assert "History     none: the clocks ran without pauses" in result.stdout
     assert "no status history: pauses in policy 'standard' not applied" in result.stdout
+
+
+def test_a_ticket_created_after_the_as_of_is_said_so(run_line):
+    """The receipt of a ticket judged before it existed warns, as score does (it was silently 'met')."""
+    args = ("explain", "ITSD-1262", str(ROOT / "examples" / "jira.csv"), "--history",
+            str(ROOT / "examples" / "jira-history.csv"))
+    early = run_line("-w", str(BUNDLED), *args, "--as-of", "2026-01-31T12:00:00Z")
+    assert early.exit_code == 0 and "created after --as-of" in early.stderr and "created after --as-of" in early.stdout
+    later = run_line("-w", str(BUNDLED), *args, "--as-of", "2026-11-22T12:00:00Z")
+    assert later.exit_code == 0 and "created after --as-of" not in later.stdout + later.stderr

@@ -3,6 +3,7 @@ what the README shows under it; every option of every command is in its referenc
 command's help example runs. ``python3 dev.py docs`` rewrites the shown output when it drifts."""
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -114,16 +115,28 @@ def test_global_options_are_in_the_readme() -> None:
 @pytest.mark.parametrize("command", sorted(_commands()))
 def test_the_help_example_runs(command: str, tmp_path: Path) -> None:
     help_text = _commands()[command].help or ""  # type: ignore[attr-defined]
-    match = re.search(r"Example:\s+(slactl .*)", help_text)
-    assert match, f"slactl {command} --help has no example"
-    args = shlex.split(match.group(1))
+    examples = re.findall(r"Example:\s+(slactl .*)", help_text)
+    assert examples, f"slactl {command} --help has no example"
     repo = rr.fresh_copy(tmp_path / "repo")
-    for path in rr.input_paths(args):
-        assert (repo / path).exists(), f"the help example of {command} names {path}, which does not exist"
-    done = subprocess.run([sys.executable, "-m", "slactl", *args[1:]], cwd=repo, env=rr.environment(tmp_path / "h"),
-                          capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
-    assert done.returncode in (0, 1), f"{match.group(1)}: exit {done.returncode}\n{done.stdout}{done.stderr}"
-    assert "Traceback" not in done.stdout + done.stderr
+    for example in examples:  # every one, on a fresh clone
+        args = shlex.split(example)
+        for path in rr.input_paths(args):
+            assert (repo / path).exists(), f"the help example of {command} names {path}, which does not exist"
+        done = subprocess.run([sys.executable, "-m", "slactl", *args[1:]], cwd=repo,
+                              env=rr.environment(tmp_path / "h"), capture_output=True, text=True, timeout=600,
+                              stdin=subprocess.DEVNULL)
+        assert done.returncode in (0, 1), f"{example}: exit {done.returncode}\n{done.stdout}{done.stderr}"
+        assert "Traceback" not in done.stdout + done.stderr
+        assert "refusing to overwrite" not in done.stderr, example
+
+
+@pytest.mark.parametrize("command", ["clone", "mapping", "score", "explain"])
+def test_help_examples_are_printed_on_one_line_to_paste(command: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "slactl", command, "--help"], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "80"}, timeout=60)
+    shown = [line.strip() for line in done.stdout.splitlines() if line.strip().startswith("Example:")]
+    wanted = re.findall(r"Example:\s+(slactl .*)", _commands()[command].help or "")  # type: ignore[attr-defined]
+    assert [line.split(None, 1)[1] for line in shown] == wanted
 
 
 def test_no_line_of_prose_is_said_twice() -> None:

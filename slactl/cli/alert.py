@@ -54,6 +54,7 @@ def alert(
     Text output is silent when nothing is new and stdout is not a terminal, so
     an hourly cron job says something only when there is news.
 
+    \b
     Example:  slactl alert examples/generic.csv --as-of 2026-11-22T12:00:00Z --dry-run
     """
     from slactl.usecases.alert import scan

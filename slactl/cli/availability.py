@@ -48,6 +48,7 @@ def availability(
 ) -> None:
     """Availability per agreement x service x window from an outage log, with error budgets and credits.
 
+    \b
     Example:  slactl availability examples/outages.csv --period 2026-Q4 --as-of 2026-11-22T12:00:00Z
     """
     from slactl.usecases.availability import run_availability

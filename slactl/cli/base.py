@@ -124,6 +124,7 @@ def main_options(
 ) -> None:
     """slactl keeps a support organisation's SLAs honest.
 
+    \b
     Example:  slactl -w agreements score examples/generic.csv
     """
     ctx.obj = {"workspace": workspace, "debug": debug}

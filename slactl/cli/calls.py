@@ -45,6 +45,7 @@ def calls(
 ) -> None:
     """Call-centre objectives per agreement x queue x window: service level, abandonment and ASA.
 
+    \b
     Example:  slactl calls examples/queue_log --period 2026-11 --as-of 2026-12-01T00:00:00Z
     """
     from slactl.core.period import parse_period

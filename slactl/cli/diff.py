@@ -24,6 +24,7 @@ def diff(
     Compares the workspace on disk with REV (default HEAD), or REV with REV2; each changed target
     on a line ("acme-support-2026: P2 resolution 16 h → 8 h (policy standard)").
 
+    \b
     Example:  slactl diff HEAD~1
     """
     from slactl.reporters.diff import REPORTERS

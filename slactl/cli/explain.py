@@ -39,7 +39,8 @@ def explain(
     and the stop: open hours counted; closed hours, lunch, weekends, holidays,
     pauses (with their status) and resolved-then-reopened time not counted.
 
-    Example:  slactl explain ITSD-1262 examples/jira.csv --history examples/jira-history.csv --as-of 2026-01-31T12:00:00Z
+    \b
+    Example:  slactl explain ITSD-1262 examples/jira.csv --history examples/jira-history.csv --as-of 2026-11-22T12:00:00Z
     """
     from slactl.usecases.explain import explain_run
     from slactl.reporters.explain import write_json, write_text

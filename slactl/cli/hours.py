@@ -46,6 +46,7 @@ def hours(
     without a known ticket, to their customer column's agreement; the others
     are listed as unassigned, never dropped.
 
+    \b
     Example:  slactl hours examples/time-entries.csv --export examples/generic.csv --period 2026-11
     """
     from slactl.cli.base import as_of_value

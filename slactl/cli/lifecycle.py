@@ -89,6 +89,7 @@ def list_agreements(
 ) -> None:
     """List agreements with customer, period, computed status, days left, services and policy.
 
+    \b
     Example:  slactl list --status expiring --as-of 2026-11-22 --format json
     """
     from slactl.core.lifecycle import LIST_STATUSES, list_rows
@@ -135,6 +136,7 @@ def clone(
     aliases and contacts are not. Never overwrites; refuses a result that
     would not validate.
 
+    \b
     Example:  slactl clone acme-support-2026 --customer globex --name globex-support-2027 --start 2027-01-01
     """
     from slactl.core.model import Customer
@@ -173,6 +175,7 @@ def renew(
 ) -> None:
     """Create the next period's agreement for the same customer, as 'planned'.
 
+    \b
     Example:  slactl renew acme-support-2026
     """
     from datetime import timedelta
@@ -338,6 +341,7 @@ def expiring(
     terminal, so a cron job mails only news. With --notify, the output lists
     the notices sent instead.
 
+    \b
     Example:  slactl expiring --within 30d --as-of 2026-11-22 --format json
     """
     from slactl.core.lifecycle import due_expiry_notices
@@ -383,6 +387,7 @@ def notify(
     Activations and expiries are announced only within 7 days of the event,
     so a first run on an old workspace does not mail about old news.
 
+    \b
     Example:  slactl notify --dry-run
     """
     from slactl.core.lifecycle import due_notices

@@ -21,6 +21,7 @@ def mapping(
     """Write a starter mapping file: the guessed column of each field (with the evidence) and the
     distinct priority, customer and service values as comments, ready to edit.
 
+    \b
     Example:  slactl mapping examples/custom-desk.csv --output my-desk.mapping.yaml
     """
     from slactl.atomic import atomic_writer

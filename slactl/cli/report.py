@@ -62,6 +62,7 @@ def report(
     sees another customer's tickets). --mail sends each customer its report once.
     The objective rows are score's summary rows for the same tickets and selection.
 
+    \b
     Example:  slactl report examples/generic.csv --customer acme --period 2026-11 -o acme-2026-11.html
     """
     from slactl.cli.base import as_of_value, fail_under_value

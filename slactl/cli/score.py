@@ -55,11 +55,14 @@ def score(
 ) -> None:
     """Score a ticket export against the agreements: per ticket and per agreement x priority.
 
+    \b
     Example:  slactl score examples/generic.csv --as-of 2026-11-22T12:00:00Z --fail-under target
 
+    \b
     Example:  slactl score examples/jira.csv --history examples/jira-history.csv --format json
 
-    Example:  slactl score tickets.csv --history history.csv --ola --fail-under target
+    \b
+    Example:  slactl score examples/ola/tickets.csv -w examples/ola/workspace --tz Europe/Moscow --history examples/ola/history.csv --ola --fail-under target
     """
     from slactl.usecases.score import score_tickets
     from slactl.usecases.tickets import open_tickets

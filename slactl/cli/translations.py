@@ -23,6 +23,7 @@ def translations(
     editor); --lang de makes --lang de of report and spec.language: de of notices use it.
     A file for a shipped language (en, ru, de) rewords only the phrases it has.
 
+    \b
     Example:  slactl translations --lang de -o agreements/translations/de.po
     """
     from slactl.i18n import check_language

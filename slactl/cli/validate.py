@@ -29,6 +29,7 @@ def validate(
     The whole workspace is always loaded so references resolve; findings are
     reported for PATHS only when given (what pre-commit passes).
 
+    \b
     Example:  slactl -w agreements validate --format json
     """
     from slactl.workspace.checks import check_workspace
@@ -83,7 +84,8 @@ def schema(
 ) -> None:
     """Print the JSON Schema of the file format (for editors and other tools).
 
-    Example:  slactl schema -o slactl.schema.json
+    \b
+    Example:  slactl schema -o slactl.schema.json --force
     """
     import json
 

@@ -88,6 +88,8 @@ def explain_ticket(ws: Workspace, source: Export, ticket_id: str, as_of: float,
     receipt = build_receipt(result, as_of, zone, has_first_response=source.has_first_response,
                             has_resolution=source.has_resolution)
     notes = []
+    if row.created > as_of:
+        notes.append("the ticket was created after --as-of: nothing of it had happened yet; is --as-of right?")
     if scorer.pauses_not_applied:
         notes.append(f"no status history: pauses in {', '.join(sorted(scorer.pauses_not_applied))} not applied "
                      "(give --history FILE)")
