@@ -39,10 +39,12 @@ class CreditEntry:
                 "capped": self.capped}
 
 
-def format_pct(value: float) -> str:
-    """98.5 -> '98.5 %', 99.91234 -> '99.912 %' (three decimals at most)."""
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return f"{text} %"
+def format_pct(value: float, target: float | None = None) -> str:
+    """98.5 -> '98.5 %', 99.91234 next to 99.95 -> '99.91 %': as every percentage is shown
+    (:func:`slactl.core.figures.percent_text`, never across its target)."""
+    from slactl.core.figures import percent_text
+
+    return f"{percent_text(value, target)} %"
 
 
 def judge_credits(agreement: str, terms: Credits, worst: Mapping[str, tuple[str, float]],
@@ -64,15 +66,17 @@ def judge_credits(agreement: str, terms: Credits, worst: Mapping[str, tuple[str,
             if tier.availability_below is not None:
                 if low is None or not low[1] < tier.availability_below:
                     continue
-                reasons.append(f"{low[0]} availability {format_pct(low[1])} is below "
-                               f"{format_pct(tier.availability_below)}: {format_pct(tier.credit)} credit")
+                below = tier.availability_below
+                reasons.append(f"{low[0]} availability {format_pct(low[1], below)} is below "
+                               f"{format_pct(below, below)}: {format_pct(tier.credit)} credit")
                 causes.append(("availability", low[0], low[1], tier.availability_below, tier.credit))
             elif tier.compliance_below is not None and tier.metric is not None:
                 value = compliance.get((agreement, label, tier.metric))
                 if value is None or not value < tier.compliance_below:
                     continue
-                reasons.append(f"{tier.metric.replace('_', ' ')} compliance {format_pct(value)} is below "
-                               f"{format_pct(tier.compliance_below)}: {format_pct(tier.credit)} credit")
+                below = tier.compliance_below
+                reasons.append(f"{tier.metric.replace('_', ' ')} compliance {format_pct(value, below)} is below "
+                               f"{format_pct(below, below)}: {format_pct(tier.credit)} credit")
                 causes.append(("compliance", tier.metric, value, tier.compliance_below, tier.credit))
             else:
                 continue

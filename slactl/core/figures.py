@@ -2,9 +2,12 @@
 way a duration is written (README "How figures are shown"). Pure; the words of each
 language ("h", "ч") come from the caller (``slactl.i18n``).
 
-* A percentage shows one decimal, or as many as its target has, and is cut down, never
-  rounded up: 79.17 % shows "79.1", 99.96 % shows "99.9". A compliance below its target
-  therefore never shows as equal to or above it. The JSON keeps two decimals, rounded.
+* A percentage shows one decimal, or as many as its target has, and is cut towards the
+  side that misses, never rounded across it: a compliance, an availability or a service
+  level (higher is better) is cut down, 79.17 % shows "79.1", 99.96 % shows "99.9"; an
+  abandonment rate (lower is better) is cut up, 5.04 % shows "5.1". A figure that misses
+  its target therefore never shows as meeting it. The JSON keeps the figures unrounded
+  or at two decimals.
 * Business time (open hours on an agreement's calendar) is written in hours and minutes:
   "40 h", "2 h 32 min". Days appear only for calendar time (a 24x7 clock, wall-clock
   time), where a day is 24 hours: "3 d 4 h".
@@ -22,11 +25,13 @@ def decimals_of(target: float | None) -> int:
     return max(1, len(text.split(".")[1]) if "." in text else 0)
 
 
-def percent_text(value: float, target: float | None = None) -> str:
-    """``value`` cut down to its display decimals (see the module): ``79.1``, ``100``."""
+def percent_text(value: float, target: float | None = None, *, higher_is_better: bool = True) -> str:
+    """``value`` cut to its display decimals towards the side that misses (see the module):
+    ``79.1``, ``100``; cut up for a figure where lower is better (``higher_is_better=False``)."""
     places = decimals_of(target)
     scale = 10 ** places
-    written = f"{math.floor(value * scale + 1e-9) / scale:.{places}f}"
+    cut = math.floor(value * scale + 1e-9) if higher_is_better else math.ceil(value * scale - 1e-9)
+    written = f"{cut / scale:.{places}f}"
     return written.rstrip("0").rstrip(".")
 
 

@@ -12,7 +12,7 @@ from typing import IO, Callable
 
 from slactl.usecases.availability import AvailabilityReport
 from slactl.core.availability import AvailabilityRow
-from slactl.core.credits import format_pct
+from slactl.core.figures import percent_text
 from slactl.core.durations import human_minutes
 from slactl.reporters.htmltable import CSS, html_table
 from slactl.sanitize import terminal_text
@@ -43,8 +43,9 @@ def verdict(row: AvailabilityRow) -> str:
     return f"{word} so far" if row.partial and row.ok is not None else word
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else format_pct(value)
+def _pct(value: float | None, target: float | None = None) -> str:
+    """As every percentage is shown (slactl.core.figures): next to its target, never across it."""
+    return "-" if value is None else f"{percent_text(value, target)} %"
 
 
 def _window(row: AvailabilityRow) -> str:
@@ -67,7 +68,8 @@ def _time(row: AvailabilityRow, minutes: float | None) -> str:
 
 
 def row_cells(row: AvailabilityRow) -> list[str]:
-    return [row.agreement, row.service, _window(row), _pct(row.availability_pct), _pct(row.target_pct),
+    return [row.agreement, row.service, _window(row), _pct(row.availability_pct, row.target_pct),
+            _pct(row.target_pct, row.target_pct),
             verdict(row), _time(row, row.downtime_minutes), _used(row), _budget_left(row),
             str(row.outages), _time(row, row.mttr_minutes), _time(row, row.mtbf_minutes)]
 
@@ -79,7 +81,7 @@ def _amount(amount: float | None, currency: str | None) -> str:
 
 
 def credit_cells(report: AvailabilityReport) -> list[list[str]]:
-    return [[c.agreement, c.window + (" (running)" if c.partial else ""), format_pct(c.credit_pct),
+    return [[c.agreement, c.window + (" (running)" if c.partial else ""), _pct(c.credit_pct, c.credit_pct),
              _amount(c.amount, c.currency), "; ".join(c.reasons) or "no tier applies"] for c in report.credits]
 
 
@@ -255,7 +257,7 @@ def budget_line(row: AvailabilityRow) -> str:
     else:
         state = f"budget left {human_minutes(row.budget_left_minutes)} of {human_minutes(row.budget_minutes)}"
     return (f"{row.agreement} {row.service} {_window(row)}: {state}{used}; "
-            f"availability {_pct(row.availability_pct)} of {format_pct(row.target_pct)}")
+            f"availability {_pct(row.availability_pct, row.target_pct)} of {_pct(row.target_pct, row.target_pct)}")
 
 
 def over_budget(report: AvailabilityReport) -> bool:

@@ -10,6 +10,7 @@ import json
 from typing import IO, Callable
 
 from slactl.core.calls import CallRow
+from slactl.core.figures import percent_text
 from slactl.core.report_calls import judged_number
 from slactl.reporters.htmltable import CSS, html_table
 from slactl.sanitize import terminal_text
@@ -40,7 +41,7 @@ def seconds_text(seconds: float | None, bound: float | None = None) -> str:
 
 def pct_text(value: float | None, bound: float | None = None, *, higher_is_better: bool = True) -> str:
     """One decimal, more where one would hide which side of ``bound`` the value is on."""
-    return "-" if value is None else judged_number(value, bound, higher_is_better=higher_is_better) + " %"
+    return "-" if value is None else percent_text(value, bound, higher_is_better=higher_is_better) + " %"
 
 
 def verdict(row: CallRow) -> str:

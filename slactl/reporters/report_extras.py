@@ -81,7 +81,9 @@ def _call_pct(lang: str, value: float | None, bound: float | None = None, *, hig
 
     from slactl.i18n.formats import percent_of
 
-    return percent_of(lang, Decimal(judged_number(value, bound, higher_is_better=higher_is_better)))
+    from slactl.core.figures import percent_text
+
+    return percent_of(lang, Decimal(percent_text(value, bound, higher_is_better=higher_is_better)))
 
 
 def _call_seconds(lang: str, seconds: float | None, bound: float | None = None) -> str:
