@@ -196,3 +196,20 @@ def test_disorder_found_late_starts_again_through_the_index(run_line, workspace,
     assert flipped_out["history"]["matched_by"] == "indexed"
     assert {t["id"]: t["resolution"] for t in flipped_out["tickets"]} == \
         {t["id"]: t["resolution"] for t in sorted_out["tickets"]}
+
+
+@pytest.mark.parametrize("selection", [("--period", "2026-10"), ("--customer", "acme")])
+def test_history_rows_of_tickets_outside_the_selection_are_counted_as_such(run_line, selection):
+    """Rows of export tickets that --period or --customer leave out are not 'tickets not in the
+    export' (they were: 365 of them with --period 2026-10, where 1 belongs to no exported ticket)."""
+    from tests.conftest import BUNDLED, ROOT
+
+    args = ("-w", str(BUNDLED), "score", str(ROOT / "examples" / "jira.csv"), "--history",
+            str(ROOT / "examples" / "jira-history.csv"), "--as-of", "2026-11-22T12:00:00Z", "--format", "json")
+    whole = json.loads(run_line(*args).stdout)["history"]
+    got = json.loads(run_line(*args, *selection).stdout)["history"]
+    assert got["unknown_ticket_rows"] == whole["unknown_ticket_rows"] == 1
+    assert got["outside_selection_rows"] > 0 and whole["outside_selection_rows"] == 0
+    assert got["matched_rows"] + got["outside_selection_rows"] == whole["matched_rows"]
+    assert got["rows"] == got["matched_rows"] + got["unknown_ticket_rows"] + got["outside_selection_rows"] \
+        + got["other_fields"]

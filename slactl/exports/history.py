@@ -308,13 +308,14 @@ class HistoryStats:
     activity: int = 0  # group and comment rows read (OLAs, replies and updates)
     ignored: int = 0  # changes of other fields
     unknown_tickets: int = 0  # status changes of tickets not in the export
+    outside: int = 0  # rows of the export's tickets that the selection left out (--customer, --period ...)
     rejected: list[Rejected] = field(default_factory=list)
     method: str = ""  # "sorted" | "indexed"
 
     @property
     def matched(self) -> int:
-        """Rows (status changes, group and comment rows) of the export's tickets."""
-        return self.changes + self.activity - self.unknown_tickets
+        """Rows (status changes, group and comment rows) of the export's tickets in the selection."""
+        return self.changes + self.activity - self.unknown_tickets - self.outside
 
     def counts_text(self) -> str:
         """The rows in four figures that add up: '3 status changes matched, 1 for tickets not in the
@@ -324,13 +325,15 @@ class HistoryStats:
                 else f"status, group and comment row{'s' if self.matched != 1 else ''}")
         return (f"{self.matched:,} {what} matched, "
                 f"{self.unknown_tickets:,} for tickets not in the export, "
-                f"{self.ignored:,} change{'s' if self.ignored != 1 else ''} of other fields, "
+                + (f"{self.outside:,} for tickets outside the selection, " if self.outside else "")
+                + f"{self.ignored:,} change{'s' if self.ignored != 1 else ''} of other fields, "
                 f"{len(self.rejected):,} rejected ({self.rows:,} row{'s' if self.rows != 1 else ''})")
 
     def as_dict(self) -> dict[str, object]:
         return {"path": self.path, "preset": self.preset, "rows": self.rows, "status_changes": self.changes,
                 "matched_rows": self.matched, "other_fields": self.ignored,
                 "group_and_comment_rows": self.activity, "unknown_ticket_rows": self.unknown_tickets,
+                "outside_selection_rows": self.outside,
                 "matched_by": self.method}
 
 

@@ -181,6 +181,13 @@ class HistoryLookup:
         self._next = nxt
         return None
 
+    def skip(self, ticket: str) -> None:
+        """Pass over the rows of an export ticket the selection leaves out (counted as such, not
+        as rows of tickets the export does not hold)."""
+        found = self.changes(ticket)
+        self.stats.outside += len(found or ()) + len(self.extras or ())
+        self.extras = None
+
     def drain(self) -> None:
         """Read the history past the export's last ticket (tickets the export does not hold),
         still checking the order: ``OutOfOrder`` when a ticket passed comes back."""

@@ -54,6 +54,17 @@ def score_tickets(ws: Workspace, run: TicketRun, reporter_cls: Any, out: IO[str]
     return result
 
 
+def _selected(items: Iterator[TicketRow | Rejected], keep: Callable[[TicketRow], bool],
+              history: HistoryLookup | None) -> Iterator[TicketRow | Rejected]:
+    """The rejected rows and the tickets ``keep`` takes; the history rows of the others are passed
+    over as rows outside the selection."""
+    for item in items:
+        if type(item) is Rejected or keep(item):  # type: ignore[arg-type]
+            yield item
+        elif history is not None:
+            history.skip(item.id)  # type: ignore[union-attr]
+
+
 @contextlib.contextmanager
 def _held(out: IO[str], holding: bool) -> Iterator[tuple[IO[str], Callable[[], None]]]:
     """``out``, or (``holding``: a ``--customer`` only the export can confirm) a temporary
@@ -282,7 +293,7 @@ def _one_pass(source: Export, scorer: Scorer, reporter: Any, summary_only: bool,
     items: Iterator[TicketRow | Rejected] = (rows if rows is not None else  # type: ignore[assignment]
                                              _reporting(source, update) if update is not None else iter(source))
     if keep is not None:
-        items = (i for i in items if type(i) is Rejected or keep(i))  # type: ignore[arg-type]
+        items = _selected(items, keep, history)
     for item in items:
         n += 1
         if type(item) is Rejected:
