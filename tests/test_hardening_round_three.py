@@ -622,3 +622,29 @@ def test_alert_writes_json_to_an_output_named_json(alert_ws: Path, tmp_path: Pat
     result = run(alert_ws, "alert", str(export), "--as-of", AS_OF, "--dry-run", "-o", str(target))
     assert result.exit_code == 0, result.output
     assert json.loads(target.read_text(encoding="utf-8"))["mode"]
+
+
+@pytest.mark.parametrize("command,log", [("availability", "outages.csv"), ("calls", "calls.csv"),
+                                         ("hours", "time-entries.csv")])
+def test_a_quote_never_closed_in_a_log_swallows_nothing(tmp_path: Path, command: str, log: str) -> None:
+    """Outage logs, call CSVs and time entries: the record is rejected naming the line its quote
+    opens on, and the lines after it are read again (they vanished: 3 rows of 11, 2 calls of 73)."""
+    from tests.conftest import BUNDLED, ROOT
+
+    lines = (ROOT / "examples" / log).read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = tmp_path / log
+    broken.write_text("".join(lines[:3] + ['"' + lines[3]] + lines[4:]), encoding="utf-8")
+    args = ("--as-of", "2026-12-01T00:00:00Z", "--format", "json")
+    clean = run(BUNDLED, command, str(ROOT / "examples" / log), *args)
+    got = run(BUNDLED, command, str(broken), *args)
+    assert clean.exit_code in (0, 1) and got.exit_code in (0, 1), got.output
+    data, before = json.loads(got.stdout), json.loads(clean.stdout)
+    reasons = [r["reason"] for r in data["rejected"]]
+    assert any("line 4: a quoted field opens here and is never closed" in r and "read again" in r for r in reasons)
+    assert len(data["rejected"]) == len(before["rejected"]) + 1
+    if command == "calls":  # every other call is still read
+        assert data["calls"] == before["calls"] - 1
+    elif command == "hours":
+        assert len(data["unassigned"]) == len(before["unassigned"]) - 1
+    else:
+        assert sum(r["outages"] for r in data["rows"]) >= sum(r["outages"] for r in before["rows"]) - 1

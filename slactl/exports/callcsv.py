@@ -19,6 +19,7 @@ from slactl.core.tickets import Rejected
 from slactl.errors import InputError
 from slactl.exports import presets as P
 from slactl.exports.reader import SAMPLE_RECORDS
+from slactl.exports.quotes import CUT, Guarded
 from slactl.exports.rowcheck import fit_record
 from slactl.exports.sniff import csv_reason, field_limit, open_records
 from slactl.exports.timestamps import ColumnFormat, TimestampError, detect_format, parse_slow
@@ -95,7 +96,8 @@ class CallCsv:
         return f if name.lower() == f else f"{name} ({f})"
 
     def __iter__(self) -> Iterator[Call | Rejected]:
-        stream, reader, _ = open_records(self.path, self.encoding, self.delimiter)
+        stream, raw, _ = open_records(self.path, self.encoding, self.delimiter, mark_end=True)
+        reader = Guarded(raw, self.path, self.encoding, self.delimiter)  # a quote never closed swallows nothing
         start = reader.line_num + 1  # type: ignore[attr-defined]  # the line the next record starts on
         limit = field_limit()  # the csv module's cell limit is the process's: raised while reading
         limit.__enter__()
@@ -114,7 +116,9 @@ class CallCsv:
                                               "was read")
                     return
                 line, start = start, reader.line_num + 1  # type: ignore[attr-defined]
-                if rec:
+                if rec is CUT:
+                    yield reader.rejected(line)
+                elif rec:
                     yield self._record(line, rec)
         finally:
             self.lines = start - 1

@@ -23,6 +23,7 @@ from slactl.errors import InputError
 from slactl.core.tickets import Rejected
 from slactl.exports import presets as P
 from slactl.exports.mapping import load_mapping
+from slactl.exports.quotes import CUT, Guarded
 from slactl.exports.reader import SAMPLE_RECORDS
 from slactl.exports.rowcheck import fit_record
 from slactl.exports.sniff import (
@@ -62,7 +63,7 @@ class OutageLog:
         self._strptime = timestamp_format
         self._fmt: dict[str, ColumnFormat] = {}
         self._file: TextStream | None = None
-        self._reader: Iterator[list[str]] | None = None
+        self._reader: Guarded | None = None
 
     # the file is opened by open_outages and closed when iteration ends
     def close(self) -> None:
@@ -116,7 +117,7 @@ class OutageLog:
                 if not rec:
                     continue  # a truly blank line; a line of empty cells is a row (and rejected)
                 n += 1
-                yield self._row(n, rec)
+                yield reader.rejected(n) if rec is CUT else self._row(n, rec)
         finally:
             limit.__exit__(None, None, None)
             self.close()
@@ -235,7 +236,8 @@ def open_outages(path: str, services: Mapping[str, str], *, tz: str | None = "UT
         f.close()
     log._detect(records)
     # read again from the top: the sampled records go through the same loop as the rest
-    log._file, log._reader, _ = open_stream(path, enc, delimiter)
+    log._file, raw, _ = open_stream(path, enc, delimiter, mark_end=True)
+    log._reader = Guarded(raw, path, enc, delimiter)  # a quote never closed swallows nothing
     return log
 
 

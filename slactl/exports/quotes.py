@@ -143,3 +143,44 @@ def end_of_file(export: Any, n: int, rec: list[str]) -> Rejected | None:
         return None
     export._again = export._reading = cut.records(export.delimiter)
     return Rejected(n, clip(cut.first_cell.strip(), 80), cut.reason)  # as every rejected id is shown
+
+
+CUT = ["\x00slactl: a quote never closed\x00"]
+"""The record :class:`Guarded` gives in place of one that a quote never closed ran to the end of."""
+
+
+class Guarded:
+    """The records of a log's reader (outage logs, call CSVs, time entries: opened with
+    ``mark_end``) with the end-of-file line dropped and a quote never closed caught: the
+    broken record comes out as :data:`CUT` (``cut`` says where and what it swallowed), and
+    the lines it swallowed are read again as records."""
+
+    def __init__(self, reader: Iterator[list[str]], path: str, encoding: str, delimiter: str) -> None:
+        self._reading: Any = reader
+        self.path, self.encoding, self.delimiter = path, encoding, delimiter
+        self.cut: Swallowed | None = None
+
+    @property
+    def line_num(self) -> int:
+        return int(self._reading.line_num)
+
+    def __iter__(self) -> Guarded:
+        return self
+
+    def __next__(self) -> list[str]:
+        while True:
+            rec = next(self._reading)
+            if is_end(rec):
+                continue  # the end-of-file line of a clean file (or of the lines read again)
+            if holds_end(rec):
+                cut = unclosed(rec, self._reading, self.path, self.encoding, self.delimiter)
+                if cut is not None:
+                    self.cut = cut
+                    self._reading = cut.records(self.delimiter)
+                    return CUT
+            return rec
+
+    def rejected(self, n: int) -> Rejected:
+        """Record ``n``, the one :data:`CUT` stands for, rejected with where its quote opened."""
+        assert self.cut is not None
+        return Rejected(n, clip(self.cut.first_cell.strip(), 80), self.cut.reason)

@@ -381,7 +381,7 @@ def open_records(path: str, encoding: str, delimiter: str,
         if header == [END]:
             return stream, iter(()), []
         raise InputError(f"{path}: a quoted field of the header line is never closed (the file ends inside it); "
-                         "this is not a readable ticket export")
+                         "the file cannot be read")
     if header == [LONG_LINE]:
         stream.close()
         raise InputError(f"{path}: the header line is longer than {LINE_LIMIT // (1024 * 1024)} MiB; "

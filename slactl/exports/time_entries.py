@@ -16,6 +16,7 @@ from slactl.errors import InputError
 from slactl.exports import presets as P
 from slactl.core.tickets import Rejected
 from slactl.exports.mapping import load_mapping
+from slactl.exports.quotes import CUT, Guarded
 from slactl.exports.reader import SAMPLE_RECORDS
 from slactl.exports.sniff import LONG_LINE, bad_bytes, choose_delimiter, detect_encoding, has_marks, open_records, \
     read_sample, zone_hint
@@ -217,24 +218,34 @@ def read_time_entries(path: str, *, preset: str = "auto", tz: str = "UTC", encod
         pre, delimiter = _detect(text, path)
     else:
         delimiter = choose_delimiter(text, pre)
-    fh, records, header = open_records(path, enc, delimiter)
+    fh, plain, header = open_records(path, enc, delimiter, mark_end=True)
+    records = Guarded(plain, path, enc, delimiter)  # a quote never closed swallows nothing
+    cuts: dict[int, Rejected] = {}  # record number -> its rejection (a quote never closed)
     try:
         if not any(h.strip() for h in header):
             raise InputError(f"{path} has no header line; the first line must name the columns")
         indices = _columns(pre, header, path)
         try:
-            raw = [rec for rec in records if rec]
+            raw: list[list[str]] = []
+            for rec in records:
+                if rec is CUT:
+                    cuts[len(raw) + 1] = records.rejected(len(raw) + 1)
+                if rec:
+                    raw.append(rec)
         except Exception as e:  # csv.Error or a read error: the rows read so far stay readable
             raise InputError(f"{path}: not readable as CSV ({e})") from None
     finally:
         fh.close()
     out = TimeEntryFile(path, pre.name, tz_name, enc, {f: header[ix[0]].strip() for f, ix in indices.items()})
     starts = indices["started_at"]
-    values = [r[starts[0]] for r in raw[: SAMPLE_RECORDS] if len(r) > starts[0]]
+    values = [r[starts[0]] for r in raw[: SAMPLE_RECORDS] if len(r) > starts[0] and r is not CUT]
     fmt = detect_format(values, tzi, dayfirst=pre.dayfirst, strptime_format=pre.timestamp_format)
     out.warnings.extend(f"{out.columns['started_at']}: {n}" for n in fmt.notes)
     marked = True  # each row is checked for undecodable bytes below
     for n, rec in enumerate(raw, 1):
+        if n in cuts:
+            out.rejected.append(cuts[n])
+            continue
         if len(rec) > len(header) and not any(c.strip() for c in rec[len(header):]):
             rec = rec[:len(header)]
         item = _entry(n, rec, len(header), indices, out.columns, fmt, tzi, marked, enc)
