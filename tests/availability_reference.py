@@ -165,6 +165,8 @@ def _one(ag, objective, service, label, a, b, partial, open_set, outages, as_of)
         if not (o.start < b and end > a) or end <= o.start:
             continue  # a zero-length outage is no outage: no minute down, not in MTTR/MTBF
         minutes = range(max(o.start, a), min(end, b), MIN)
+        if not any(m in open_set for m in minutes):
+            continue  # wholly outside the calendar's open hours: nothing required was down
         if o.maintenance and not counted:
             maint.update(minutes)
             continue

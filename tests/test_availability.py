@@ -532,3 +532,23 @@ def test_agreement_objectives_override_the_policy(ws) -> None:  # type: ignore[n
     assert objectives_of(ws, replace(beta, availability=())) == ()  # an empty list of its own wins too
     assert services_of(ws, beta, objectives_of(ws, beta)[0]) == ("api", "db", "web")  # every service
     assert services_of(ws, alpha, objectives_of(ws, alpha)[1]) == ("web", "api")  # the agreement's
+
+
+def test_an_outage_outside_the_calendars_open_hours_is_no_outage(tmp_path):
+    """erp is measured on Moscow business hours: a Saturday outage took nothing required away, so it
+    counts in neither MTTR nor MTBF (it halved MTTR as a 0-minute outage)."""
+    import json as _json
+
+    from tests.conftest import BUNDLED, ROOT, run_in_workspace
+
+    log = tmp_path / "outages.csv"
+    log.write_text((ROOT / "examples" / "outages.csv").read_text(encoding="utf-8")
+                   + "erp,2026-11-14T10:00:00+03:00,2026-11-14T12:00:00+03:00,full,outage,INC-300 on a Saturday\n",
+                   encoding="utf-8")
+    args = ("--period", "2026-11", "--as-of", "2026-12-01T00:00:00+03:00", "--format", "json")
+    rows = {}
+    for name, path in (("before", ROOT / "examples" / "outages.csv"), ("after", log)):
+        data = _json.loads(run_in_workspace(BUNDLED, "availability", str(path), *args).stdout)
+        rows[name] = next(r for r in data["rows"] if r["service"] == "erp" and r["window"] == "2026-11")
+    for key in ("outages", "mttr_minutes", "mtbf_minutes", "downtime_minutes"):
+        assert rows["after"][key] == rows["before"][key], key

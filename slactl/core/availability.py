@@ -160,6 +160,9 @@ def measure(objective: Objective, clock: BusinessClock, start: float, end: float
         if not (o.start < end and o_end > start) or o_end <= o.start:
             continue  # outside the window, or zero-length: no downtime, and no outage in MTTR/MTBF
         piece = (max(o.start, start), min(o_end, end))
+        open_here = clock.open_seconds(*piece)
+        if open_here <= 0:
+            continue  # wholly outside the calendar's open hours: nothing required was down, no MTTR/MTBF
         if o.maintenance and not counted:
             maint.append(piece)
             continue
@@ -168,7 +171,7 @@ def measure(objective: Objective, clock: BusinessClock, start: float, end: float
         else:
             part.append(piece)
         n += 1
-        repair += clock.open_seconds(*piece)
+        repair += open_here
     excluded = merge_intervals(maint)
     down_full = merge_intervals(full)
     down_part = subtract_intervals(merge_intervals(part), down_full)
