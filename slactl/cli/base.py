@@ -167,6 +167,21 @@ def workspace_root(ctx: typer.Context, local: str | None) -> str:
     return root
 
 
+def date_value(option: str, text: str | None) -> "date | None":
+    """A date option (YYYY-MM-DD), or None when it is not given."""
+    from datetime import date
+
+    if text is None:
+        return None
+    s = text.strip()
+    try:
+        if len(s) != 10:
+            raise ValueError
+        return date.fromisoformat(s)
+    except ValueError:
+        raise InputError(f"{option} '{text}' is not a valid date (YYYY-MM-DD)") from None
+
+
 def as_of_value(text: str | None) -> "AsOf":
     """--as-of, parsed once per command: the one place a command reads the clock (README "Commands")."""
     from slactl.core.asof import AsOf

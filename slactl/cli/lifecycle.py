@@ -13,8 +13,8 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from slactl.cli.base import (
-    AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, as_of_value, choose_format, err, load, output_to, require_clean,
-    workspace_root, app,
+    AsOfDateOpt, ForceOpt, OutputOpt, WorkspaceOpt, as_of_value, choose_format, date_value, err, load, output_to,
+    require_clean, workspace_root, app,
 )
 from slactl.errors import InputError, Refused
 
@@ -31,18 +31,6 @@ DryRunOpt = Annotated[bool, typer.Option(
     "--dry-run", help="Print the messages instead of sending them; nothing is recorded.")]
 
 # ---------------------------------------------------------------- helpers
-
-def _date(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    s = text.strip()
-    try:
-        if len(s) != 10:
-            raise ValueError
-        return date.fromisoformat(s)
-    except ValueError:
-        raise InputError(f"{option} '{text}' is not a valid date (YYYY-MM-DD)") from None
-
 
 def _within(text: str | None) -> int | None:
     if text is None:
@@ -145,8 +133,8 @@ def clone(
     if chosen not in ("text", "json"):
         raise InputError(f"--format {chosen} is not available here; choose one of: text, json")
     _name("--name", name)
-    new_start = _date("--start", start)
-    new_end = _date("--end", end)
+    new_start = date_value("--start", start)
+    new_end = date_value("--end", end)
     if not customer.strip():
         raise InputError("--customer must not be empty")
     new_customer = Customer(id=customer.strip(), name=customer_name if customer_name is not None else customer.strip(),
@@ -185,8 +173,8 @@ def renew(
     chosen = (fmt or "text").lower()
     if chosen not in ("text", "json"):
         raise InputError(f"--format {chosen} is not available here; choose one of: text, json")
-    new_start = _date("--start", start)
-    new_end = _date("--end", end)
+    new_start = date_value("--start", start)
+    new_end = date_value("--end", end)
     if name is not None:
         _name("--name", name)
     today = as_of_value(None).day()
