@@ -100,5 +100,23 @@ def test_diff_names_an_added_amendment_and_what_it_changes(repo: Path) -> None:
     top = repo.parent
     _git(top, "commit", "-qam", "amended")
     _edit(repo / "customers" / "acme.yaml", "resolution: 8h}", "resolution: 6h}")
+    # the edit itself (8 h → 6 h), not what the amendment does (16 h → 6 h)
     assert _lines(run(repo, "diff")) == [
-        "acme-support-2026: amendment from 2026-07-01 changed: P2 resolution 16 h → 6 h (as amended)"]
+        "acme-support-2026: amendment from 2026-07-01 changed: P2 resolution 8 h → 6 h (as amended)"]
+
+
+def test_diff_of_one_amendment_names_that_edit_alone(repo: Path) -> None:
+    """An edit of one amendment leaves the others out (each was listed as changed), and a note's
+    edit is said as such."""
+    _edit(repo / "customers" / "acme.yaml", "  policy: standard\n",
+          "  policy: standard\n  amendments:\n    - effective: 2026-07-01\n      note: faster P2\n"
+          "      rules: [{priority: P2, resolution: 8h}]\n    - effective: 2026-10-01\n      note: target raised\n"
+          "      compliance_target: 99\n")
+    _git(repo.parent, "commit", "-qam", "amended twice")
+    _edit(repo / "customers" / "acme.yaml", "compliance_target: 99", "compliance_target: 98")
+    assert _lines(run(repo, "diff")) == [
+        "acme-support-2026: amendment from 2026-10-01 changed: compliance target 99% → 98%"]
+    _git(repo.parent, "commit", "-qam", "98")
+    _edit(repo / "customers" / "acme.yaml", "note: faster P2", "note: P2 faster from July")
+    (line,) = _lines(run(repo, "diff"))
+    assert line.startswith("acme-support-2026: amendment from 2026-07-01 changed: note") and "P2 faster from July" in line

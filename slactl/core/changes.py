@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slactl.core.amendments import ordered, versions
+from slactl.core.amendments import apply, ordered, versions
 from slactl.core.model import (
     DEFAULT_COMPLIANCE_TARGET, WEEKDAYS, Agreement, Amendment, Calendar, Policy, Rule, Service, Workspace,
 )
@@ -143,8 +143,21 @@ def _amendments_diff(old_ws: Workspace, old: Agreement, new_ws: Workspace, new: 
             out.append(TermChange("amendment", None, day, changes=tuple(by_day_new[day][1])))
         elif day not in by_day_new:
             out.append(TermChange("amendment", day, None))
-        elif by_day_old[day][0] != by_day_new[day][0]:
-            out.append(TermChange("amendment", day, day, changes=tuple(by_day_new[day][1])))
+        else:  # the same day in both: changed when applying either gives other terms (or another note)
+            edit = _edit(old_ws, old, new_ws, by_day_old[day][0], by_day_new[day][0])
+            if edit:
+                out.append(TermChange("amendment", day, day, changes=tuple(edit)))
+    return out
+
+
+def _edit(old_ws: Workspace, old: Agreement, new_ws: Workspace, was: Amendment, now: Amendment) -> list[TermChange]:
+    """What editing an amendment changed: each version of it applied to the same terms, those in
+    force before it (not what the amendment does, nor what later amendments carry on)."""
+    chain = versions(old_ws, old)
+    base = next(v for v, a in zip(chain, ordered(old)) if a.effective == was.effective)
+    out = agreement_changes(old_ws, apply(old_ws, base, was), new_ws, apply(new_ws, base, now))
+    if was.note != now.note:
+        out.append(TermChange("note", was.note or None, now.note or None))
     return out
 
 
