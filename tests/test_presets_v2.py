@@ -229,6 +229,7 @@ def test_mapping_writes_a_starter_file_that_scores(run_line, tmp_path):
     ("jira-history.csv", "looks like a status history, not a ticket export; read it with: score EXPORT --history"),
     ("outages.csv", "looks like an outage log, not a ticket export; read it with: slactl availability"),
     ("time-entries.csv", "looks like a time-entry file, not a ticket export; read it with: slactl hours"),
+    ("calls.csv", "looks like a call log, not a ticket export; read it with: slactl calls"),
 ])
 def test_other_inputs_given_to_score_name_the_command_that_reads_them(run_line, name, says):
     """A history, outage log or time-entry file passed to score points at the right command."""

@@ -238,9 +238,9 @@ def _workbook_export(path: str, pre: P.Preset | None, sheet: str | None, tz: str
 
 
 def _not_an_export(path: str, names: set[str]) -> None:
-    """A status history, outage log or time-entry file given where an export belongs: say
+    """A status history, outage log, time-entry file or call log given where an export belongs: say
     which command reads it (the "closest preset" message would send the user astray)."""
-    from slactl.exports import historypresets, outages, time_entries
+    from slactl.exports import callcsv, historypresets, outages, time_entries
 
     if historypresets.detect(names) is not None:
         kind, use = "a status history", f"score EXPORT --history {path}"
@@ -248,6 +248,8 @@ def _not_an_export(path: str, names: set[str]) -> None:
         kind, use = "an outage log", f"slactl availability {path}"
     elif any(P.matches(p, names) for p in time_entries.PRESETS.values()):
         kind, use = "a time-entry file", f"slactl hours {path} --export EXPORT"
+    elif all(P.norm(f) in names for f in callcsv.REQUIRED):
+        kind, use = "a call log", f"slactl calls {path}"
     else:
         return
     raise InputError(f"{path} looks like {kind}, not a ticket export; read it with: {use}")
