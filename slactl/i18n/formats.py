@@ -37,17 +37,18 @@ def number(lang: str, value: float | int | Decimal, decimals: int = 0) -> str:
     return str(format_decimal(value, format=pattern, locale=_locale(lang)))
 
 
-def percent(lang: str, value: float | None, target: float | None = None) -> str:
+def percent(lang: str, value: float | None, target: float | None = None, *, higher_is_better: bool = True) -> str:
     """``97.5%`` / ``97,5 %``: the figure :func:`slactl.core.figures.percent_text` shows (one
-    decimal or the target's, cut down, never rounded up to meet it), as the language writes a
-    percentage; ``–`` when there is none."""
+    decimal or the target's, cut towards the side that misses: down, or up for a figure where
+    lower is better), as the language writes a percentage; ``–`` when there is none."""
     if value is None:
         return DASH
     from babel.numbers import format_percent
 
     from slactl.core.figures import percent_text
 
-    return str(format_percent(Decimal(percent_text(value, target)) / 100, locale=_locale(lang),
+    return str(format_percent(Decimal(percent_text(value, target, higher_is_better=higher_is_better)) / 100,
+                              locale=_locale(lang),
                               decimal_quantization=False))
 
 

@@ -12,7 +12,7 @@ from typing import IO, Callable
 
 from slactl.usecases.availability import AvailabilityReport
 from slactl.core.availability import AvailabilityRow
-from slactl.core.figures import percent_text
+from slactl.core.credits import format_pct
 from slactl.core.durations import human_minutes
 from slactl.reporters.htmltable import CSS, html_table
 from slactl.sanitize import terminal_text
@@ -44,8 +44,7 @@ def verdict(row: AvailabilityRow) -> str:
 
 
 def _pct(value: float | None, target: float | None = None) -> str:
-    """As every percentage is shown (slactl.core.figures): next to its target, never across it."""
-    return "-" if value is None else f"{percent_text(value, target)} %"
+    return "-" if value is None else format_pct(value, target)
 
 
 def _window(row: AvailabilityRow) -> str:

@@ -73,19 +73,6 @@ def _credits(extra: dict[str, Any], lang: str) -> ExtraTable:
                       text(lang, "credits_note"))
 
 
-def _call_pct(lang: str, value: float | None, bound: float | None = None, *, higher_is_better: bool = True) -> str:
-    """``79.96%`` / ``79,96 %``: as the language writes a percentage, never on the wrong side of ``bound``."""
-    if value is None:
-        return "–"
-    from decimal import Decimal
-
-    from slactl.i18n.formats import percent_of
-
-    from slactl.core.figures import percent_text
-
-    return percent_of(lang, Decimal(percent_text(value, bound, higher_is_better=higher_is_better)))
-
-
 def _call_seconds(lang: str, seconds: float | None, bound: float | None = None) -> str:
     """``27 s``, ``30,4 с`` (a decimal only where it decides the verdict), ``1 min 5 s``."""
     if seconds is None:
@@ -101,13 +88,13 @@ def _call_seconds(lang: str, seconds: float | None, bound: float | None = None) 
 
 
 def _call_cells(lang: str, r: dict[str, Any]) -> list[str]:
-    sl = _call_pct(lang, r["service_level_pct"], r["service_level_target_pct"])
+    sl = percent(lang, r["service_level_pct"], r["service_level_target_pct"])
     if r["answered_within_seconds"] is not None and r["service_level_target_pct"] is not None:
-        sl += " (" + text(lang, "calls_target_within", pct=_call_pct(lang, r["service_level_target_pct"]),
+        sl += " (" + text(lang, "calls_target_within", pct=percent(lang, r["service_level_target_pct"]),
                           within=_call_seconds(lang, r["answered_within_seconds"])) + ")"
-    ab = _call_pct(lang, r["abandonment_pct"], r["abandonment_max_pct"], higher_is_better=False)
+    ab = percent(lang, r["abandonment_pct"], r["abandonment_max_pct"], higher_is_better=False)
     if r["abandonment_max_pct"] is not None:
-        ab += " (" + text(lang, "calls_max", value=_call_pct(lang, r["abandonment_max_pct"])) + ")"
+        ab += " (" + text(lang, "calls_max", value=percent(lang, r["abandonment_max_pct"])) + ")"
     asa = _call_seconds(lang, r["asa_seconds"], r["asa_max_seconds"])
     if r["asa_max_seconds"] is not None:
         asa += " (" + text(lang, "calls_max", value=_call_seconds(lang, r["asa_max_seconds"])) + ")"
@@ -115,8 +102,9 @@ def _call_cells(lang: str, r: dict[str, Any]) -> list[str]:
                 f"{text(lang, 'verdict_no data' if ok is None else 'verdict_met' if ok else 'verdict_missed')}"
                 for name, ok in r["met"].items()]
     window = month_label(lang, r["window"]) if r["window_kind"] == "month" else window_label(lang, r["window"])
-    return [r["queue"], text(lang, "calls_so_far", window=window) if r["partial"] else window, number(lang, r["offered"]),
-            number(lang, r["answered"]), number(lang, r["abandoned"]), asa, ab, sl, "; ".join(verdicts)]
+    shown = text(lang, "calls_so_far", window=window) if r["partial"] else window
+    return [r["queue"], shown, number(lang, r["offered"]), number(lang, r["answered"]), number(lang, r["abandoned"]),
+            asa, ab, sl, "; ".join(verdicts)]
 
 
 def _calls(extra: dict[str, Any], lang: str) -> ExtraTable:
